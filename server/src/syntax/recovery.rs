@@ -1,0 +1,283 @@
+//! Error recovery: re-parses with the lines of syntax errors blanked out.
+//!
+//! tree-sitter's recovery for YAML is often non-local: a bad dedent, a tab in the
+//! indentation, `a: *` or an unclosed flow collection can turn the root into an
+//! ERROR node that ends at the mistake, so everything after it is missing from the
+//! tree. Each round here finds the offending lines, reports them, replaces their
+//! bytes with spaces (so every offset stays valid) and re-parses incrementally, until
+//! the tree is clean or no new line can be blanked.
+
+use super::{ProblemKind, SyntaxProblem, new_parser};
+use crate::text::TextRange;
+use std::collections::BTreeSet;
+use tree_sitter::{InputEdit, Node, Point, Tree};
+
+/// Rounds of blanking and re-parsing before the remaining errors are just reported.
+const MAX_ROUNDS: usize = 24;
+
+pub(super) struct Recovered {
+    /// The text that `tree` is a parse of: the input with blanked lines.
+    pub text: String,
+    pub tree: Tree,
+    pub problems: Vec<SyntaxProblem>,
+}
+
+/// One place where parsing went wrong.
+struct ErrorSite {
+    /// Where to report it.
+    report: TextRange,
+    message: String,
+    /// The byte range of the lines to blank, if any.
+    blank: Option<TextRange>,
+}
+
+pub(super) fn parse_with_recovery(input: &str) -> Recovered {
+    let mut parser = new_parser();
+    let mut text = input.to_owned();
+    let mut tree = parse_text(&mut parser, &text, None);
+    let mut problems: Vec<SyntaxProblem> = Vec::new();
+    let mut blanked: BTreeSet<usize> = BTreeSet::new();
+
+    for _ in 0..MAX_ROUNDS {
+        if !tree.root_node().has_error() {
+            break;
+        }
+        let sites = error_sites(&tree, &text, input);
+        let mut progressed = false;
+        for site in sites {
+            if !problems.iter().any(|p| p.range == site.report) {
+                problems.push(SyntaxProblem {
+                    kind: ProblemKind::Syntax,
+                    range: site.report,
+                    message: site.message,
+                    related: None,
+                });
+            }
+            if let Some(range) = site.blank
+                && blanked.insert(range.start)
+            {
+                blank(&mut text, &mut tree, range);
+                progressed = true;
+            }
+        }
+        if !progressed {
+            break;
+        }
+        tree = parse_text(&mut parser, &text, Some(&tree));
+    }
+    Recovered {
+        text,
+        tree,
+        problems,
+    }
+}
+
+fn parse_text(parser: &mut tree_sitter::Parser, text: &str, old: Option<&Tree>) -> Tree {
+    match parser.parse(text, old) {
+        Some(tree) => tree,
+        // Only a cancellation or timeout makes tree-sitter return nothing, and none is
+        // set; parse without the old tree rather than give up.
+        None => {
+            parser.reset();
+            parser
+                .parse(text, None)
+                .expect("tree-sitter parses when no timeout or cancellation flag is set")
+        }
+    }
+}
+
+/// Replaces every byte of `range` except line breaks with a space and tells the tree.
+fn blank(text: &mut String, tree: &mut Tree, range: TextRange) {
+    let start_point = point_at(text, range.start);
+    let end_point = point_at(text, range.end);
+    let replaced: String = text[range.as_range()]
+        .chars()
+        .flat_map(|ch| {
+            let width = if ch == '\n' || ch == '\r' {
+                0
+            } else {
+                ch.len_utf8()
+            };
+            let keep = (width == 0).then_some(ch);
+            keep.into_iter().chain(std::iter::repeat_n(' ', width))
+        })
+        .collect();
+    debug_assert_eq!(replaced.len(), range.len());
+    text.replace_range(range.as_range(), &replaced);
+    tree.edit(&InputEdit {
+        start_byte: range.start,
+        old_end_byte: range.end,
+        new_end_byte: range.end,
+        start_position: start_point,
+        old_end_position: end_point,
+        new_end_position: end_point,
+    });
+}
+
+/// The tree-sitter point (row, byte column) of an offset, rows split at `\n`.
+fn point_at(text: &str, offset: usize) -> Point {
+    let before = &text.as_bytes()[..offset];
+    let row = before.iter().filter(|&&b| b == b'\n').count();
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    Point::new(row, offset - line_start)
+}
+
+/// Finds the error and missing nodes of the tree, without recursion.
+fn error_sites(tree: &Tree, text: &str, original: &str) -> Vec<ErrorSite> {
+    let mut sites = Vec::new();
+    let root = tree.root_node();
+    let mut cursor = root.walk();
+    'walk: loop {
+        let node = cursor.node();
+        let mut descend = node.has_error();
+        if node.is_error() {
+            sites.push(site_for_error(node, root, text, original));
+            descend = false;
+        } else if node.is_missing() {
+            let at = node.start_byte();
+            sites.push(ErrorSite {
+                report: TextRange::empty(at),
+                message: format!("invalid YAML: missing `{}`", node.kind()),
+                blank: None,
+            });
+        }
+        if descend && cursor.goto_first_child() {
+            continue;
+        }
+        loop {
+            if cursor.goto_next_sibling() {
+                continue 'walk;
+            }
+            if !cursor.goto_parent() {
+                break 'walk;
+            }
+        }
+    }
+    sites
+}
+
+fn site_for_error(error: Node<'_>, root: Node<'_>, text: &str, original: &str) -> ErrorSite {
+    let bytes = text.as_bytes();
+    // An error swallows the rest of the file when it is the root, or the last child
+    // of the root with unparsed content after it.
+    let is_root = error.id() == root.id();
+    let swallowing = is_root
+        || (error.next_sibling().is_none()
+            && error.parent().is_some_and(|parent| parent.id() == root.id())
+            && next_content(bytes, error.end_byte()).is_some());
+    let offending = if swallowing {
+        next_content(bytes, error.end_byte())
+    } else {
+        None
+    };
+    let (report, lines) = match offending {
+        Some(at) => {
+            let line = line_bounds(bytes, at);
+            (TextRange::new(at, trim_end(bytes, line.start, line.end)), line)
+        }
+        None if is_root => {
+            // The error runs to the end: blame its last line with content.
+            let end = trim_end(bytes, error.start_byte(), error.end_byte());
+            let at = end.saturating_sub(1).max(error.start_byte());
+            let line = line_bounds(bytes, at);
+            let start = first_content_in(bytes, line.start, line.end).unwrap_or(line.start);
+            (TextRange::new(start, trim_end(bytes, line.start, line.end)), line)
+        }
+        None => {
+            let first = line_bounds(bytes, error.start_byte());
+            let last = line_bounds(bytes, error.end_byte().saturating_sub(1).max(error.start_byte()));
+            let report = TextRange::new(error.start_byte(), error.end_byte().max(error.start_byte()));
+            (report, TextRange::new(first.start, last.end))
+        }
+    };
+    let message = describe(original, report, lines);
+    ErrorSite {
+        report,
+        message,
+        blank: (!lines.is_empty()).then_some(lines),
+    }
+}
+
+/// The offset of the first byte at or after `from` that is not white space.
+fn next_content(bytes: &[u8], from: usize) -> Option<usize> {
+    (from..bytes.len()).find(|&i| !matches!(bytes[i], b' ' | b'\t' | b'\n' | b'\r'))
+}
+
+fn first_content_in(bytes: &[u8], start: usize, end: usize) -> Option<usize> {
+    (start..end).find(|&i| !matches!(bytes[i], b' ' | b'\t'))
+}
+
+fn trim_end(bytes: &[u8], start: usize, mut end: usize) -> usize {
+    while end > start && matches!(bytes[end - 1], b' ' | b'\t' | b'\n' | b'\r') {
+        end -= 1;
+    }
+    end
+}
+
+/// The range of the line around `at`, without its line break.
+fn line_bounds(bytes: &[u8], at: usize) -> TextRange {
+    let at = at.min(bytes.len());
+    let start = bytes[..at]
+        .iter()
+        .rposition(|&b| b == b'\n' || b == b'\r')
+        .map_or(0, |i| i + 1);
+    let end = bytes[at..]
+        .iter()
+        .position(|&b| b == b'\n' || b == b'\r')
+        .map_or(bytes.len(), |i| at + i);
+    TextRange::new(start, end)
+}
+
+/// A message for the mistake at `report`, from the original text of its lines.
+fn describe(original: &str, report: TextRange, lines: TextRange) -> String {
+    let line_text = original.get(lines.as_range()).unwrap_or("");
+    let reported = original.get(report.as_range()).unwrap_or("");
+    let indentation: &str = &line_text[..line_text.len() - line_text.trim_start().len()];
+    if indentation.contains('\t') {
+        return "invalid YAML: a tab character in indentation (YAML indents with spaces only)"
+            .to_owned();
+    }
+    if let Some(position) = reported.find('*') {
+        let after = &reported[position + 1..];
+        if after.is_empty() || after.starts_with([' ', ',', ']', '}']) {
+            return "invalid YAML: an alias `*` needs an anchor name".to_owned();
+        }
+    }
+    let opened = reported.matches(['[', '{']).count();
+    let closed = reported.matches([']', '}']).count();
+    if opened > closed {
+        let bracket = if reported.rfind('[') > reported.rfind('{') {
+            "flow sequence `[`"
+        } else {
+            "flow mapping `{`"
+        };
+        return format!("invalid YAML: unclosed {bracket}");
+    }
+    if report.start > lines.start
+        && original.as_bytes()[lines.start..report.start]
+            .iter()
+            .all(|&b| b == b' ')
+        && report.start == lines.start + indentation.len()
+        && !indentation.is_empty()
+    {
+        return format!(
+            "invalid YAML: unexpected indentation of {} spaces",
+            indentation.len()
+        );
+    }
+    let token: String = reported
+        .split_whitespace()
+        .next()
+        .unwrap_or("")
+        .chars()
+        .take(24)
+        .collect();
+    if token.is_empty() {
+        "invalid YAML".to_owned()
+    } else {
+        format!("invalid YAML: unexpected `{token}`")
+    }
+}

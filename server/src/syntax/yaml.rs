@@ -1,0 +1,216 @@
+//! The spanned YAML view: documents of arena-allocated nodes, each with its byte range.
+//!
+//! Nodes live in one `Vec` per document and refer to each other by [`NodeId`], so a
+//! deeply nested document is dropped without recursion and an alias is a reference
+//! to its anchor's node, never a copy (a billion-laughs document stays small).
+//! Mappings keep their entries in source order with merge keys (`<<`) already
+//! applied; every lookup goes through [`YamlDocument::get`], which follows aliases.
+
+use crate::text::TextRange;
+
+/// The index of a node in its document's arena.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub struct NodeId(pub(crate) u32);
+
+/// How a scalar was written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ScalarStyle {
+    Plain,
+    SingleQuoted,
+    DoubleQuoted,
+    Literal,
+    Folded,
+}
+
+/// A scalar's value under the YAML 1.2 core schema.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ScalarValue {
+    Null,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    String,
+}
+
+/// A scalar node: its decoded text and its typed value.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Scalar {
+    /// The content after unquoting, unescaping and folding.
+    pub text: String,
+    pub value: ScalarValue,
+    pub style: ScalarStyle,
+}
+
+impl Scalar {
+    /// The text of a string scalar, or of any scalar rendered as written.
+    pub fn as_str(&self) -> &str {
+        &self.text
+    }
+}
+
+/// One `key: value` of a mapping.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Entry {
+    pub key: NodeId,
+    pub value: NodeId,
+    /// The `<<` entry this one was merged in through, if it was.
+    pub merged_from: Option<NodeId>,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub enum NodeKind {
+    Scalar(Scalar),
+    /// Entries in source order; merged entries follow the mapping's own ones.
+    Mapping(Vec<Entry>),
+    Sequence(Vec<NodeId>),
+    /// `*name`; `target` is the anchored node, or `None` if no such anchor precedes it.
+    Alias {
+        name: String,
+        target: Option<NodeId>,
+    },
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct Node {
+    pub kind: NodeKind,
+    /// The range of the node's content (anchor and tag excluded).
+    pub range: TextRange,
+    pub anchor: Option<String>,
+    pub tag: Option<String>,
+}
+
+/// One document of a YAML stream.
+#[derive(Clone, Debug, Default)]
+pub struct YamlDocument {
+    pub(crate) nodes: Vec<Node>,
+    pub root: Option<NodeId>,
+    /// The range of the whole document, markers included.
+    pub range: TextRange,
+}
+
+/// A comment and its range (the `#` included).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Comment {
+    pub range: TextRange,
+    pub text: String,
+}
+
+/// All documents of a file, and its comments.
+#[derive(Clone, Debug, Default)]
+pub struct YamlStream {
+    pub documents: Vec<YamlDocument>,
+    pub comments: Vec<Comment>,
+}
+
+impl YamlDocument {
+    pub fn node(&self, id: NodeId) -> &Node {
+        &self.nodes[id.0 as usize]
+    }
+
+    /// The number of nodes in the document (aliases count once).
+    pub fn node_count(&self) -> usize {
+        self.nodes.len()
+    }
+
+    /// Follows an alias to its anchored node; other nodes are returned as they are.
+    /// An alias to an unknown anchor stays an alias.
+    pub fn resolve(&self, id: NodeId) -> NodeId {
+        match &self.node(id).kind {
+            NodeKind::Alias {
+                target: Some(target),
+                ..
+            } => *target,
+            _ => id,
+        }
+    }
+
+    /// The node's kind after following an alias.
+    pub fn kind(&self, id: NodeId) -> &NodeKind {
+        &self.node(self.resolve(id)).kind
+    }
+
+    /// The entries of a mapping (after following an alias); empty for anything else.
+    pub fn entries(&self, id: NodeId) -> &[Entry] {
+        match self.kind(id) {
+            NodeKind::Mapping(entries) => entries,
+            _ => &[],
+        }
+    }
+
+    /// The items of a sequence (after following an alias); empty for anything else.
+    pub fn items(&self, id: NodeId) -> &[NodeId] {
+        match self.kind(id) {
+            NodeKind::Sequence(items) => items,
+            _ => &[],
+        }
+    }
+
+    pub fn is_mapping(&self, id: NodeId) -> bool {
+        matches!(self.kind(id), NodeKind::Mapping(_))
+    }
+
+    pub fn is_sequence(&self, id: NodeId) -> bool {
+        matches!(self.kind(id), NodeKind::Sequence(_))
+    }
+
+    /// The scalar of a node (after following an alias).
+    pub fn scalar(&self, id: NodeId) -> Option<&Scalar> {
+        match self.kind(id) {
+            NodeKind::Scalar(scalar) => Some(scalar),
+            _ => None,
+        }
+    }
+
+    /// The text of a scalar node that is not null.
+    pub fn str(&self, id: NodeId) -> Option<&str> {
+        self.scalar(id)
+            .filter(|scalar| scalar.value != ScalarValue::Null)
+            .map(Scalar::as_str)
+    }
+
+    /// Whether a node is a null scalar (`~`, `null`, or nothing at all).
+    pub fn is_null(&self, id: NodeId) -> bool {
+        matches!(
+            self.scalar(id),
+            Some(Scalar {
+                value: ScalarValue::Null,
+                ..
+            })
+        )
+    }
+
+    /// The text of a mapping key, if it is a scalar.
+    pub fn key_text(&self, key: NodeId) -> Option<&str> {
+        self.scalar(key).map(Scalar::as_str)
+    }
+
+    /// The entry of `mapping` whose key is `key`, merged entries included.
+    pub fn get_entry(&self, mapping: NodeId, key: &str) -> Option<Entry> {
+        self.entries(mapping)
+            .iter()
+            .find(|entry| self.key_text(entry.key) == Some(key))
+            .copied()
+    }
+
+    /// The value of `mapping[key]`.
+    pub fn get(&self, mapping: NodeId, key: &str) -> Option<NodeId> {
+        self.get_entry(mapping, key).map(|entry| entry.value)
+    }
+
+    /// The value at a path of keys from `node`.
+    pub fn get_path(&self, node: NodeId, path: &[&str]) -> Option<NodeId> {
+        path.iter().try_fold(node, |at, key| self.get(at, key))
+    }
+
+    /// The range where a node is written (an alias's own range, not its anchor's).
+    pub fn range(&self, id: NodeId) -> TextRange {
+        self.node(id).range
+    }
+}
+
+impl YamlStream {
+    /// The first document with content, if any.
+    pub fn first_document(&self) -> Option<&YamlDocument> {
+        self.documents.iter().find(|doc| doc.root.is_some())
+    }
+}

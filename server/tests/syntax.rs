@@ -1,0 +1,296 @@
+//! Tests of the syntax layer: YAML features, broken input, limits.
+
+use ddia::syntax::{NodeId, NodeKind, ProblemKind, ScalarValue, YamlDocument, parse};
+
+/// Renders a node as compact flow YAML with typed scalars, for assertions.
+fn render(doc: &YamlDocument, id: NodeId) -> String {
+    match doc.kind(id) {
+        NodeKind::Scalar(scalar) => match &scalar.value {
+            ScalarValue::Null => "~".to_owned(),
+            ScalarValue::Bool(b) => b.to_string(),
+            ScalarValue::Int(i) => i.to_string(),
+            ScalarValue::Float(f) => format!("{f:?}"),
+            ScalarValue::String => format!("{:?}", scalar.text),
+        },
+        NodeKind::Sequence(items) => {
+            let parts: Vec<String> = items.iter().map(|&i| render(doc, i)).collect();
+            format!("[{}]", parts.join(", "))
+        }
+        NodeKind::Mapping(entries) => {
+            let parts: Vec<String> = entries
+                .iter()
+                .map(|e| format!("{}: {}", render(doc, e.key), render(doc, e.value)))
+                .collect();
+            format!("{{{}}}", parts.join(", "))
+        }
+        NodeKind::Alias { name, .. } => format!("*{name}"),
+    }
+}
+
+fn render_all(text: &str) -> Vec<String> {
+    let parsed = parse(text);
+    parsed
+        .stream
+        .documents
+        .iter()
+        .filter_map(|doc| doc.root.map(|root| render(doc, root)))
+        .collect()
+}
+
+fn problems(text: &str) -> Vec<(ProblemKind, String, String)> {
+    parse(text)
+        .problems
+        .into_iter()
+        .map(|p| (p.kind, text[p.range.as_range()].to_owned(), p.message))
+        .collect()
+}
+
+#[test]
+fn block_and_flow_styles() {
+    let text = "a: 1\nb: [x, 'y', \"z\"]\nc: {d: true, e: ~}\nf:\n  - 1.5\n  - -2\n  -\n";
+    assert_eq!(
+        render_all(text),
+        [r#"{"a": 1, "b": ["x", "y", "z"], "c": {"d": true, "e": ~}, "f": [1.5, -2, ~]}"#]
+    );
+    assert!(problems(text).is_empty());
+}
+
+#[test]
+fn multi_document_streams() {
+    let text = "---\na: 1\n---\nb: 2\n...\n---\n- c\n";
+    assert_eq!(render_all(text), [r#"{"a": 1}"#, r#"{"b": 2}"#, r#"["c"]"#]);
+}
+
+#[test]
+fn anchors_aliases_and_merge_keys() {
+    let text = "\
+base: &base
+  image: postgres:16
+  restart: always
+other: &other {env: prod}
+svc:
+  <<: [*base, *other]
+  restart: never
+ref: *base
+";
+    let parsed = parse(text);
+    assert!(parsed.problems.is_empty(), "{:?}", parsed.problems);
+    let doc = &parsed.stream.documents[0];
+    let root = doc.root.expect("the document has content");
+    let svc = doc.get(root, "svc").expect("svc exists");
+    assert_eq!(
+        render(doc, svc),
+        r#"{"restart": "never", "image": "postgres:16", "env": "prod"}"#
+    );
+    // A merged value keeps the range where it is written, under the anchor.
+    let image = doc.get(svc, "image").expect("merged image");
+    assert_eq!(&text[doc.range(image).as_range()], "postgres:16");
+    assert_eq!(doc.range(image).start, text.find("postgres").expect("in text"));
+    let merged = doc.get_entry(svc, "image").expect("merged entry");
+    assert!(merged.merged_from.is_some());
+    // An alias resolves to the anchored mapping.
+    let reference = doc.get(root, "ref").expect("ref exists");
+    assert_eq!(doc.get(reference, "restart").and_then(|v| doc.str(v)), Some("always"));
+}
+
+#[test]
+fn scalars_are_typed_and_decoded() {
+    let text = "\
+int: 0x1F
+float: 1e3
+str: 250ms
+bool: FALSE
+quoted_int: \"42\"
+folded: >
+  one
+  two
+literal: |-
+  a
+  b
+escaped: \"tab\\there\"
+multi: first
+  second
+";
+    assert_eq!(
+        render_all(text),
+        [concat!(
+            r#"{"int": 31, "float": 1000.0, "str": "250ms", "bool": false, "quoted_int": "42", "#,
+            r#""folded": "one two\n", "literal": "a\nb", "escaped": "tab\there", "multi": "first second"}"#
+        )]
+    );
+}
+
+#[test]
+fn tags_are_tolerated() {
+    let text = "a: !!str 1\nb: !custom {c: 1}\n";
+    let parsed = parse(text);
+    assert!(parsed.problems.is_empty());
+    let doc = &parsed.stream.documents[0];
+    let root = doc.root.expect("content");
+    let b = doc.get(root, "b").expect("b");
+    assert_eq!(doc.node(b).tag.as_deref(), Some("!custom"));
+}
+
+#[test]
+fn comments_are_collected() {
+    let text = "# top\na: 1 # ddia: ignore[x]\n";
+    let parsed = parse(text);
+    let comments: Vec<&str> = parsed.stream.comments.iter().map(|c| c.text.as_str()).collect();
+    assert_eq!(comments, ["# top", "# ddia: ignore[x]"]);
+    assert_eq!(parsed.stream.comments[1].range.start, text.find("# ddia").expect("in text"));
+}
+
+#[test]
+fn duplicate_keys_are_reported_and_the_first_wins() {
+    let text = "a: 1\nb: 2\na: 3\n";
+    let parsed = parse(text);
+    assert_eq!(render_all(text), [r#"{"a": 1, "b": 2}"#]);
+    let problem = &parsed.problems[0];
+    assert_eq!(problem.kind, ProblemKind::DuplicateKey);
+    assert_eq!(problem.range.start, 10);
+    assert_eq!(problem.message, "duplicate key `a`: only its first value is used");
+    assert_eq!(problem.related.as_ref().map(|r| r.0.start), Some(0));
+}
+
+#[test]
+fn unknown_alias_is_a_syntax_error() {
+    assert_eq!(
+        problems("a: *nowhere\n"),
+        [(
+            ProblemKind::Syntax,
+            "*nowhere".to_owned(),
+            "invalid YAML: no anchor `&nowhere` comes before the alias `*nowhere`".to_owned()
+        )]
+    );
+}
+
+const SPEC_TAIL: &str = "datastores:\n  b:\n    replication:\n      mode: leaderless\n";
+
+/// Each broken line must be reported, and everything after it still read.
+fn assert_recovers(text: &str, reported: &str, message: &str) {
+    let parsed = parse(text);
+    let syntax: Vec<_> = parsed
+        .problems
+        .iter()
+        .filter(|p| p.kind == ProblemKind::Syntax)
+        .collect();
+    assert!(!syntax.is_empty(), "no syntax error for {text:?}");
+    assert_eq!(&text[syntax[0].range.as_range()], reported, "{text:?}");
+    assert_eq!(syntax[0].message, message, "{text:?}");
+    let doc = parsed.stream.first_document().expect("a document survives");
+    let root = doc.root.expect("content survives");
+    let mode = doc
+        .get_path(root, &["datastores", "b", "replication", "mode"])
+        .and_then(|id| doc.str(id));
+    assert_eq!(mode, Some("leaderless"), "the rest of {text:?} is lost");
+    assert_eq!(doc.get(root, "ddia").and_then(|id| doc.scalar(id)).map(|s| s.value.clone()), Some(ScalarValue::Int(1)));
+}
+
+#[test]
+fn recovers_from_a_bad_dedent() {
+    let text = format!("ddia: 1\nx:\n  a:\n    y: 1\n   bad: 1\n{SPEC_TAIL}");
+    assert_recovers(&text, "bad: 1", "invalid YAML: unexpected indentation of 3 spaces");
+}
+
+#[test]
+fn recovers_from_a_tab_in_indentation() {
+    let text = format!("ddia: 1\nx:\n  a:\n\tmode: x\n{SPEC_TAIL}");
+    assert_recovers(
+        &text,
+        "mode: x",
+        "invalid YAML: a tab character in indentation (YAML indents with spaces only)",
+    );
+}
+
+#[test]
+fn recovers_from_an_alias_without_a_name() {
+    let text = format!("ddia: 1\na: *\n{SPEC_TAIL}");
+    assert_recovers(&text, "*", "invalid YAML: an alias `*` needs an anchor name");
+}
+
+#[test]
+fn recovers_from_an_unclosed_flow_sequence() {
+    let text = format!("ddia: 1\na: [1, 2\n{SPEC_TAIL}");
+    assert_recovers(&text, "[1, 2", "invalid YAML: unclosed flow sequence `[`");
+}
+
+#[test]
+fn recovers_from_an_unclosed_flow_mapping() {
+    let text = format!("ddia: 1\na: {{b: 1\n{SPEC_TAIL}");
+    assert_recovers(&text, "{b: 1", "invalid YAML: unclosed flow mapping `{`");
+}
+
+#[test]
+fn recovers_from_several_errors() {
+    let text = format!("ddia: 1\na: *\nx:\n  y: 1\n   bad: 2\n{SPEC_TAIL}");
+    let parsed = parse(&text);
+    let syntax = parsed.problems.iter().filter(|p| p.kind == ProblemKind::Syntax).count();
+    assert_eq!(syntax, 2, "{:?}", parsed.problems);
+}
+
+#[test]
+fn long_files_parse_completely() {
+    let mut text = String::from("services:\n");
+    let mut index = 0;
+    while text.len() < 3_000_000 {
+        text.push_str(&format!("  svc{index}:\n    image: redis:7\n    ports: [\"127.0.0.1:{index}:6379\"]\n"));
+        index += 1;
+    }
+    let lines = text.lines().count();
+    assert!(lines > 110_000);
+    let parsed = parse(&text);
+    assert!(parsed.problems.is_empty());
+    let doc = &parsed.stream.documents[0];
+    let services = doc.get(doc.root.expect("content"), "services").expect("services");
+    assert_eq!(doc.entries(services).len(), index);
+    let last = doc.get(services, &format!("svc{}", index - 1)).expect("last service");
+    assert_eq!(doc.get(last, "image").and_then(|i| doc.str(i)), Some("redis:7"));
+}
+
+#[test]
+fn deep_nesting_gives_a_diagnostic_not_a_crash() {
+    for depth in [300, 10_000, 100_000] {
+        for text in [
+            format!("a:\n  {}x\n", "- ".repeat(depth)),
+            format!("a: {}{}\n", "[".repeat(depth), "]".repeat(depth)),
+            format!("a: {}{}\n", "{b: ".repeat(depth), "}".repeat(depth)),
+        ] {
+            // Run on a 2 MiB stack, like a worker thread, to prove there is no recursion.
+            let parsed = std::thread::Builder::new()
+                .stack_size(2 * 1024 * 1024)
+                .spawn(move || parse(&text).problems)
+                .expect("thread starts")
+                .join()
+                .expect("parsing deep nesting must not crash");
+            assert!(!parsed.is_empty(), "depth {depth}: no diagnostic");
+        }
+    }
+}
+
+#[test]
+fn alias_bombs_are_bounded() {
+    let mut text = String::from("a0: &a0 [x, x, x, x, x, x, x, x, x, x]\n");
+    for level in 1..10 {
+        let previous = level - 1;
+        let refs = vec![format!("*a{previous}"); 10].join(", ");
+        text.push_str(&format!("a{level}: &a{level} [{refs}]\n"));
+    }
+    let start = std::time::Instant::now();
+    let parsed = parse(&text);
+    let limit: Vec<_> = parsed.problems.iter().filter(|p| p.kind == ProblemKind::Limit).collect();
+    assert_eq!(limit.len(), 1, "{:?}", parsed.problems);
+    assert!(limit[0].message.starts_with("the alias `*a4` makes this document stand for more than"), "{}", limit[0].message);
+    assert!(parsed.stream.documents[0].node_count() < 200);
+    // Not a timing assertion: a sanity bound far above the milliseconds it takes.
+    assert!(start.elapsed().as_secs() < 5);
+}
+
+#[test]
+fn never_panics_on_garbage() {
+    for text in [
+        "", "\0\0\0", ":", "- - -", "? ? ?", "&a &b *c", "{{{{", "]]]", "|\n", ">-\n  \n", "'unterminated",
+        "\"\\u12", "a: b: c", "%YAML 1.2\n---\n", "\r\r\r", "\t\t- x", "...\n...", "---\n---", "a: !tag", "*a: 1",
+    ] {
+        let _ = parse(text);
+    }
+}
