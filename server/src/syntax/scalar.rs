@@ -303,7 +303,11 @@ fn unescape_into(text: &str, out: &mut String) {
 /// `line_indent` is the indentation of the line holding the header, used with an
 /// explicit indentation indicator.
 pub fn block(source: &str, line_indent: usize) -> Scalar {
-    let lines = split_lines(source);
+    let mut lines = split_lines(source);
+    if lines.len() > 1 && source.ends_with(['\n', '\r']) {
+        // The empty piece after the final line break is not a line.
+        lines.pop();
+    }
     let header = lines.first().copied().unwrap_or("");
     let header = header.split(" #").next().unwrap_or(header).trim();
     let literal = !header.starts_with('>');
