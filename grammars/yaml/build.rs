@@ -242,7 +242,13 @@ fn src_from_metadata() -> Option<PathBuf> {
     let cargo = env::var("CARGO").unwrap_or_else(|_| "cargo".to_owned());
     let manifest_dir = env::var("CARGO_MANIFEST_DIR").ok()?;
     let output = Command::new(cargo)
-        .args(["metadata", "--format-version", "1", "--offline", "--manifest-path"])
+        .args([
+            "metadata",
+            "--format-version",
+            "1",
+            "--offline",
+            "--manifest-path",
+        ])
         .arg(Path::new(&manifest_dir).join("Cargo.toml"))
         .output()
         .ok()?;

@@ -2,8 +2,15 @@
 //!
 //! Layers, each only knowing the ones before it: [`syntax`] (tree-sitter, never
 //! fails) → [`model`] (one typed system model with source ranges) → [`rules`]
-//! (format-agnostic checks) → front ends ([`cli`]).
+//! (format-agnostic checks) → front ends ([`cli`]). [`analysis`] ties the first three
+//! together for one file.
 
+pub mod analysis;
+pub mod cli;
+pub mod diagnostic;
+pub mod kind;
 pub mod line_index;
+pub mod model;
+pub mod rules;
 pub mod syntax;
 pub mod text;

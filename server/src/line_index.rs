@@ -122,11 +122,7 @@ impl LineIndex {
     /// The byte range of a line including its line break.
     pub fn line_range_full(&self, line: usize) -> TextRange {
         let line = line.min(self.line_starts.len() - 1);
-        let end = self
-            .line_starts
-            .get(line + 1)
-            .copied()
-            .unwrap_or(self.len);
+        let end = self.line_starts.get(line + 1).copied().unwrap_or(self.len);
         TextRange::new(self.line_starts[line], end)
     }
 
@@ -274,12 +270,18 @@ mod tests {
             ColumnEncoding::Scalar,
         ] {
             for (offset, _) in text.char_indices() {
-                if text[offset..].starts_with('\n') && offset > 0 && text.as_bytes()[offset - 1] == b'\r'
+                if text[offset..].starts_with('\n')
+                    && offset > 0
+                    && text.as_bytes()[offset - 1] == b'\r'
                 {
                     continue;
                 }
                 let position = index.line_col(offset, encoding);
-                assert_eq!(index.offset(position, encoding), offset, "{encoding:?} at {offset}");
+                assert_eq!(
+                    index.offset(position, encoding),
+                    offset,
+                    "{encoding:?} at {offset}"
+                );
             }
         }
     }

@@ -85,12 +85,18 @@ ref: *base
     // A merged value keeps the range where it is written, under the anchor.
     let image = doc.get(svc, "image").expect("merged image");
     assert_eq!(&text[doc.range(image).as_range()], "postgres:16");
-    assert_eq!(doc.range(image).start, text.find("postgres").expect("in text"));
+    assert_eq!(
+        doc.range(image).start,
+        text.find("postgres").expect("in text")
+    );
     let merged = doc.get_entry(svc, "image").expect("merged entry");
     assert!(merged.merged_from.is_some());
     // An alias resolves to the anchored mapping.
     let reference = doc.get(root, "ref").expect("ref exists");
-    assert_eq!(doc.get(reference, "restart").and_then(|v| doc.str(v)), Some("always"));
+    assert_eq!(
+        doc.get(reference, "restart").and_then(|v| doc.str(v)),
+        Some("always")
+    );
 }
 
 #[test]
@@ -135,9 +141,17 @@ fn tags_are_tolerated() {
 fn comments_are_collected() {
     let text = "# top\na: 1 # ddia: ignore[x]\n";
     let parsed = parse(text);
-    let comments: Vec<&str> = parsed.stream.comments.iter().map(|c| c.text.as_str()).collect();
+    let comments: Vec<&str> = parsed
+        .stream
+        .comments
+        .iter()
+        .map(|c| c.text.as_str())
+        .collect();
     assert_eq!(comments, ["# top", "# ddia: ignore[x]"]);
-    assert_eq!(parsed.stream.comments[1].range.start, text.find("# ddia").expect("in text"));
+    assert_eq!(
+        parsed.stream.comments[1].range.start,
+        text.find("# ddia").expect("in text")
+    );
 }
 
 #[test]
@@ -148,7 +162,10 @@ fn duplicate_keys_are_reported_and_the_first_wins() {
     let problem = &parsed.problems[0];
     assert_eq!(problem.kind, ProblemKind::DuplicateKey);
     assert_eq!(problem.range.start, 10);
-    assert_eq!(problem.message, "duplicate key `a`: only its first value is used");
+    assert_eq!(
+        problem.message,
+        "duplicate key `a`: only its first value is used"
+    );
     assert_eq!(problem.related.as_ref().map(|r| r.0.start), Some(0));
 }
 
@@ -183,13 +200,22 @@ fn assert_recovers(text: &str, reported: &str, message: &str) {
         .get_path(root, &["datastores", "b", "replication", "mode"])
         .and_then(|id| doc.str(id));
     assert_eq!(mode, Some("leaderless"), "the rest of {text:?} is lost");
-    assert_eq!(doc.get(root, "ddia").and_then(|id| doc.scalar(id)).map(|s| s.value.clone()), Some(ScalarValue::Int(1)));
+    assert_eq!(
+        doc.get(root, "ddia")
+            .and_then(|id| doc.scalar(id))
+            .map(|s| s.value.clone()),
+        Some(ScalarValue::Int(1))
+    );
 }
 
 #[test]
 fn recovers_from_a_bad_dedent() {
     let text = format!("ddia: 1\nx:\n  a:\n    y: 1\n   bad: 1\n{SPEC_TAIL}");
-    assert_recovers(&text, "bad: 1", "invalid YAML: unexpected indentation of 3 spaces");
+    assert_recovers(
+        &text,
+        "bad: 1",
+        "invalid YAML: unexpected indentation of 3 spaces",
+    );
 }
 
 #[test]
@@ -205,7 +231,11 @@ fn recovers_from_a_tab_in_indentation() {
 #[test]
 fn recovers_from_an_alias_without_a_name() {
     let text = format!("ddia: 1\na: *\n{SPEC_TAIL}");
-    assert_recovers(&text, "*", "invalid YAML: an alias `*` needs an anchor name");
+    assert_recovers(
+        &text,
+        "*",
+        "invalid YAML: an alias `*` needs an anchor name",
+    );
 }
 
 #[test]
@@ -224,7 +254,11 @@ fn recovers_from_an_unclosed_flow_mapping() {
 fn recovers_from_several_errors() {
     let text = format!("ddia: 1\na: *\nx:\n  y: 1\n   bad: 2\n{SPEC_TAIL}");
     let parsed = parse(&text);
-    let syntax = parsed.problems.iter().filter(|p| p.kind == ProblemKind::Syntax).count();
+    let syntax = parsed
+        .problems
+        .iter()
+        .filter(|p| p.kind == ProblemKind::Syntax)
+        .count();
     assert_eq!(syntax, 2, "{:?}", parsed.problems);
 }
 
@@ -233,7 +267,9 @@ fn long_files_parse_completely() {
     let mut text = String::from("services:\n");
     let mut index = 0;
     while text.len() < 3_000_000 {
-        text.push_str(&format!("  svc{index}:\n    image: redis:7\n    ports: [\"127.0.0.1:{index}:6379\"]\n"));
+        text.push_str(&format!(
+            "  svc{index}:\n    image: redis:7\n    ports: [\"127.0.0.1:{index}:6379\"]\n"
+        ));
         index += 1;
     }
     let lines = text.lines().count();
@@ -241,10 +277,17 @@ fn long_files_parse_completely() {
     let parsed = parse(&text);
     assert!(parsed.problems.is_empty());
     let doc = &parsed.stream.documents[0];
-    let services = doc.get(doc.root.expect("content"), "services").expect("services");
+    let services = doc
+        .get(doc.root.expect("content"), "services")
+        .expect("services");
     assert_eq!(doc.entries(services).len(), index);
-    let last = doc.get(services, &format!("svc{}", index - 1)).expect("last service");
-    assert_eq!(doc.get(last, "image").and_then(|i| doc.str(i)), Some("redis:7"));
+    let last = doc
+        .get(services, &format!("svc{}", index - 1))
+        .expect("last service");
+    assert_eq!(
+        doc.get(last, "image").and_then(|i| doc.str(i)),
+        Some("redis:7")
+    );
 }
 
 #[test]
@@ -277,9 +320,19 @@ fn alias_bombs_are_bounded() {
     }
     let start = std::time::Instant::now();
     let parsed = parse(&text);
-    let limit: Vec<_> = parsed.problems.iter().filter(|p| p.kind == ProblemKind::Limit).collect();
+    let limit: Vec<_> = parsed
+        .problems
+        .iter()
+        .filter(|p| p.kind == ProblemKind::Limit)
+        .collect();
     assert_eq!(limit.len(), 1, "{:?}", parsed.problems);
-    assert!(limit[0].message.starts_with("the alias `*a4` makes this document stand for more than"), "{}", limit[0].message);
+    assert!(
+        limit[0]
+            .message
+            .starts_with("the alias `*a4` makes this document stand for more than"),
+        "{}",
+        limit[0].message
+    );
     assert!(parsed.stream.documents[0].node_count() < 200);
     // Not a timing assertion: a sanity bound far above the milliseconds it takes.
     assert!(start.elapsed().as_secs() < 5);
@@ -288,8 +341,26 @@ fn alias_bombs_are_bounded() {
 #[test]
 fn never_panics_on_garbage() {
     for text in [
-        "", "\0\0\0", ":", "- - -", "? ? ?", "&a &b *c", "{{{{", "]]]", "|\n", ">-\n  \n", "'unterminated",
-        "\"\\u12", "a: b: c", "%YAML 1.2\n---\n", "\r\r\r", "\t\t- x", "...\n...", "---\n---", "a: !tag", "*a: 1",
+        "",
+        "\0\0\0",
+        ":",
+        "- - -",
+        "? ? ?",
+        "&a &b *c",
+        "{{{{",
+        "]]]",
+        "|\n",
+        ">-\n  \n",
+        "'unterminated",
+        "\"\\u12",
+        "a: b: c",
+        "%YAML 1.2\n---\n",
+        "\r\r\r",
+        "\t\t- x",
+        "...\n...",
+        "---\n---",
+        "a: !tag",
+        "*a: 1",
     ] {
         let _ = parse(text);
     }

@@ -1,1 +1,197 @@
-//! Shared helpers for the end-to-end suites.
+//! Shared helpers for the end-to-end suites: fixtures, expectation files, the corpus.
+//!
+//! An expectation file (`NAME.expect`) sits beside the YAML fixture it describes and
+//! lists every finding ddia reports for it, one per line, with 1-based lines and
+//! columns counted in Unicode scalar values:
+//!
+//! ```text
+//! 12:20-12:21 warning[non-overlapping-quorums] W + R = 2 is not greater than N = 3: ...
+//!   related 11:21-11:22 W = 1
+//!   fix (unsafe) Use W = 2 and R = 2, so that W + R = 4 > N = 3
+//!   edit 11:21-11:22 "2"
+//! ```
+//!
+//! Run the suites with `UPDATE_EXPECT=1` to rewrite the files after a deliberate change,
+//! then review the diff.
+
+use ddia::analysis::{Analysis, AnalysisInput, analyze};
+use ddia::diagnostic::Applicability;
+use ddia::line_index::{ColumnEncoding, LineIndex};
+use std::fmt::Write;
+use std::path::{Path, PathBuf};
+
+/// The repository's root directory.
+pub fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("the tests crate sits in the repository root")
+        .to_path_buf()
+}
+
+/// The shared corpus of third-party files (`../shared/corpus` from the repository).
+pub fn corpus_dir() -> PathBuf {
+    let dir = repo_root().join("../shared/corpus");
+    assert!(
+        dir.is_dir(),
+        "the shared corpus is missing at {}; it sits beside the repository",
+        dir.display()
+    );
+    dir
+}
+
+/// All files below `dir` whose names end with one of `suffixes`, sorted.
+pub fn files_with_suffix(dir: &Path, suffixes: &[&str]) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(current) = pending.pop() {
+        let entries = std::fs::read_dir(&current)
+            .unwrap_or_else(|error| panic!("cannot list {}: {error}", current.display()));
+        for entry in entries {
+            let path = entry.expect("directory entries are readable").path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if path
+                .file_name()
+                .and_then(|n| n.to_str())
+                .is_some_and(|name| suffixes.iter().any(|s| name.ends_with(s)))
+            {
+                found.push(path);
+            }
+        }
+    }
+    found.sort();
+    found
+}
+
+/// Analyses a file from disk the way `ddia check` does.
+pub fn analyze_file(path: &Path) -> (String, Analysis) {
+    let text = std::fs::read_to_string(path)
+        .unwrap_or_else(|error| panic!("cannot read {}: {error}", path.display()));
+    let analysis = analyze(AnalysisInput {
+        text: &text,
+        path: Some(path),
+        language_id: None,
+    });
+    (text, analysis)
+}
+
+fn position(index: &LineIndex, offset: usize) -> String {
+    let position = index.line_col(offset, ColumnEncoding::Scalar);
+    format!("{}:{}", position.line + 1, position.column + 1)
+}
+
+fn span(index: &LineIndex, start: usize, end: usize) -> String {
+    format!("{}-{}", position(index, start), position(index, end))
+}
+
+/// Renders an analysis in the expectation format.
+pub fn render_expectations(text: &str, analysis: &Analysis) -> String {
+    let index = LineIndex::new(text);
+    let mut out = String::new();
+    for diagnostic in &analysis.diagnostics {
+        let _ = writeln!(
+            out,
+            "{} {}[{}] {}",
+            span(&index, diagnostic.range.start, diagnostic.range.end),
+            diagnostic.severity.as_str(),
+            diagnostic.code,
+            diagnostic.message
+        );
+        for related in &diagnostic.related {
+            let _ = writeln!(
+                out,
+                "  related {} {}",
+                span(&index, related.range.start, related.range.end),
+                related.message
+            );
+        }
+        if let Some(fix) = &diagnostic.fix {
+            let applicability = match fix.applicability {
+                Applicability::Safe => "safe",
+                Applicability::Unsafe => "unsafe",
+            };
+            let _ = writeln!(out, "  fix ({applicability}) {}", fix.message);
+            for edit in &fix.edits {
+                let _ = writeln!(
+                    out,
+                    "  edit {} {:?}",
+                    span(&index, edit.range.start, edit.range.end),
+                    edit.content
+                );
+            }
+        }
+    }
+    for failure in &analysis.failures {
+        let _ = writeln!(out, "FAILED RULE {}: {}", failure.code, failure.message);
+    }
+    out
+}
+
+/// The expectation file that belongs to a fixture: `name.ddia.yaml` → `name.expect`.
+pub fn expectation_path(fixture: &Path) -> PathBuf {
+    let name = fixture
+        .file_name()
+        .and_then(|n| n.to_str())
+        .expect("fixture names are UTF-8");
+    let stem = name
+        .trim_end_matches(".yaml")
+        .trim_end_matches(".yml")
+        .trim_end_matches(".ddia");
+    fixture.with_file_name(format!("{stem}.expect"))
+}
+
+/// Compares every fixture's findings with its expectation file; with
+/// `UPDATE_EXPECT=1` rewrites the files instead. Returns the analyses for further checks.
+pub fn check_fixtures(fixtures: &[PathBuf]) -> Vec<(PathBuf, String, Analysis)> {
+    assert!(!fixtures.is_empty(), "no fixtures found");
+    let update = std::env::var_os("UPDATE_EXPECT").is_some();
+    let mut mismatches = Vec::new();
+    let mut results = Vec::new();
+    for fixture in fixtures {
+        let (text, analysis) = analyze_file(fixture);
+        let actual = render_expectations(&text, &analysis);
+        let expect_path = expectation_path(fixture);
+        if update {
+            std::fs::write(&expect_path, &actual)
+                .unwrap_or_else(|error| panic!("cannot write {}: {error}", expect_path.display()));
+        } else {
+            let expected = std::fs::read_to_string(&expect_path).unwrap_or_else(|_| {
+                panic!(
+                    "{} has no expectation file {}; run with UPDATE_EXPECT=1 to create it",
+                    fixture.display(),
+                    expect_path.display()
+                )
+            });
+            if expected != actual {
+                mismatches.push(format!(
+                    "--- {}\n+++ actual\n{}",
+                    expect_path.display(),
+                    line_diff(&expected, &actual)
+                ));
+            }
+        }
+        results.push((fixture.clone(), text, analysis));
+    }
+    assert!(
+        mismatches.is_empty(),
+        "findings differ from expectations (UPDATE_EXPECT=1 rewrites them):\n{}",
+        mismatches.join("\n")
+    );
+    results
+}
+
+/// A minimal line diff: lines only in `expected` start with `-`, only in `actual` with `+`.
+fn line_diff(expected: &str, actual: &str) -> String {
+    let mut out = String::new();
+    for line in expected.lines() {
+        if !actual.lines().any(|l| l == line) {
+            let _ = writeln!(out, "-{line}");
+        }
+    }
+    for line in actual.lines() {
+        if !expected.lines().any(|l| l == line) {
+            let _ = writeln!(out, "+{line}");
+        }
+    }
+    out
+}

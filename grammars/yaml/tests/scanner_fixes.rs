@@ -7,7 +7,9 @@ fn parse(text: &str) -> Tree {
     parser
         .set_language(&ddia_yaml_grammar::LANGUAGE.into())
         .expect("the patched grammar matches the tree-sitter ABI");
-    parser.parse(text, None).expect("no timeout or cancellation is set")
+    parser
+        .parse(text, None)
+        .expect("no timeout or cancellation is set")
 }
 
 /// A Compose-like file of `lines` lines, mostly nested mappings.

@@ -292,9 +292,9 @@ impl Lowerer<'_> {
             }
             Frame::Sequence { range, items } => {
                 self.depth = self.depth.saturating_sub(1);
-                let expanded = items
-                    .iter()
-                    .fold(1u64, |sum, &item| sum.saturating_add(self.doc.expanded(item)));
+                let expanded = items.iter().fold(1u64, |sum, &item| {
+                    sum.saturating_add(self.doc.expanded(item))
+                });
                 let id = self.doc.push(
                     Node {
                         kind: NodeKind::Sequence(items),
@@ -381,7 +381,9 @@ impl Lowerer<'_> {
             self.problems.push(SyntaxProblem {
                 kind: ProblemKind::Syntax,
                 range,
-                message: format!("invalid YAML: no anchor `&{name}` comes before the alias `*{name}`"),
+                message: format!(
+                    "invalid YAML: no anchor `&{name}` comes before the alias `*{name}`"
+                ),
                 related: None,
             });
         }
@@ -478,7 +480,10 @@ impl Lowerer<'_> {
             };
             for source in sources {
                 let NodeKind::Mapping(source_entries) = self.doc.node(source).kind.clone() else {
-                    if !matches!(self.doc.node(source).kind, NodeKind::Alias { target: None, .. }) {
+                    if !matches!(
+                        self.doc.node(source).kind,
+                        NodeKind::Alias { target: None, .. }
+                    ) {
                         self.problems.push(SyntaxProblem {
                             kind: ProblemKind::Syntax,
                             range: self.doc.node(source).range,
@@ -496,7 +501,8 @@ impl Lowerer<'_> {
                             kind: ProblemKind::Limit,
                             range: self.doc.node(merge_key).range,
                             message: format!(
-                                "merge keys copy more than {MAX_ALIAS_EXPANSION} entries in this document: ddia stops merging here"
+                                "merge keys copy more than {} entries in this document: ddia stops merging here",
+                                thousands(MAX_ALIAS_EXPANSION)
                             ),
                             related: None,
                         });
@@ -562,9 +568,23 @@ impl Lowerer<'_> {
             kind: ProblemKind::Limit,
             range: self.doc.node(alias).range,
             message: format!(
-                "the alias `*{name}` makes this document stand for more than {MAX_ALIAS_EXPANSION} nodes (an alias bomb?): ddia reads each anchor once and never expands it"
+                "the alias `*{name}` makes this document stand for more than {} nodes (an alias bomb?): ddia reads each anchor once and never expands it",
+                thousands(MAX_ALIAS_EXPANSION)
             ),
             related: None,
         });
     }
+}
+
+/// Formats a count with thousands separators: 1000000 → "1,000,000".
+fn thousands(value: u64) -> String {
+    let digits = value.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (index, digit) in digits.chars().enumerate() {
+        if index > 0 && (digits.len() - index).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(digit);
+    }
+    out
 }

@@ -4,13 +4,18 @@
 //! indentation, `a: *` or an unclosed flow collection can turn the root into an
 //! ERROR node that ends at the mistake, so everything after it is missing from the
 //! tree. Each round here finds the offending lines, reports them, replaces their
-//! bytes with spaces (so every offset stays valid) and re-parses incrementally, until
-//! the tree is clean or no new line can be blanked.
+//! bytes with spaces (so every offset stays valid) and re-parses, until the tree is
+//! clean or no new line can be blanked.
+//!
+//! The re-parse starts from scratch, not from the old tree: the scanner's state
+//! stored in old tokens can be wrong (truncated for deeply nested lines), and reusing
+//! those tokens after the blanked line misparses the rest of the file.
 
 use super::{ProblemKind, SyntaxProblem, new_parser};
 use crate::text::TextRange;
+use ddia_yaml_grammar::MAX_BLOCK_NESTING;
 use std::collections::BTreeSet;
-use tree_sitter::{InputEdit, Node, Point, Tree};
+use tree_sitter::{Node, Tree};
 
 /// Rounds of blanking and re-parsing before the remaining errors are just reported.
 const MAX_ROUNDS: usize = 24;
@@ -24,6 +29,7 @@ pub(super) struct Recovered {
 
 /// One place where parsing went wrong.
 struct ErrorSite {
+    kind: ProblemKind,
     /// Where to report it.
     report: TextRange,
     message: String,
@@ -34,36 +40,51 @@ struct ErrorSite {
 pub(super) fn parse_with_recovery(input: &str) -> Recovered {
     let mut parser = new_parser();
     let mut text = input.to_owned();
-    let mut tree = parse_text(&mut parser, &text, None);
     let mut problems: Vec<SyntaxProblem> = Vec::new();
     let mut blanked: BTreeSet<usize> = BTreeSet::new();
+    // Lines nested deeper than the scanner can carry would derail the parse of every
+    // line after them, far from the cause: blank them before the first parse.
+    for line in too_deep_lines(input) {
+        let start = first_content_in(input.as_bytes(), line.start, line.end).unwrap_or(line.start);
+        problems.push(SyntaxProblem {
+            kind: ProblemKind::Limit,
+            range: TextRange::new(start, trim_end(input.as_bytes(), start, line.end)),
+            message: format!(
+                "this line nests {} sequences: ddia reads at most {MAX_BLOCK_NESTING} levels of block nesting and skips the line",
+                compact_markers(&input[line.as_range()])
+            ),
+            related: None,
+        });
+        blanked.insert(line.start);
+        blank(&mut text, line);
+    }
+    let mut tree = parse_text(&mut parser, &text, None);
 
+    // Only the first error of each round is trusted: the ones after it are often
+    // consequences of it, and vanish once its line is blanked.
     for _ in 0..MAX_ROUNDS {
         if !tree.root_node().has_error() {
             break;
         }
-        let sites = error_sites(&tree, &text, input);
-        let mut progressed = false;
-        for site in sites {
-            if !problems.iter().any(|p| p.range == site.report) {
-                problems.push(SyntaxProblem {
-                    kind: ProblemKind::Syntax,
-                    range: site.report,
-                    message: site.message,
-                    related: None,
-                });
-            }
-            if let Some(range) = site.blank
-                && blanked.insert(range.start)
-            {
-                blank(&mut text, &mut tree, range);
-                progressed = true;
-            }
-        }
-        if !progressed {
+        let Some(site) = error_sites(&tree, &text, input)
+            .into_iter()
+            .min_by_key(|site| (site.report.start, site.report.end))
+        else {
             break;
+        };
+        if !problems.iter().any(|p| p.range == site.report) {
+            problems.push(SyntaxProblem {
+                kind: site.kind,
+                range: site.report,
+                message: site.message,
+                related: None,
+            });
         }
-        tree = parse_text(&mut parser, &text, Some(&tree));
+        let Some(range) = site.blank.filter(|range| blanked.insert(range.start)) else {
+            break;
+        };
+        blank(&mut text, range);
+        tree = parse_text(&mut parser, &text, None);
     }
     Recovered {
         text,
@@ -86,10 +107,8 @@ fn parse_text(parser: &mut tree_sitter::Parser, text: &str, old: Option<&Tree>) 
     }
 }
 
-/// Replaces every byte of `range` except line breaks with a space and tells the tree.
-fn blank(text: &mut String, tree: &mut Tree, range: TextRange) {
-    let start_point = point_at(text, range.start);
-    let end_point = point_at(text, range.end);
+/// Replaces every byte of `range` except line breaks with a space.
+fn blank(text: &mut String, range: TextRange) {
     let replaced: String = text[range.as_range()]
         .chars()
         .flat_map(|ch| {
@@ -104,25 +123,6 @@ fn blank(text: &mut String, tree: &mut Tree, range: TextRange) {
         .collect();
     debug_assert_eq!(replaced.len(), range.len());
     text.replace_range(range.as_range(), &replaced);
-    tree.edit(&InputEdit {
-        start_byte: range.start,
-        old_end_byte: range.end,
-        new_end_byte: range.end,
-        start_position: start_point,
-        old_end_position: end_point,
-        new_end_position: end_point,
-    });
-}
-
-/// The tree-sitter point (row, byte column) of an offset, rows split at `\n`.
-fn point_at(text: &str, offset: usize) -> Point {
-    let before = &text.as_bytes()[..offset];
-    let row = before.iter().filter(|&&b| b == b'\n').count();
-    let line_start = before
-        .iter()
-        .rposition(|&b| b == b'\n')
-        .map_or(0, |i| i + 1);
-    Point::new(row, offset - line_start)
 }
 
 /// Finds the error and missing nodes of the tree, without recursion.
@@ -139,6 +139,7 @@ fn error_sites(tree: &Tree, text: &str, original: &str) -> Vec<ErrorSite> {
         } else if node.is_missing() {
             let at = node.start_byte();
             sites.push(ErrorSite {
+                kind: ProblemKind::Syntax,
                 report: TextRange::empty(at),
                 message: format!("invalid YAML: missing `{}`", node.kind()),
                 blank: None,
@@ -166,7 +167,9 @@ fn site_for_error(error: Node<'_>, root: Node<'_>, text: &str, original: &str) -
     let is_root = error.id() == root.id();
     let swallowing = is_root
         || (error.next_sibling().is_none()
-            && error.parent().is_some_and(|parent| parent.id() == root.id())
+            && error
+                .parent()
+                .is_some_and(|parent| parent.id() == root.id())
             && next_content(bytes, error.end_byte()).is_some());
     let offending = if swallowing {
         next_content(bytes, error.end_byte())
@@ -176,7 +179,10 @@ fn site_for_error(error: Node<'_>, root: Node<'_>, text: &str, original: &str) -
     let (report, lines) = match offending {
         Some(at) => {
             let line = line_bounds(bytes, at);
-            (TextRange::new(at, trim_end(bytes, line.start, line.end)), line)
+            (
+                TextRange::new(at, trim_end(bytes, line.start, line.end)),
+                line,
+            )
         }
         None if is_root => {
             // The error runs to the end: blame its last line with content.
@@ -184,17 +190,25 @@ fn site_for_error(error: Node<'_>, root: Node<'_>, text: &str, original: &str) -
             let at = end.saturating_sub(1).max(error.start_byte());
             let line = line_bounds(bytes, at);
             let start = first_content_in(bytes, line.start, line.end).unwrap_or(line.start);
-            (TextRange::new(start, trim_end(bytes, line.start, line.end)), line)
+            (
+                TextRange::new(start, trim_end(bytes, line.start, line.end)),
+                line,
+            )
         }
         None => {
             let first = line_bounds(bytes, error.start_byte());
-            let last = line_bounds(bytes, error.end_byte().saturating_sub(1).max(error.start_byte()));
-            let report = TextRange::new(error.start_byte(), error.end_byte().max(error.start_byte()));
+            let last = line_bounds(
+                bytes,
+                error.end_byte().saturating_sub(1).max(error.start_byte()),
+            );
+            let report =
+                TextRange::new(error.start_byte(), error.end_byte().max(error.start_byte()));
             (report, TextRange::new(first.start, last.end))
         }
     };
-    let message = describe(original, report, lines);
+    let (kind, message) = describe(original, report, lines);
     ErrorSite {
+        kind,
         report,
         message,
         blank: (!lines.is_empty()).then_some(lines),
@@ -231,8 +245,46 @@ fn line_bounds(bytes: &[u8], at: usize) -> TextRange {
     TextRange::new(start, end)
 }
 
-/// A message for the mistake at `report`, from the original text of its lines.
-fn describe(original: &str, report: TextRange, lines: TextRange) -> String {
+/// The lines that open more nested block sequences (`- - - x`) than the scanner
+/// can carry.
+fn too_deep_lines(text: &str) -> Vec<TextRange> {
+    let mut lines = Vec::new();
+    let mut start = 0;
+    for (index, byte) in text
+        .bytes()
+        .enumerate()
+        .chain(std::iter::once((text.len(), b'\n')))
+    {
+        if byte == b'\n' || byte == b'\r' {
+            if index > start && compact_markers(&text[start..index]) > MAX_BLOCK_NESTING / 2 {
+                lines.push(TextRange::new(start, index));
+            }
+            start = index + 1;
+        }
+    }
+    lines
+}
+
+/// How many compact sequence markers (`- - - x`) start a line.
+fn compact_markers(line: &str) -> usize {
+    let mut rest = line.trim_start_matches(' ');
+    let mut markers = 0;
+    while let Some(after) = rest.strip_prefix("- ").or_else(|| rest.strip_prefix("? ")) {
+        markers += 1;
+        rest = after.trim_start_matches(' ');
+    }
+    markers
+}
+
+/// A kind and message for the mistake at `report`, from the original text of its lines.
+fn describe(original: &str, report: TextRange, lines: TextRange) -> (ProblemKind, String) {
+    (
+        ProblemKind::Syntax,
+        describe_syntax(original, report, lines),
+    )
+}
+
+fn describe_syntax(original: &str, report: TextRange, lines: TextRange) -> String {
     let line_text = original.get(lines.as_range()).unwrap_or("");
     let reported = original.get(report.as_range()).unwrap_or("");
     let indentation: &str = &line_text[..line_text.len() - line_text.trim_start().len()];

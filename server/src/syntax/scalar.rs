@@ -138,7 +138,11 @@ fn split_lines(text: &str) -> Vec<&str> {
             }
             b'\r' => {
                 lines.push(&text[start..i]);
-                i += if bytes.get(i + 1) == Some(&b'\n') { 2 } else { 1 };
+                i += if bytes.get(i + 1) == Some(&b'\n') {
+                    2
+                } else {
+                    1
+                };
                 start = i;
             }
             _ => i += 1,
@@ -234,7 +238,7 @@ fn unescape_double_quoted(inner: &str) -> String {
 
 fn ends_with_unescaped_backslash(line: &str) -> bool {
     let trailing = line.bytes().rev().take_while(|&b| b == b'\\').count();
-    trailing % 2 == 1
+    !trailing.is_multiple_of(2)
 }
 
 fn unescape_into(text: &str, out: &mut String) {
@@ -421,7 +425,10 @@ mod tests {
         assert_eq!(core_schema_value("0x1F"), ScalarValue::Int(31));
         assert_eq!(core_schema_value("1.5e3"), ScalarValue::Float(1500.0));
         assert_eq!(core_schema_value(".5"), ScalarValue::Float(0.5));
-        assert_eq!(core_schema_value("-.inf"), ScalarValue::Float(f64::NEG_INFINITY));
+        assert_eq!(
+            core_schema_value("-.inf"),
+            ScalarValue::Float(f64::NEG_INFINITY)
+        );
         assert!(matches!(core_schema_value(".nan"), ScalarValue::Float(f) if f.is_nan()));
         assert_eq!(core_schema_value("250ms"), ScalarValue::String);
         assert_eq!(core_schema_value("1.2.3"), ScalarValue::String);
@@ -432,7 +439,10 @@ mod tests {
     fn quoted_scalars() {
         assert_eq!(single_quoted("'it''s'").text, "it's");
         assert_eq!(double_quoted(r#""a\tb\"c\u00e9\x41""#).text, "a\tb\"céA");
-        assert_eq!(double_quoted("\"one\n  two\n\n  three\"").text, "one two\nthree");
+        assert_eq!(
+            double_quoted("\"one\n  two\n\n  three\"").text,
+            "one two\nthree"
+        );
         assert_eq!(double_quoted("\"join\\\n   ed\"").text, "joined");
         assert_eq!(double_quoted(r#""bad \q""#).text, "bad \\q");
     }
@@ -448,7 +458,10 @@ mod tests {
     fn block_scalars() {
         assert_eq!(block("|\n  a\n   b\n  c\n", 0).text, "a\n b\nc\n");
         assert_eq!(block("|-\n  a\n  b", 0).text, "a\nb");
-        assert_eq!(block(">\n  one\n  two\n\n  three\n", 0).text, "one two\nthree\n");
+        assert_eq!(
+            block(">\n  one\n  two\n\n  three\n", 0).text,
+            "one two\nthree\n"
+        );
         assert_eq!(block("|+\n  a\n\n", 0).text, "a\n\n");
         assert_eq!(block(">\n  a\n\n\n\n\n  b\n", 0).text, "a\n\n\n\nb\n");
         assert_eq!(block(">\n  a\n    code\n  b\n", 0).text, "a\n  code\nb\n");

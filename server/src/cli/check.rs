@@ -1,0 +1,120 @@
+//! `ddia check`: analyses files in parallel and prints their findings.
+
+use super::files::{collect, decode};
+use super::{CheckArgs, OutputFormat, exit, render_full, render_json};
+use crate::analysis::{AnalysisInput, analyze};
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::line_index::LineIndex;
+use rayon::prelude::*;
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+/// One checked file and its findings.
+pub struct CheckedFile {
+    /// The name to show (as given on the command line, or the stdin file name).
+    pub name: String,
+    pub text: String,
+    pub index: LineIndex,
+    pub diagnostics: Vec<Diagnostic>,
+}
+
+enum Source {
+    File(PathBuf),
+    Stdin,
+}
+
+pub fn run(args: &CheckArgs) -> u8 {
+    let mut errors: Vec<String> = Vec::new();
+    let reads_stdin = args.paths.iter().any(|p| p.as_os_str() == "-");
+    let paths: Vec<PathBuf> = args
+        .paths
+        .iter()
+        .filter(|p| p.as_os_str() != "-")
+        .cloned()
+        .collect();
+    let mut sources: Vec<Source> = Vec::new();
+    if !paths.is_empty() {
+        let (files, walk_errors) = collect(&paths);
+        errors.extend(walk_errors);
+        sources.extend(files.into_iter().map(Source::File));
+    }
+    if reads_stdin {
+        sources.push(Source::Stdin);
+    }
+
+    let results: Vec<Result<CheckedFile, String>> = sources
+        .into_par_iter()
+        .map(|source| check_source(source, args.stdin_filename.as_deref()))
+        .collect();
+    let mut checked: Vec<CheckedFile> = Vec::new();
+    for result in results {
+        match result {
+            Ok(file) => checked.push(file),
+            Err(error) => errors.push(error),
+        }
+    }
+    checked.sort_by(|a, b| a.name.cmp(&b.name));
+
+    let stdout = anstream::stdout();
+    let mut out = stdout.lock();
+    let written = match args.output_format {
+        OutputFormat::Full => render_full::render(&mut out, &checked),
+        OutputFormat::Json => render_json::render(&mut out, &checked),
+    };
+    let _ = out.flush();
+    let mut stderr = anstream::stderr().lock();
+    for error in &errors {
+        let _ = writeln!(stderr, "error: {error}");
+    }
+    if written.is_err() || !errors.is_empty() {
+        return exit::FAILURE;
+    }
+    let failing = checked
+        .iter()
+        .flat_map(|file| &file.diagnostics)
+        .any(|d| matches!(d.severity, Severity::Error | Severity::Warning));
+    if failing { exit::FINDINGS } else { exit::CLEAN }
+}
+
+fn check_source(source: Source, stdin_filename: Option<&Path>) -> Result<CheckedFile, String> {
+    let (name, path, bytes) = match source {
+        Source::File(path) => {
+            let bytes = std::fs::read(&path)
+                .map_err(|error| format!("{}: cannot read: {error}", path.display()))?;
+            (display_name(&path), Some(path), bytes)
+        }
+        Source::Stdin => {
+            let mut bytes = Vec::new();
+            std::io::stdin()
+                .read_to_end(&mut bytes)
+                .map_err(|error| format!("-: cannot read standard input: {error}"))?;
+            let name = stdin_filename.map_or_else(|| "-".to_owned(), display_name);
+            (name, stdin_filename.map(Path::to_path_buf), bytes)
+        }
+    };
+    let text = decode(bytes).map_err(|error| format!("{name}: {error}"))?;
+    let analysis = analyze(AnalysisInput {
+        text: &text,
+        path: path.as_deref(),
+        language_id: None,
+    });
+    for failure in &analysis.failures {
+        eprintln!(
+            "warning: {name}: rule `{}` failed and was skipped: {}",
+            failure.code, failure.message
+        );
+    }
+    let index = LineIndex::new(&text);
+    Ok(CheckedFile {
+        name,
+        index,
+        diagnostics: analysis.diagnostics,
+        text,
+    })
+}
+
+/// A path as the user would write it: relative paths without a leading `./`.
+fn display_name(path: &Path) -> String {
+    let shown = path.strip_prefix(".").unwrap_or(path);
+    shown.display().to_string()
+}

@@ -1,0 +1,149 @@
+//! The command-line front end: `ddia check`, `ddia rules`, `ddia explain`.
+
+mod check;
+mod files;
+mod render_full;
+mod render_json;
+
+use clap::{Parser, Subcommand, ValueEnum};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+/// Reviews the design of data systems: system specs, Compose files, Kubernetes manifests.
+#[derive(Debug, Parser)]
+#[command(name = "ddia", version, about, long_about = None)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check files and directories (recursively, honouring .gitignore) for design problems.
+    Check(CheckArgs),
+    /// List every rule with its code, severity and summary.
+    Rules {
+        /// Print the rules as JSON.
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show the documentation of a rule.
+    Explain {
+        /// The rule's code, such as `non-overlapping-quorums`.
+        code: String,
+    },
+}
+
+#[derive(Debug, clap::Args)]
+pub struct CheckArgs {
+    /// Files or directories to check; `-` reads standard input.
+    #[arg(default_value = ".")]
+    pub paths: Vec<PathBuf>,
+    /// How to print findings.
+    #[arg(long, value_enum, default_value_t = OutputFormat::Full)]
+    pub output_format: OutputFormat,
+    /// The file name to assume for standard input (decides the file kind and the name shown).
+    #[arg(long)]
+    pub stdin_filename: Option<PathBuf>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    /// Each finding with its source line and a caret underline.
+    Full,
+    /// One JSON array of findings.
+    Json,
+}
+
+/// Exit statuses, as documented in the README.
+pub mod exit {
+    /// No error or warning findings.
+    pub const CLEAN: u8 = 0;
+    /// At least one error or warning finding.
+    pub const FINDINGS: u8 = 1;
+    /// A usage, I/O or configuration error.
+    pub const FAILURE: u8 = 2;
+}
+
+/// Runs the command line; returns the process's exit status.
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(error) => {
+            let _ = error.print();
+            let code = if error.use_stderr() {
+                exit::FAILURE
+            } else {
+                exit::CLEAN
+            };
+            return ExitCode::from(code);
+        }
+    };
+    let code = match cli.command {
+        Command::Check(args) => check::run(&args),
+        Command::Rules { json } => rules(json),
+        Command::Explain { code } => explain(&code),
+    };
+    ExitCode::from(code)
+}
+
+fn rules(json: bool) -> u8 {
+    use crate::rules::ALL_RULES;
+    use std::io::Write;
+    let mut out = anstream::stdout().lock();
+    let result = if json {
+        let rules: Vec<serde_json::Value> = ALL_RULES
+            .iter()
+            .map(|rule| {
+                serde_json::json!({
+                    "code": rule.code,
+                    "severity": rule.severity.as_str(),
+                    "category": rule.category.as_str(),
+                    "summary": rule.summary,
+                    "fix": rule.fix.as_str(),
+                    "url": rule.url(),
+                })
+            })
+            .collect();
+        let text = serde_json::to_string_pretty(&rules).expect("JSON values always serialize");
+        writeln!(out, "{text}")
+    } else {
+        let width = ALL_RULES.iter().map(|r| r.code.len()).max().unwrap_or(0);
+        ALL_RULES.iter().try_for_each(|rule| {
+            writeln!(
+                out,
+                "{:<width$}  {:<7}  {}",
+                rule.code,
+                rule.severity.as_str(),
+                rule.summary
+            )
+        })
+    };
+    if result.is_err() {
+        exit::FAILURE
+    } else {
+        exit::CLEAN
+    }
+}
+
+fn explain(code: &str) -> u8 {
+    use std::io::Write;
+    let Some(rule) = crate::rules::rule(code) else {
+        eprintln!("error: no rule has the code `{code}`; `ddia rules` lists them all");
+        return exit::FAILURE;
+    };
+    let mut out = anstream::stdout().lock();
+    let text = format!(
+        "# {}\n\nSeverity: {}. Category: {}. Fix: {}.\n\n{}\n{}\n",
+        rule.code,
+        rule.severity.as_str(),
+        rule.category.as_str(),
+        rule.fix.as_str(),
+        rule.summary,
+        rule.docs()
+    );
+    if out.write_all(text.as_bytes()).is_err() {
+        return exit::FAILURE;
+    }
+    exit::CLEAN
+}

@@ -1,0 +1,145 @@
+//! The default human output: rustc-style findings with the source line and a caret underline.
+
+use super::check::CheckedFile;
+use crate::diagnostic::{Applicability, Diagnostic, Severity};
+use crate::text::TextRange;
+use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+use std::io::{self, Write};
+
+/// Related locations further than this many lines from the finding get a snippet of
+/// their own.
+const NEARBY_LINES: usize = 8;
+
+pub fn render(out: &mut impl Write, files: &[CheckedFile]) -> io::Result<()> {
+    let renderer = Renderer::styled();
+    let mut counts = [0usize; 3];
+    let mut fixable = 0;
+    for file in files {
+        for diagnostic in &file.diagnostics {
+            counts[diagnostic.severity as usize] += 1;
+            if diagnostic.fix.is_some() {
+                fixable += 1;
+            }
+            let report = report(file, diagnostic);
+            writeln!(out, "{}\n", renderer.render(&report))?;
+        }
+    }
+    let total: usize = counts.iter().sum();
+    if total == 0 {
+        writeln!(
+            out,
+            "All checks passed: {} found nothing to report.",
+            describe_files(files.len())
+        )
+    } else {
+        let [errors, warnings, infos] = counts;
+        writeln!(
+            out,
+            "Found {total} {} ({errors} {}, {warnings} {}, {infos} info) in {}.",
+            plural(total, "problem", "problems"),
+            plural(errors, "error", "errors"),
+            plural(warnings, "warning", "warnings"),
+            describe_files(files.len()),
+        )?;
+        if fixable > 0 {
+            writeln!(
+                out,
+                "{fixable} {} a suggested fix (shown as help; `--output-format json` includes the edits).",
+                plural(fixable, "has", "have"),
+            )?;
+        }
+        Ok(())
+    }
+}
+
+fn plural<'a>(count: usize, one: &'a str, many: &'a str) -> &'a str {
+    if count == 1 { one } else { many }
+}
+
+fn describe_files(count: usize) -> String {
+    format!("{count} {}", plural(count, "file", "files"))
+}
+
+fn level(severity: Severity) -> Level<'static> {
+    match severity {
+        Severity::Error => Level::ERROR,
+        Severity::Warning => Level::WARNING,
+        Severity::Info => Level::INFO,
+    }
+}
+
+/// The lines around `ranges` as one snippet: the source text they span and the
+/// 1-based number of the first line.
+fn lines_around(file: &CheckedFile, ranges: &[TextRange]) -> (TextRange, usize) {
+    let index = &file.index;
+    let first = ranges
+        .iter()
+        .map(|r| index.line_of(r.start))
+        .min()
+        .unwrap_or(0);
+    let last = ranges
+        .iter()
+        .map(|r| index.line_of(r.end.max(r.start)))
+        .max()
+        .unwrap_or(first);
+    let start = index.line_range(first).start;
+    let end = index.line_range(last).end;
+    (TextRange::new(start, end), first + 1)
+}
+
+fn report<'a>(file: &'a CheckedFile, diagnostic: &'a Diagnostic) -> Vec<Group<'a>> {
+    let index = &file.index;
+    let main_line = index.line_of(diagnostic.range.start);
+    let (nearby, distant): (Vec<_>, Vec<_>) = diagnostic.related.iter().partition(|related| {
+        index.line_of(related.range.start).abs_diff(main_line) <= NEARBY_LINES
+    });
+    let mut ranges = vec![diagnostic.range];
+    ranges.extend(nearby.iter().map(|r| r.range));
+    let (window, line_start) = lines_around(file, &ranges);
+    let source = &file.text[window.as_range()];
+    let local = |range: TextRange| {
+        let start = range.start.clamp(window.start, window.end) - window.start;
+        let end = range.end.clamp(window.start, window.end) - window.start;
+        start..end
+    };
+    let mut snippet = Snippet::source(source)
+        .line_start(line_start)
+        .path(file.name.as_str())
+        .annotation(AnnotationKind::Primary.span(local(diagnostic.range)));
+    for related in &nearby {
+        snippet = snippet.annotation(
+            AnnotationKind::Context
+                .span(local(related.range))
+                .label(related.message.as_str()),
+        );
+    }
+    let mut title = level(diagnostic.severity)
+        .primary_title(diagnostic.message.as_str())
+        .id(diagnostic.code)
+        .element(snippet);
+    if let Some(fix) = &diagnostic.fix {
+        let note = match fix.applicability {
+            Applicability::Safe => fix.message.clone(),
+            Applicability::Unsafe => format!(
+                "{} (unsafe fix: it changes the design, review it)",
+                fix.message
+            ),
+        };
+        title = title.element(Level::HELP.message(note));
+    }
+    let mut groups = vec![title];
+    for related in distant {
+        let (window, line_start) = lines_around(file, &[related.range]);
+        let start = related.range.start.clamp(window.start, window.end) - window.start;
+        let end = related.range.end.clamp(window.start, window.end) - window.start;
+        groups.push(
+            Group::with_title(Level::NOTE.secondary_title(related.message.as_str())).element(
+                Snippet::source(&file.text[window.as_range()])
+                    .line_start(line_start)
+                    .path(file.name.as_str())
+                    .annotation(AnnotationKind::Context.span(start..end)),
+            ),
+        );
+    }
+    groups
+}

@@ -1,0 +1,240 @@
+//! The rule registry: every rule's metadata, declared once, and the code that runs them.
+//!
+//! Each rule lives in its own file and is declared with [`declare_rule!`]: its doc
+//! comment (fixed sections: What it does / Why is this bad / Example / Use instead /
+//! References) becomes the text that `ddia explain`, hovers and the generated rule
+//! pages show. Rules see only the [`SystemModel`] and byte ranges.
+
+mod fix;
+mod prelude;
+
+mod duplicate_key;
+mod multi_leader_without_conflict_resolution;
+mod non_overlapping_quorums;
+mod quorum_out_of_range;
+mod resource_limit;
+mod schema_violation;
+mod syntax_error;
+mod unspecified_quorum;
+
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::model::SystemModel;
+use crate::text::TextRange;
+
+pub use fix::{insert_key_fix, replace_value_fix};
+
+/// Where the generated rule pages are published; a rule's page is `{DOCS_URL}{code}.md`.
+pub const DOCS_URL: &str = "https://github.com/ddia-lint/ddia/blob/main/server/docs/rules/";
+
+/// A group of related rules, for listings and configuration.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Category {
+    Syntax,
+    Replication,
+    Partitioning,
+    Transactions,
+    Streams,
+    Reliability,
+    Consensus,
+    Storage,
+    Operations,
+    Infrastructure,
+}
+
+impl Category {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Category::Syntax => "syntax",
+            Category::Replication => "replication",
+            Category::Partitioning => "partitioning",
+            Category::Transactions => "transactions",
+            Category::Streams => "streams",
+            Category::Reliability => "reliability",
+            Category::Consensus => "consensus",
+            Category::Storage => "storage",
+            Category::Operations => "operations",
+            Category::Infrastructure => "infrastructure",
+        }
+    }
+}
+
+/// Whether a rule's findings come with a fix.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FixAvailability {
+    None,
+    Sometimes,
+    Always,
+}
+
+impl FixAvailability {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            FixAvailability::None => "none",
+            FixAvailability::Sometimes => "sometimes",
+            FixAvailability::Always => "always",
+        }
+    }
+}
+
+/// The signature of a rule that checks the system model.
+pub type CheckFn = fn(&SystemModel, &mut RuleContext<'_>);
+
+/// A rule and its metadata.
+pub struct Rule {
+    pub code: &'static str,
+    pub severity: Severity,
+    pub category: Category,
+    /// One line saying what the rule finds.
+    pub summary: &'static str,
+    pub fix: FixAvailability,
+    /// The doc comment of the rule's declaration, as written (one leading space per line).
+    pub raw_docs: &'static str,
+    /// `None` for rules reported by the syntax layer or the model builder.
+    pub check: Option<CheckFn>,
+}
+
+impl Rule {
+    /// The rule's documentation as Markdown.
+    pub fn docs(&self) -> String {
+        let mut out = String::with_capacity(self.raw_docs.len());
+        for line in self.raw_docs.lines() {
+            out.push_str(line.strip_prefix(' ').unwrap_or(line));
+            out.push('\n');
+        }
+        out
+    }
+
+    /// The address of the rule's page.
+    pub fn url(&self) -> String {
+        format!("{DOCS_URL}{}.md", self.code)
+    }
+
+    /// Starts a finding of this rule at `range`.
+    pub fn diagnostic(&self, range: TextRange, message: impl Into<String>) -> Diagnostic {
+        Diagnostic {
+            code: self.code,
+            severity: self.severity,
+            message: message.into(),
+            range,
+            related: Vec::new(),
+            fix: None,
+        }
+    }
+}
+
+impl std::fmt::Debug for Rule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Rule")
+            .field("code", &self.code)
+            .finish_non_exhaustive()
+    }
+}
+
+/// Declares a rule: its doc comment, metadata and check function, in one place.
+macro_rules! declare_rule {
+    (
+        $(#[doc = $doc:literal])*
+        $vis:vis static $name:ident = {
+            code: $code:literal,
+            severity: $severity:ident,
+            category: $category:ident,
+            summary: $summary:literal,
+            fix: $fix:ident,
+            check: $check:expr $(,)?
+        }
+    ) => {
+        $vis static $name: $crate::rules::Rule = $crate::rules::Rule {
+            code: $code,
+            severity: $crate::diagnostic::Severity::$severity,
+            category: $crate::rules::Category::$category,
+            summary: $summary,
+            fix: $crate::rules::FixAvailability::$fix,
+            raw_docs: concat!($($doc, "\n"),*),
+            check: $check,
+        };
+    };
+}
+pub(crate) use declare_rule;
+
+/// Every rule, in the order of the catalog.
+pub static ALL_RULES: &[&Rule] = &[
+    &syntax_error::SYNTAX_ERROR,
+    &duplicate_key::DUPLICATE_KEY,
+    &resource_limit::RESOURCE_LIMIT,
+    &schema_violation::SCHEMA_VIOLATION,
+    &multi_leader_without_conflict_resolution::MULTI_LEADER_WITHOUT_CONFLICT_RESOLUTION,
+    &non_overlapping_quorums::NON_OVERLAPPING_QUORUMS,
+    &quorum_out_of_range::QUORUM_OUT_OF_RANGE,
+    &unspecified_quorum::UNSPECIFIED_QUORUM,
+];
+
+pub use duplicate_key::DUPLICATE_KEY;
+pub use resource_limit::RESOURCE_LIMIT;
+pub use schema_violation::SCHEMA_VIOLATION;
+pub use syntax_error::SYNTAX_ERROR;
+
+/// Finds a rule by its code.
+pub fn rule(code: &str) -> Option<&'static Rule> {
+    ALL_RULES.iter().copied().find(|rule| rule.code == code)
+}
+
+/// What a rule writes its findings to.
+pub struct RuleContext<'a> {
+    pub rule: &'static Rule,
+    pub text: &'a str,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl RuleContext<'_> {
+    /// Starts a finding of the running rule.
+    pub fn diagnostic(&self, range: TextRange, message: impl Into<String>) -> Diagnostic {
+        self.rule.diagnostic(range, message)
+    }
+
+    pub fn report(&mut self, diagnostic: Diagnostic) {
+        self.diagnostics.push(diagnostic);
+    }
+}
+
+/// A rule that failed (panicked) on a model; the other rules still ran.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RuleFailure {
+    pub code: &'static str,
+    pub message: String,
+}
+
+/// Runs every model rule. A rule that panics is skipped and reported as a failure,
+/// so one broken rule never takes the others (or the server) down with it.
+pub fn run_rules(model: &SystemModel, text: &str) -> (Vec<Diagnostic>, Vec<RuleFailure>) {
+    let mut diagnostics = Vec::new();
+    let mut failures = Vec::new();
+    for &rule in ALL_RULES {
+        let Some(check) = rule.check else {
+            continue;
+        };
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let mut context = RuleContext {
+                rule,
+                text,
+                diagnostics: Vec::new(),
+            };
+            check(model, &mut context);
+            context.diagnostics
+        }));
+        match result {
+            Ok(found) => diagnostics.extend(found),
+            Err(payload) => {
+                let message = payload
+                    .downcast_ref::<&str>()
+                    .map(|s| (*s).to_owned())
+                    .or_else(|| payload.downcast_ref::<String>().cloned())
+                    .unwrap_or_else(|| "unknown panic".to_owned());
+                failures.push(RuleFailure {
+                    code: rule.code,
+                    message,
+                });
+            }
+        }
+    }
+    (diagnostics, failures)
+}

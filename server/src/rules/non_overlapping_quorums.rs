@@ -1,0 +1,119 @@
+//! `non-overlapping-quorums`: leaderless quorums with W + R <= N, so reads can miss the latest write.
+
+use super::prelude::*;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a leaderless datastore whose write quorum W and read quorum R add up to
+    /// no more than its number of replicas N.
+    ///
+    /// ## Why is this bad
+    /// In a leaderless store a write is acknowledged once W of the N replicas have it,
+    /// and a read asks R replicas and takes the newest answer. Only when W + R > N must
+    /// every read set share at least one replica with every write set. With W + R <= N
+    /// a read can be answered entirely by replicas that missed the latest write, so
+    /// clients read stale values even when no node has failed. With N = 3, W = 1 and
+    /// R = 1, a read right after a write misses it two times out of three until read
+    /// repair or anti-entropy catches up.
+    ///
+    /// Small quorums can be a deliberate choice for latency and availability, but then
+    /// the design must accept eventual consistency; most designs want the common
+    /// majority setting, W = R = N / 2 + 1 (rounded down before adding one).
+    ///
+    /// ## Example
+    /// ```yaml
+    /// replication:
+    ///   mode: leaderless
+    ///   replicas: 3
+    ///   write_quorum: 1
+    ///   read_quorum: 1
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// replication:
+    ///   mode: leaderless
+    ///   replicas: 3
+    ///   write_quorum: 2
+    ///   read_quorum: 2
+    /// ```
+    ///
+    /// ## References
+    /// - Designing Data-Intensive Applications, chapter 5: "Quorums for reading and writing".
+    /// - The guide, "Replication Strategies": leaderless replication with quorums.
+    pub static NON_OVERLAPPING_QUORUMS = {
+        code: "non-overlapping-quorums",
+        severity: Warning,
+        category: Replication,
+        summary: "Leaderless quorums that need not overlap (W + R <= N): reads can miss the latest write",
+        fix: Always,
+        check: Some(check),
+    }
+}
+
+fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
+    for datastore in &model.datastores {
+        let Some(replication) = &datastore.replication else {
+            continue;
+        };
+        if replication.mode.as_ref().map(Spanned::get) != Some(ReplicationMode::Leaderless) {
+            continue;
+        }
+        let (Some(n), Some(w), Some(r)) = (
+            &replication.replicas,
+            &replication.write_quorum,
+            &replication.read_quorum,
+        ) else {
+            continue;
+        };
+        let in_range = |q: i64| q >= 1 && q <= n.value;
+        // Out-of-range quorums are `quorum-out-of-range`'s finding.
+        if !in_range(w.value) || !in_range(r.value) || w.value + r.value > n.value {
+            continue;
+        }
+        let sum = w.value + r.value;
+        let fix = overlap_fix(n.value, w, r);
+        let diagnostic = ctx
+            .diagnostic(
+                r.range,
+                format!(
+                    "W + R = {sum} is not greater than N = {}: a read quorum can miss every replica that took the latest write (datastore `{}`)",
+                    n.value, datastore.name.value
+                ),
+            )
+            .with_related(w.range, format!("W = {}", w.value))
+            .with_related(n.range, format!("N = {}", n.value))
+            .with_fix(Some(fix));
+        ctx.report(diagnostic);
+    }
+}
+
+/// Raises W to a majority if it is below one, then R until W + R > N.
+fn overlap_fix(n: i64, w: &Spanned<i64>, r: &Spanned<i64>) -> Fix {
+    let majority = n / 2 + 1;
+    let new_w = w.value.max(majority);
+    let new_r = r.value.max(n - new_w + 1);
+    let mut edits = Vec::new();
+    if new_w != w.value {
+        edits.push(Edit::replace(w.range, new_w.to_string()));
+    }
+    if new_r != r.value {
+        edits.push(Edit::replace(r.range, new_r.to_string()));
+    }
+    let message = if new_w != w.value {
+        format!(
+            "Use W = {new_w} and R = {new_r}, so that W + R = {} > N = {n}",
+            new_w + new_r
+        )
+    } else {
+        format!(
+            "Raise `read_quorum` to {new_r}, so that W + R = {} > N = {n}",
+            new_w + new_r
+        )
+    };
+    Fix {
+        message,
+        applicability: Applicability::Unsafe,
+        edits,
+    }
+}

@@ -1,0 +1,101 @@
+//! `quorum-out-of-range`: a quorum below 1 or above the number of replicas.
+
+use super::prelude::*;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a `write_quorum` (W) or `read_quorum` (R) that is less than 1 or greater
+    /// than the datastore's `replicas` (N), whatever the replication mode.
+    ///
+    /// ## Why is this bad
+    /// A quorum counts replicas that must answer. A quorum larger than N can never be
+    /// reached: every write (or read) waits for acknowledgements from replicas that do
+    /// not exist and fails or times out. A quorum of 0 acknowledges operations that no
+    /// replica has performed, so an "acknowledged" write may be stored nowhere. Both
+    /// usually come from changing `replicas` without revisiting the quorums.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// replication:
+    ///   mode: leaderless
+    ///   replicas: 3
+    ///   write_quorum: 4
+    ///   read_quorum: 2
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// replication:
+    ///   mode: leaderless
+    ///   replicas: 3
+    ///   write_quorum: 2
+    ///   read_quorum: 2
+    /// ```
+    ///
+    /// ## References
+    /// - Designing Data-Intensive Applications, chapter 5: "Quorums for reading and writing".
+    pub static QUORUM_OUT_OF_RANGE = {
+        code: "quorum-out-of-range",
+        severity: Error,
+        category: Replication,
+        summary: "A read or write quorum below 1 or above the number of replicas",
+        fix: Always,
+        check: Some(check),
+    }
+}
+
+fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
+    for datastore in &model.datastores {
+        let Some(replication) = &datastore.replication else {
+            continue;
+        };
+        let n = replication.replicas.as_ref();
+        for (quorum, name, letter, verb) in [
+            (&replication.write_quorum, "write_quorum", "W", "write"),
+            (&replication.read_quorum, "read_quorum", "R", "read"),
+        ] {
+            let Some(quorum) = quorum else {
+                continue;
+            };
+            let majority = n.filter(|n| n.value >= 1).map_or(1, |n| n.value / 2 + 1);
+            let fix_message = match n {
+                Some(n) if n.value >= 1 => {
+                    format!("Set `{name}` to {majority}, a majority of N = {}", n.value)
+                }
+                _ => format!("Set `{name}` to 1"),
+            };
+            let fix = replace_value_fix(
+                quorum.range,
+                &majority.to_string(),
+                fix_message,
+                Applicability::Unsafe,
+            );
+            if quorum.value < 1 {
+                let diagnostic = ctx
+                    .diagnostic(
+                        quorum.range,
+                        format!(
+                            "{name} {letter} = {} is less than 1: a {verb} would be acknowledged without any replica taking part (datastore `{}`)",
+                            quorum.value, datastore.name.value
+                        ),
+                    )
+                    .with_fix(Some(fix));
+                ctx.report(diagnostic);
+            } else if let Some(n) = n
+                && quorum.value > n.value
+            {
+                let diagnostic = ctx
+                    .diagnostic(
+                        quorum.range,
+                        format!(
+                            "{name} {letter} = {} is greater than N = {} replicas: no {verb} can ever gather {} answers (datastore `{}`)",
+                            quorum.value, n.value, quorum.value, datastore.name.value
+                        ),
+                    )
+                    .with_related(n.range, format!("N = {}", n.value))
+                    .with_fix(Some(fix));
+                ctx.report(diagnostic);
+            }
+        }
+    }
+}

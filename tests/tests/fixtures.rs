@@ -1,0 +1,126 @@
+//! Runs every YAML fixture and compares its findings with the expectation file beside it.
+
+use ddia::diagnostic::apply_edits;
+use ddia::rules::ALL_RULES;
+use ddia_tests::{analyze_file, check_fixtures, files_with_suffix, repo_root};
+
+const YAML: &[&str] = &[".yaml", ".yml"];
+
+#[test]
+fn rule_fixtures_match_their_expectations() {
+    let fixtures = files_with_suffix(&repo_root().join("tests/fixtures/rules"), YAML);
+    check_fixtures(&fixtures);
+}
+
+#[test]
+fn file_kind_fixtures_match_their_expectations() {
+    let fixtures = files_with_suffix(&repo_root().join("tests/fixtures/kinds"), YAML);
+    let results = check_fixtures(&fixtures);
+    // Other YAML gets no findings at all, not even syntax errors.
+    for (path, _, analysis) in &results {
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if name.starts_with("other") || name.starts_with("not-a-spec") {
+            assert!(
+                analysis.diagnostics.is_empty(),
+                "{name} must get no findings"
+            );
+        }
+    }
+}
+
+#[test]
+fn every_rule_has_fixtures_that_fire_and_clean_ones_stay_quiet() {
+    let root = repo_root().join("tests/fixtures/rules");
+    for rule in ALL_RULES {
+        let dir = root.join(rule.code);
+        assert!(
+            dir.is_dir(),
+            "rule `{}` has no fixture directory {}",
+            rule.code,
+            dir.display()
+        );
+        let mut fired = false;
+        for fixture in files_with_suffix(&dir, YAML) {
+            let (_, analysis) = analyze_file(&fixture);
+            let name = fixture.file_name().and_then(|n| n.to_str()).unwrap_or("");
+            if name.starts_with("clean") {
+                assert!(
+                    analysis.diagnostics.is_empty(),
+                    "{} must have no findings, got {:?}",
+                    fixture.display(),
+                    analysis.diagnostics
+                );
+            } else {
+                fired |= analysis.diagnostics.iter().any(|d| d.code == rule.code);
+            }
+        }
+        assert!(fired, "no fixture of `{}` makes it fire", rule.code);
+    }
+}
+
+#[test]
+fn every_fix_removes_its_finding_and_keeps_valid_yaml() {
+    let fixtures = files_with_suffix(&repo_root().join("tests/fixtures/rules"), YAML);
+    let mut fixes = 0;
+    for fixture in fixtures {
+        let (text, analysis) = analyze_file(&fixture);
+        for diagnostic in &analysis.diagnostics {
+            let Some(fix) = &diagnostic.fix else {
+                continue;
+            };
+            fixes += 1;
+            let (fixed, applied) = apply_edits(&text, &fix.edits);
+            assert_eq!(
+                applied,
+                fix.edits.len(),
+                "{}: overlapping edits",
+                fixture.display()
+            );
+            let reanalysed = ddia::analysis::analyze(ddia::analysis::AnalysisInput {
+                text: &fixed,
+                path: Some(&fixture),
+                language_id: None,
+            });
+            let before = analysis
+                .diagnostics
+                .iter()
+                .filter(|d| d.code == diagnostic.code)
+                .count();
+            let after = reanalysed
+                .diagnostics
+                .iter()
+                .filter(|d| d.code == diagnostic.code)
+                .count();
+            assert!(
+                after < before,
+                "{}: the fix `{}` did not remove a `{}` finding:\n{fixed}",
+                fixture.display(),
+                fix.message,
+                diagnostic.code
+            );
+            let new_syntax_errors = reanalysed
+                .diagnostics
+                .iter()
+                .filter(|d| d.code == "syntax-error")
+                .count()
+                > analysis
+                    .diagnostics
+                    .iter()
+                    .filter(|d| d.code == "syntax-error")
+                    .count();
+            assert!(
+                !new_syntax_errors,
+                "{}: the fix `{}` broke the YAML:\n{fixed}",
+                fixture.display(),
+                fix.message
+            );
+        }
+    }
+    assert!(fixes >= 5, "only {fixes} fixes were exercised");
+}
+
+#[test]
+fn the_clean_example_has_no_findings() {
+    let (_, analysis) = analyze_file(&repo_root().join("examples/clean.ddia.yaml"));
+    assert_eq!(analysis.diagnostics, Vec::new());
+}
