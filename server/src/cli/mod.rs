@@ -133,15 +133,7 @@ fn explain(code: &str) -> u8 {
         return exit::FAILURE;
     };
     let mut out = anstream::stdout().lock();
-    let text = format!(
-        "# {}\n\nSeverity: {}. Category: {}. Fix: {}.\n\n{}\n{}\n",
-        rule.code,
-        rule.severity.as_str(),
-        rule.category.as_str(),
-        rule.fix.as_str(),
-        rule.summary,
-        rule.docs()
-    );
+    let text = crate::rules::docs::rule_page(rule);
     if out.write_all(text.as_bytes()).is_err() {
         return exit::FAILURE;
     }

@@ -5,6 +5,7 @@
 //! References) becomes the text that `ddia explain`, hovers and the generated rule
 //! pages show. Rules see only the [`SystemModel`] and byte ranges.
 
+pub mod docs;
 mod fix;
 mod prelude;
 

@@ -1,0 +1,236 @@
+//! Runs the `ddia` binary as a process: exit codes, the JSON contract, human output.
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+fn ddia() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_ddia"));
+    command.env("NO_COLOR", "1").env_remove("CLICOLOR_FORCE");
+    command
+}
+
+fn repo_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("server/ sits in the repository root")
+        .to_path_buf()
+}
+
+fn run_in(dir: &Path, args: &[&str]) -> Output {
+    ddia()
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("the ddia binary runs")
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8(output.stdout.clone()).expect("output is UTF-8")
+}
+
+fn stderr(output: &Output) -> String {
+    String::from_utf8(output.stderr.clone()).expect("output is UTF-8")
+}
+
+/// A scratch directory unique to one test.
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("ddia-cli-{}-{name}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).expect("the temp directory is writable");
+    dir
+}
+
+const QUORUM_SPEC: &str = "\
+ddia: 1
+datastores:
+  carts:
+    replication:
+      mode: leaderless
+      replicas: 3
+      write_quorum: 1
+      read_quorum: 1
+";
+
+#[test]
+fn human_output_of_the_examples() {
+    let output = run_in(&repo_root(), &["check", "examples/"]);
+    assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
+    let text = stdout(&output);
+    assert!(!text.contains('\u{1b}'), "no colour when stdout is not a terminal");
+    insta::assert_snapshot!("examples_full", text);
+}
+
+#[test]
+fn clean_files_exit_zero() {
+    let output = run_in(&repo_root(), &["check", "examples/clean.ddia.yaml"]);
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(
+        stdout(&output),
+        "All checks passed: 1 file found nothing to report.\n"
+    );
+}
+
+#[test]
+fn json_output_is_one_array_with_the_documented_fields() {
+    let output = run_in(
+        &repo_root(),
+        &["check", "--output-format", "json", "examples/"],
+    );
+    assert_eq!(output.status.code(), Some(1));
+    let value: serde_json::Value =
+        serde_json::from_str(&stdout(&output)).expect("stdout is exactly one JSON document");
+    let findings = value.as_array().expect("the document is an array");
+    assert!(!findings.is_empty());
+    for finding in findings {
+        let object = finding.as_object().expect("each finding is an object");
+        let mut keys: Vec<&str> = object.keys().map(String::as_str).collect();
+        keys.sort_unstable();
+        assert_eq!(
+            keys,
+            ["code", "end_location", "filename", "fix", "location", "message", "severity", "url"]
+        );
+        assert!(["error", "warning", "info"].contains(&finding["severity"].as_str().expect("severity is a string")));
+        assert!(finding["location"]["row"].as_u64().expect("row") >= 1);
+        assert!(finding["location"]["column"].as_u64().expect("column") >= 1);
+    }
+    let quorum = findings
+        .iter()
+        .find(|f| f["code"] == "non-overlapping-quorums")
+        .expect("the checkout example has non-overlapping quorums");
+    assert_eq!(quorum["filename"], "examples/checkout.ddia.yaml");
+    assert_eq!(
+        quorum["url"],
+        "https://github.com/ddia-lint/ddia/blob/main/server/docs/rules/non-overlapping-quorums.md"
+    );
+    let fix = &quorum["fix"];
+    assert_eq!(fix["applicability"], "unsafe");
+    assert_eq!(fix["edits"].as_array().expect("edits").len(), 2);
+}
+
+#[test]
+fn json_columns_count_unicode_scalars() {
+    let dir = scratch("unicode");
+    let spec = "ddia: 1\ndatastores:\n  \"kärt😀\": {replication: {mode: leaderless, replicas: 3, write_quorum: 1, read_quorum: 1}}\n";
+    std::fs::write(dir.join("u.ddia.yaml"), spec).expect("write");
+    let output = run_in(&dir, &["check", "--output-format", "json", "u.ddia.yaml"]);
+    let value: serde_json::Value = serde_json::from_str(&stdout(&output)).expect("JSON");
+    let finding = &value[0];
+    assert_eq!(finding["code"], "non-overlapping-quorums");
+    // `read_quorum: 1` ends the line; count its column in characters, not bytes.
+    let line = spec.lines().nth(2).expect("line 3");
+    let byte = line.rfind("1}").expect("the read quorum value");
+    let column = line[..byte].chars().count() + 1;
+    assert_eq!(finding["location"], serde_json::json!({"row": 3, "column": column}));
+    assert_eq!(finding["end_location"], serde_json::json!({"row": 3, "column": column + 1}));
+}
+
+#[test]
+fn stdin_uses_the_given_file_name() {
+    let mut child = ddia()
+        .args(["check", "--output-format", "json", "--stdin-filename", "cart.ddia.yaml", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("ddia starts");
+    child
+        .stdin
+        .take()
+        .expect("stdin is piped")
+        .write_all(QUORUM_SPEC.replace("ddia: 1\n", "").as_bytes())
+        .expect("write stdin");
+    let output = child.wait_with_output().expect("ddia finishes");
+    assert_eq!(output.status.code(), Some(1));
+    let value: serde_json::Value = serde_json::from_str(&stdout(&output)).expect("JSON");
+    assert_eq!(value[0]["filename"], "cart.ddia.yaml");
+    assert_eq!(value[0]["code"], "non-overlapping-quorums");
+    assert_eq!(value[0]["location"], serde_json::json!({"row": 7, "column": 20}));
+}
+
+#[test]
+fn unreadable_files_are_reported_and_the_rest_still_checked() {
+    let dir = scratch("utf8");
+    std::fs::write(dir.join("bad.ddia.yaml"), b"ddia: 1\nsystem: caf\xE9\n").expect("write");
+    std::fs::write(dir.join("good.ddia.yaml"), QUORUM_SPEC).expect("write");
+    let output = run_in(&dir, &["check", "--output-format", "json", "."]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(
+        stderr(&output).contains("bad.ddia.yaml: not valid UTF-8 (byte 0xE9 at offset 19)"),
+        "{}",
+        stderr(&output)
+    );
+    let value: serde_json::Value = serde_json::from_str(&stdout(&output)).expect("JSON");
+    assert_eq!(value.as_array().map(Vec::len), Some(1));
+    assert_eq!(value[0]["filename"], "good.ddia.yaml");
+}
+
+#[test]
+fn directories_honour_gitignore_and_only_read_yaml() {
+    let dir = scratch("walk");
+    std::fs::create_dir_all(dir.join("generated")).expect("mkdir");
+    std::fs::write(dir.join(".gitignore"), "generated/\n").expect("write");
+    std::fs::write(dir.join("generated/x.ddia.yaml"), QUORUM_SPEC).expect("write");
+    std::fs::write(dir.join("notes.txt"), QUORUM_SPEC).expect("write");
+    std::fs::write(dir.join("kept.ddia.yml"), QUORUM_SPEC).expect("write");
+    let output = run_in(&dir, &["check", "--output-format", "json"]);
+    let value: serde_json::Value = serde_json::from_str(&stdout(&output)).expect("JSON");
+    let names: Vec<&str> = value
+        .as_array()
+        .expect("array")
+        .iter()
+        .filter_map(|f| f["filename"].as_str())
+        .collect();
+    assert_eq!(names, ["kept.ddia.yml"]);
+}
+
+#[test]
+fn usage_errors_exit_two() {
+    let output = run_in(&repo_root(), &["check", "does/not/exist.yaml"]);
+    assert_eq!(output.status.code(), Some(2));
+    assert!(stderr(&output).contains("does/not/exist.yaml: no such file or directory"));
+    let output = run_in(&repo_root(), &["check", "--output-format", "xml"]);
+    assert_eq!(output.status.code(), Some(2));
+    let output = run_in(&repo_root(), &["explain", "no-such-rule"]);
+    assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
+fn info_findings_alone_exit_zero_and_other_yaml_is_ignored() {
+    let dir = scratch("other");
+    std::fs::write(dir.join("values.yaml"), "key: [unclosed\n").expect("write");
+    let output = run_in(&dir, &["check", "."]);
+    assert_eq!(output.status.code(), Some(0));
+}
+
+#[test]
+fn explain_prints_the_rule_page() {
+    let output = run_in(&repo_root(), &["explain", "non-overlapping-quorums"]);
+    assert_eq!(output.status.code(), Some(0));
+    let text = stdout(&output);
+    assert!(text.starts_with("# non-overlapping-quorums\n"));
+    for heading in ["## What it does", "## Why is this bad", "## Example", "## Use instead", "## References"] {
+        assert!(text.contains(heading), "missing {heading}");
+    }
+}
+
+#[test]
+fn rules_lists_every_rule_as_json() {
+    let output = run_in(&repo_root(), &["rules", "--json"]);
+    assert_eq!(output.status.code(), Some(0));
+    let value: serde_json::Value = serde_json::from_str(&stdout(&output)).expect("JSON");
+    let codes: Vec<&str> = value
+        .as_array()
+        .expect("array")
+        .iter()
+        .filter_map(|r| r["code"].as_str())
+        .collect();
+    for code in [
+        "syntax-error",
+        "multi-leader-without-conflict-resolution",
+        "non-overlapping-quorums",
+        "quorum-out-of-range",
+        "unspecified-quorum",
+    ] {
+        assert!(codes.contains(&code), "{code} is missing");
+    }
+}
