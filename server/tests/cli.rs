@@ -57,7 +57,10 @@ fn human_output_of_the_examples() {
     let output = run_in(&repo_root(), &["check", "examples/"]);
     assert_eq!(output.status.code(), Some(1), "{}", stderr(&output));
     let text = stdout(&output);
-    assert!(!text.contains('\u{1b}'), "no colour when stdout is not a terminal");
+    assert!(
+        !text.contains('\u{1b}'),
+        "no colour when stdout is not a terminal"
+    );
     insta::assert_snapshot!("examples_full", text);
 }
 
@@ -88,9 +91,21 @@ fn json_output_is_one_array_with_the_documented_fields() {
         keys.sort_unstable();
         assert_eq!(
             keys,
-            ["code", "end_location", "filename", "fix", "location", "message", "severity", "url"]
+            [
+                "code",
+                "end_location",
+                "filename",
+                "fix",
+                "location",
+                "message",
+                "severity",
+                "url"
+            ]
         );
-        assert!(["error", "warning", "info"].contains(&finding["severity"].as_str().expect("severity is a string")));
+        assert!(
+            ["error", "warning", "info"]
+                .contains(&finding["severity"].as_str().expect("severity is a string"))
+        );
         assert!(finding["location"]["row"].as_u64().expect("row") >= 1);
         assert!(finding["location"]["column"].as_u64().expect("column") >= 1);
     }
@@ -121,14 +136,27 @@ fn json_columns_count_unicode_scalars() {
     let line = spec.lines().nth(2).expect("line 3");
     let byte = line.rfind("1}").expect("the read quorum value");
     let column = line[..byte].chars().count() + 1;
-    assert_eq!(finding["location"], serde_json::json!({"row": 3, "column": column}));
-    assert_eq!(finding["end_location"], serde_json::json!({"row": 3, "column": column + 1}));
+    assert_eq!(
+        finding["location"],
+        serde_json::json!({"row": 3, "column": column})
+    );
+    assert_eq!(
+        finding["end_location"],
+        serde_json::json!({"row": 3, "column": column + 1})
+    );
 }
 
 #[test]
 fn stdin_uses_the_given_file_name() {
     let mut child = ddia()
-        .args(["check", "--output-format", "json", "--stdin-filename", "cart.ddia.yaml", "-"])
+        .args([
+            "check",
+            "--output-format",
+            "json",
+            "--stdin-filename",
+            "cart.ddia.yaml",
+            "-",
+        ])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()
@@ -144,7 +172,10 @@ fn stdin_uses_the_given_file_name() {
     let value: serde_json::Value = serde_json::from_str(&stdout(&output)).expect("JSON");
     assert_eq!(value[0]["filename"], "cart.ddia.yaml");
     assert_eq!(value[0]["code"], "non-overlapping-quorums");
-    assert_eq!(value[0]["location"], serde_json::json!({"row": 7, "column": 20}));
+    assert_eq!(
+        value[0]["location"],
+        serde_json::json!({"row": 7, "column": 20})
+    );
 }
 
 #[test]
@@ -208,7 +239,13 @@ fn explain_prints_the_rule_page() {
     assert_eq!(output.status.code(), Some(0));
     let text = stdout(&output);
     assert!(text.starts_with("# non-overlapping-quorums\n"));
-    for heading in ["## What it does", "## Why is this bad", "## Example", "## Use instead", "## References"] {
+    for heading in [
+        "## What it does",
+        "## Why is this bad",
+        "## Example",
+        "## Use instead",
+        "## References",
+    ] {
         assert!(text.contains(heading), "missing {heading}");
     }
 }

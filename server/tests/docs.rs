@@ -13,11 +13,21 @@ fn every_rule_documents_the_fixed_sections_in_order() {
         for section in SECTIONS {
             let at = docs[last..]
                 .find(&format!("{section}\n"))
-                .unwrap_or_else(|| panic!("`{}` lacks `{section}` (or has it out of order)", rule.code));
+                .unwrap_or_else(|| {
+                    panic!("`{}` lacks `{section}` (or has it out of order)", rule.code)
+                });
             last += at + section.len();
         }
-        assert!(rule.summary.len() < 110, "`{}`: keep the summary to one line", rule.code);
-        assert!(!rule.summary.ends_with('.'), "`{}`: the summary has no final period", rule.code);
+        assert!(
+            rule.summary.len() < 110,
+            "`{}`: keep the summary to one line",
+            rule.code
+        );
+        assert!(
+            !rule.summary.ends_with('.'),
+            "`{}`: the summary has no final period",
+            rule.code
+        );
     }
 }
 
@@ -27,7 +37,9 @@ fn codes_are_unique_kebab_case() {
     for rule in ALL_RULES {
         assert!(seen.insert(rule.code), "duplicate code {}", rule.code);
         assert!(
-            rule.code.bytes().all(|b| b.is_ascii_lowercase() || b == b'-'),
+            rule.code
+                .bytes()
+                .all(|b| b.is_ascii_lowercase() || b == b'-'),
             "{} is not kebab-case",
             rule.code
         );
@@ -62,7 +74,16 @@ fn generated_rule_pages_are_up_to_date() {
             stale.push(name.clone());
         }
     }
-    let pages = std::fs::read_dir(&dir).map(|entries| entries.count()).unwrap_or(0);
-    assert!(stale.is_empty(), "stale rule pages: {stale:?}; run `UPDATE_DOCS=1 cargo test -p ddia --test docs`");
-    assert_eq!(pages, expected.len(), "server/docs/rules has pages of rules that no longer exist");
+    let pages = std::fs::read_dir(&dir)
+        .map(|entries| entries.count())
+        .unwrap_or(0);
+    assert!(
+        stale.is_empty(),
+        "stale rule pages: {stale:?}; run `UPDATE_DOCS=1 cargo test -p ddia --test docs`"
+    );
+    assert_eq!(
+        pages,
+        expected.len(),
+        "server/docs/rules has pages of rules that no longer exist"
+    );
 }

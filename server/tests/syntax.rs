@@ -365,3 +365,29 @@ fn never_panics_on_garbage() {
         let _ = parse(text);
     }
 }
+
+#[test]
+fn a_byte_order_mark_and_any_line_ending_are_accepted() {
+    for text in [
+        "\u{FEFF}ddia: 1\ndatastores:\n  a: {x: 1}\n",
+        "ddia: 1\r\ndatastores:\r\n  a: {x: 1}\r\n",
+        "ddia: 1\rdatastores:\r  a: {x: 1}\r",
+    ] {
+        let parsed = parse(text);
+        assert!(
+            parsed.problems.is_empty(),
+            "{text:?}: {:?}",
+            parsed.problems
+        );
+        let doc = &parsed.stream.documents[0];
+        let root = doc.root.expect("content");
+        let key = doc.entries(root)[0].key;
+        assert_eq!(doc.key_text(key), Some("ddia"), "{text:?}");
+        assert_eq!(&text[doc.range(key).as_range()], "ddia");
+        let x = doc.get_path(root, &["datastores", "a", "x"]).expect("x");
+        assert_eq!(
+            doc.scalar(x).map(|s| s.value.clone()),
+            Some(ScalarValue::Int(1))
+        );
+    }
+}
