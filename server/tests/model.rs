@@ -14,7 +14,7 @@ fn model_of(text: &str) -> SystemModel {
     analysis.model.expect("a spec has a model")
 }
 
-fn slice<'t>(text: &'t str, range: ddia::text::TextRange) -> &'t str {
+fn slice(text: &str, range: ddia::text::TextRange) -> &str {
     &text[range.as_range()]
 }
 
