@@ -1,10 +1,11 @@
 //! Analyses one file: parse, detect its kind, build the model, run the rules.
 
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
 use crate::kind::{FileKind, detect};
-use crate::model::{SystemModel, from_spec};
+use crate::model::{ProblemKind as ModelProblemKind, SystemModel, from_spec};
 use crate::rules::{
-    DUPLICATE_KEY, RESOURCE_LIMIT, RuleFailure, SCHEMA_VIOLATION, SYNTAX_ERROR, run_rules,
+    DUPLICATE_KEY, RESOURCE_LIMIT, RuleFailure, SCHEMA_VIOLATION, SYNTAX_ERROR, UNKNOWN_KEY,
+    run_rules,
 };
 use crate::syntax::{Parse, ProblemKind, parse};
 use std::path::Path;
@@ -77,11 +78,24 @@ pub fn analyze(input: AnalysisInput<'_>) -> Analysis {
     }
     if let Some(model) = &analysis.model {
         for problem in &model.problems {
-            analysis
-                .diagnostics
-                .push(SCHEMA_VIOLATION.diagnostic(problem.range, problem.message.clone()));
+            let rule = match problem.kind {
+                ModelProblemKind::Invalid => &SCHEMA_VIOLATION,
+                ModelProblemKind::UnknownKey => &UNKNOWN_KEY,
+            };
+            let fix = problem.suggestion.as_ref().map(|suggestion| Fix {
+                message: format!("Replace with `{suggestion}`"),
+                applicability: Applicability::Unsafe,
+                edits: vec![Edit::replace(problem.range, suggestion.clone())],
+            });
+            analysis.diagnostics.push(
+                rule.diagnostic(problem.range, problem.message.clone())
+                    .with_fix(fix),
+            );
         }
-        let (found, failures) = run_rules(model, input.text);
+        let (mut found, failures) = run_rules(model, input.text);
+        if let Some(doc) = analysis.parse.stream.first_document() {
+            point_into_shared_anchors(&mut found, doc);
+        }
         analysis.diagnostics.extend(found);
         analysis.failures.extend(failures);
     }
@@ -89,4 +103,35 @@ pub fn analyze(input: AnalysisInput<'_>) -> Analysis {
         (a.range.start, a.range.end, a.code).cmp(&(b.range.start, b.range.end, b.code))
     });
     analysis
+}
+
+/// Findings inside a YAML anchor that other places use (`&defaults` merged with
+/// `<<: *defaults`) get a related location at each use, and lose the fixes that would
+/// edit the anchor: such an edit would silently change every component that shares it.
+fn point_into_shared_anchors(diagnostics: &mut [Diagnostic], doc: &crate::syntax::YamlDocument) {
+    let shared = doc.shared_anchors();
+    if shared.is_empty() {
+        return;
+    }
+    let inside = |range: crate::text::TextRange| {
+        shared.iter().filter(move |(anchor, _, _)| {
+            anchor.start <= range.start && range.end <= anchor.end && !anchor.is_empty()
+        })
+    };
+    for diagnostic in diagnostics.iter_mut() {
+        let innermost = inside(diagnostic.range).min_by_key(|(anchor, _, _)| anchor.len());
+        if let Some((_, name, uses)) = innermost {
+            for &use_range in uses.iter().take(5) {
+                diagnostic.related.push(crate::diagnostic::Related {
+                    range: use_range,
+                    message: format!("the anchor `&{name}` is used here"),
+                });
+            }
+        }
+        diagnostic.fixes.retain(|fix| {
+            fix.edits
+                .iter()
+                .all(|edit| inside(edit.range).next().is_none())
+        });
+    }
 }

@@ -76,7 +76,8 @@ pub struct Diagnostic {
     pub message: String,
     pub range: TextRange,
     pub related: Vec<Related>,
-    pub fix: Option<Fix>,
+    /// Ways to repair the finding, the preferred one first.
+    pub fixes: Vec<Fix>,
 }
 
 impl Diagnostic {
@@ -88,9 +89,15 @@ impl Diagnostic {
         self
     }
 
+    /// Adds a fix (the first one added is the preferred one).
     pub fn with_fix(mut self, fix: Option<Fix>) -> Self {
-        self.fix = fix;
+        self.fixes.extend(fix);
         self
+    }
+
+    /// The preferred fix, if any.
+    pub fn fix(&self) -> Option<&Fix> {
+        self.fixes.first()
     }
 }
 

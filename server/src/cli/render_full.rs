@@ -17,7 +17,7 @@ pub fn render(out: &mut impl Write, files: &[CheckedFile]) -> io::Result<()> {
     for file in files {
         for diagnostic in &file.diagnostics {
             counts[diagnostic.severity as usize] += 1;
-            if diagnostic.fix.is_some() {
+            if !diagnostic.fixes.is_empty() {
                 fixable += 1;
             }
             let report = report(file, diagnostic);
@@ -117,13 +117,10 @@ fn report<'a>(file: &'a CheckedFile, diagnostic: &'a Diagnostic) -> Vec<Group<'a
         .primary_title(diagnostic.message.as_str())
         .id(diagnostic.code)
         .element(snippet);
-    if let Some(fix) = &diagnostic.fix {
+    for fix in &diagnostic.fixes {
         let note = match fix.applicability {
             Applicability::Safe => fix.message.clone(),
-            Applicability::Unsafe => format!(
-                "{} (unsafe fix: it changes the design, review it)",
-                fix.message
-            ),
+            Applicability::Unsafe => format!("{} (unsafe: changes the design)", fix.message),
         };
         title = title.element(Level::HELP.message(note));
     }

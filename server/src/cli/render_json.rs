@@ -57,7 +57,7 @@ fn to_json<'a>(file: &'a CheckedFile, diagnostic: &'a Diagnostic) -> JsonDiagnos
         filename: &file.name,
         location: location(index, diagnostic.range.start),
         end_location: location(index, diagnostic.range.end),
-        fix: diagnostic.fix.as_ref().map(|fix| JsonFix {
+        fix: diagnostic.fix().map(|fix| JsonFix {
             message: &fix.message,
             applicability: fix.applicability,
             edits: fix

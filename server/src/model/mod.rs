@@ -7,11 +7,12 @@
 //! [`ModelProblem`]s and the fact is left out.
 
 mod spec;
+pub mod suggest;
 pub mod values;
 pub mod vocabulary;
 
 use crate::text::TextRange;
-pub use spec::from_spec;
+pub use spec::{SPEC_KEYS, from_spec};
 pub use values::{Duration, Quantity};
 pub use vocabulary::*;
 
@@ -59,8 +60,8 @@ pub enum Insertion {
     /// A block mapping: insert `\n{indent}key: value` at `offset` (the end of the last
     /// entry's line content).
     Block { offset: usize, indent: usize },
-    /// A flow mapping: insert `, key: value` (or `key: value` if empty) at `offset`
-    /// (before the closing brace).
+    /// A flow mapping: insert `, key: value` at `offset` (the end of its last entry),
+    /// or `key: value` right after the `{` of an empty one.
     Flow { offset: usize, empty: bool },
 }
 
@@ -101,6 +102,9 @@ pub struct SystemModel {
     pub observability: Option<Observability>,
     pub decisions: Vec<Decision>,
     pub problems: Vec<ModelProblem>,
+    /// Where findings about the whole file go (what it lacks): the `ddia` key of a
+    /// spec, else its first key.
+    pub top: TextRange,
 }
 
 impl SystemModel {
@@ -120,6 +124,7 @@ impl SystemModel {
             observability: None,
             decisions: Vec::new(),
             problems: Vec::new(),
+            top: TextRange::empty(range.start),
         }
     }
 
@@ -138,13 +143,51 @@ impl SystemModel {
     pub fn datastore(&self, name: &str) -> Option<&Datastore> {
         self.datastores.iter().find(|d| d.name.value == name)
     }
+
+    /// The access patterns that name a datastore.
+    pub fn access_patterns_of<'a>(
+        &'a self,
+        datastore: &'a str,
+    ) -> impl Iterator<Item = &'a AccessPattern> + 'a {
+        self.requirements
+            .iter()
+            .flat_map(|r| r.access_patterns.iter())
+            .filter(move |p| p.datastore.as_ref().is_some_and(|d| d.value == datastore))
+    }
+
+    /// The dependencies, across all services, on the component called `name`, with
+    /// the service that has each.
+    pub fn dependents_of<'a>(
+        &'a self,
+        name: &'a str,
+    ) -> impl Iterator<Item = (&'a Service, &'a Dependency)> + 'a {
+        self.services.iter().flat_map(move |service| {
+            service
+                .dependencies
+                .iter()
+                .filter(move |d| d.target.value == name)
+                .map(move |d| (service, d))
+        })
+    }
 }
 
-/// A value that could not be read into the model.
+/// What kind of thing could not be read into the model.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum ProblemKind {
+    /// A value of the wrong type or outside the vocabulary.
+    Invalid,
+    /// A key the vocabulary does not know (specs grow: not an error).
+    UnknownKey,
+}
+
+/// A value or key that could not be read into the model.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ModelProblem {
+    pub kind: ProblemKind,
     pub range: TextRange,
     pub message: String,
+    /// The likely intended spelling, replacing the text at `range`.
+    pub suggestion: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq)]

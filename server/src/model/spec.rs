@@ -20,19 +20,131 @@ pub fn from_spec(doc: &YamlDocument, text: &str) -> SystemModel {
     model
 }
 
-const TOP_LEVEL_KEYS: &[&str] = &[
-    "ddia",
-    "system",
-    "description",
-    "requirements",
-    "datastores",
-    "services",
-    "streams",
-    "workflows",
-    "consensus",
-    "observability",
-    "decisions",
+/// The keys of each mapping of the vocabulary, named like the JSON Schema's `$defs`
+/// (`spec` is the top level). A test keeps this table and the schema in step.
+pub const SPEC_KEYS: &[(&str, &[&str])] = &[
+    (
+        "spec",
+        &[
+            "ddia",
+            "system",
+            "description",
+            "requirements",
+            "datastores",
+            "services",
+            "streams",
+            "workflows",
+            "consensus",
+            "observability",
+            "decisions",
+        ],
+    ),
+    (
+        "requirements",
+        &[
+            "load",
+            "latency",
+            "availability",
+            "consistency",
+            "access_patterns",
+        ],
+    ),
+    (
+        "load",
+        &[
+            "requests_per_second",
+            "read_write_ratio",
+            "data_volume",
+            "growth",
+            "concurrent_users",
+        ],
+    ),
+    ("accessPattern", &["name", "datastore", "kind", "key"]),
+    (
+        "datastore",
+        &[
+            "model",
+            "engine",
+            "technology",
+            "workload",
+            "consistency",
+            "replication",
+            "partitioning",
+            "transactions",
+            "backup",
+        ],
+    ),
+    (
+        "replication",
+        &[
+            "mode",
+            "replicas",
+            "sync",
+            "conflict_resolution",
+            "write_quorum",
+            "read_quorum",
+            "sloppy_quorum",
+            "read_repair",
+            "anti_entropy",
+            "regions",
+            "offline_clients",
+            "failover",
+            "rationale",
+        ],
+    ),
+    (
+        "partitioning",
+        &[
+            "strategy",
+            "key",
+            "key_kind",
+            "partitions",
+            "rebalancing",
+            "secondary_indexes",
+        ],
+    ),
+    ("transactions", &["isolation", "distributed"]),
+    ("backup", &["schedule", "restore_tested"]),
+    ("service", &["replicas", "depends_on"]),
+    (
+        "dependency",
+        &["timeout", "retries", "circuit_breaker", "mode"],
+    ),
+    ("retries", &["max", "backoff", "jitter"]),
+    (
+        "stream",
+        &[
+            "broker",
+            "partitions",
+            "replication_factor",
+            "min_insync_replicas",
+            "delivery",
+            "ordering_key",
+            "schema",
+            "consumers",
+        ],
+    ),
+    ("eventSchema", &["format", "versioned", "compatibility"]),
+    ("consumer", &["idempotent", "requires_ordering"]),
+    ("workflow", &["pattern", "steps"]),
+    ("step", &["name", "service", "compensation"]),
+    ("consensusGroup", &["algorithm", "nodes", "faulty"]),
+    (
+        "observability",
+        &["metrics", "logging", "tracing", "alerts"],
+    ),
+    (
+        "decision",
+        &["id", "title", "tradeoff", "status", "context", "decision"],
+    ),
 ];
+
+/// The known keys of a mapping of the vocabulary.
+fn keys(section: &str) -> &'static [&'static str] {
+    let found = SPEC_KEYS.iter().find(|(name, _)| *name == section);
+    debug_assert!(found.is_some(), "SPEC_KEYS has no row `{section}`");
+    found.map_or(&[], |(_, keys)| keys)
+}
 
 /// Reads typed values out of YAML nodes, recording what does not fit.
 pub(crate) struct Reader<'a> {
@@ -67,7 +179,12 @@ fn truncate(text: &str, max: usize) -> String {
 
 impl<'a> Reader<'a> {
     fn problem(&mut self, range: TextRange, message: String) {
-        self.problems.push(ModelProblem { range, message });
+        self.problems.push(ModelProblem {
+            kind: ProblemKind::Invalid,
+            range,
+            message,
+            suggestion: None,
+        });
     }
 
     fn entries(&self, map: NodeId) -> Vec<(NodeId, NodeId, String)> {
@@ -88,13 +205,22 @@ impl<'a> Reader<'a> {
                 continue;
             }
             let range = self.doc.range(key);
-            self.problem(
-                range,
-                format!(
-                    "unknown key `{name}` in {context}; expected one of: {}",
+            let suggestion = super::suggest::closest(&name, known);
+            let message = match suggestion {
+                Some(known) => {
+                    format!("unknown key `{name}` in {context}: did you mean `{known}`?")
+                }
+                None => format!(
+                    "unknown key `{name}` in {context}; the known keys are {}",
                     known.join(", ")
                 ),
-            );
+            };
+            self.problems.push(ModelProblem {
+                kind: ProblemKind::UnknownKey,
+                range,
+                message,
+                suggestion: suggestion.map(str::to_owned),
+            });
         }
     }
 
@@ -188,13 +314,26 @@ impl<'a> Reader<'a> {
             Some(value) => Some(self.spanned(value, key_id, node)),
             None => {
                 let found = describe(self.doc, node);
-                self.problem(
-                    self.doc.range(node),
-                    format!(
+                let suggestion = self
+                    .doc
+                    .str(node)
+                    .and_then(|text| super::suggest::closest(text, values));
+                let message = match suggestion {
+                    Some(value) => format!(
+                        "{found} is not a valid `{key}`: did you mean `{value}`? (one of {})",
+                        values.join(", ")
+                    ),
+                    None => format!(
                         "`{key}` must be one of {}; found {found}",
                         values.join(", ")
                     ),
-                );
+                };
+                self.problems.push(ModelProblem {
+                    kind: ProblemKind::Invalid,
+                    range: self.doc.range(node),
+                    message,
+                    suggestion: suggestion.map(str::to_owned),
+                });
                 None
             }
         }
@@ -324,10 +463,23 @@ impl<'a> Reader<'a> {
         let value = self.doc.resolve(value);
         let range = self.doc.range(value);
         if self.text.as_bytes().get(range.start) == Some(&b'{') {
-            let empty = self.doc.entries(value).is_empty();
-            return Some(Insertion::Flow {
-                offset: range.end.saturating_sub(1),
-                empty,
+            // After the last own entry, so a trailing comma or spacing before `}` is kept.
+            let last = self
+                .doc
+                .entries(value)
+                .iter()
+                .filter(|e| e.merged_from.is_none())
+                .map(|e| self.doc.range(e.value).end.max(self.doc.range(e.key).end))
+                .max();
+            return Some(match last {
+                Some(offset) => Insertion::Flow {
+                    offset,
+                    empty: false,
+                },
+                None => Insertion::Flow {
+                    offset: range.start + 1,
+                    empty: true,
+                },
             });
         }
         // A block mapping: indent like its first own key, after its last own entry.
@@ -380,7 +532,14 @@ impl<'a> Reader<'a> {
             );
             return;
         }
-        self.check_keys(root, "the spec", TOP_LEVEL_KEYS);
+        model.top = self
+            .doc
+            .get_entry(root, "ddia")
+            .or_else(|| self.doc.entries(root).first().copied())
+            .map_or(TextRange::empty(self.doc.range(root).start), |entry| {
+                self.doc.range(entry.key)
+            });
+        self.check_keys(root, "the spec", keys("spec"));
         model.version = self.integer(root, "ddia");
         if let Some(version) = &model.version
             && version.value != 1
@@ -446,17 +605,7 @@ impl<'a> Reader<'a> {
         let Some(map) = map else {
             return Some(requirements);
         };
-        self.check_keys(
-            map,
-            "`requirements`",
-            &[
-                "load",
-                "latency",
-                "availability",
-                "consistency",
-                "access_patterns",
-            ],
-        );
+        self.check_keys(map, "`requirements`", keys("requirements"));
         if let Some((section, load)) = self.section(map, "load") {
             let mut value = Load {
                 section,
@@ -467,17 +616,7 @@ impl<'a> Reader<'a> {
                 concurrent_users: None,
             };
             if let Some(load) = load {
-                self.check_keys(
-                    load,
-                    "`load`",
-                    &[
-                        "requests_per_second",
-                        "read_write_ratio",
-                        "data_volume",
-                        "growth",
-                        "concurrent_users",
-                    ],
-                );
+                self.check_keys(load, "`load`", keys("load"));
                 value.requests_per_second = self.number(load, "requests_per_second");
                 value.read_write_ratio = self.string(load, "read_write_ratio");
                 value.data_volume = self.quantity(load, "data_volume");
@@ -589,11 +728,7 @@ impl<'a> Reader<'a> {
             );
             return None;
         }
-        self.check_keys(
-            item,
-            "an access pattern",
-            &["name", "datastore", "kind", "key"],
-        );
+        self.check_keys(item, "an access pattern", keys("accessPattern"));
         Some(AccessPattern {
             range: self.doc.range(item),
             name: self.string(item, "name"),
@@ -621,21 +756,7 @@ impl<'a> Reader<'a> {
         let Some(map) = map else {
             return Some(datastore);
         };
-        self.check_keys(
-            map,
-            "a datastore",
-            &[
-                "model",
-                "engine",
-                "technology",
-                "workload",
-                "consistency",
-                "replication",
-                "partitioning",
-                "transactions",
-                "backup",
-            ],
-        );
+        self.check_keys(map, "a datastore", keys("datastore"));
         datastore.model = self.choice(
             map,
             "model",
@@ -673,18 +794,7 @@ impl<'a> Reader<'a> {
                 secondary_indexes: None,
             };
             if let Some(map) = map {
-                self.check_keys(
-                    map,
-                    "`partitioning`",
-                    &[
-                        "strategy",
-                        "key",
-                        "key_kind",
-                        "partitions",
-                        "rebalancing",
-                        "secondary_indexes",
-                    ],
-                );
+                self.check_keys(map, "`partitioning`", keys("partitioning"));
                 partitioning.strategy = self.choice(
                     map,
                     "strategy",
@@ -721,7 +831,7 @@ impl<'a> Reader<'a> {
                 distributed: None,
             };
             if let Some(map) = map {
-                self.check_keys(map, "`transactions`", &["isolation", "distributed"]);
+                self.check_keys(map, "`transactions`", keys("transactions"));
                 transactions.isolation = self.choice(
                     map,
                     "isolation",
@@ -747,7 +857,7 @@ impl<'a> Reader<'a> {
                 restore_tested: None,
             };
             if let Some(map) = map {
-                self.check_keys(map, "`backup`", &["schedule", "restore_tested"]);
+                self.check_keys(map, "`backup`", keys("backup"));
                 backup.schedule = self.string(map, "schedule");
                 backup.restore_tested = self.boolean(map, "restore_tested");
             }
@@ -765,25 +875,7 @@ impl<'a> Reader<'a> {
         let Some(map) = map else {
             return Some(replication);
         };
-        self.check_keys(
-            map,
-            "`replication`",
-            &[
-                "mode",
-                "replicas",
-                "sync",
-                "conflict_resolution",
-                "write_quorum",
-                "read_quorum",
-                "sloppy_quorum",
-                "read_repair",
-                "anti_entropy",
-                "regions",
-                "offline_clients",
-                "failover",
-                "rationale",
-            ],
-        );
+        self.check_keys(map, "`replication`", keys("replication"));
         replication.mode = self.choice(
             map,
             "mode",
@@ -833,7 +925,7 @@ impl<'a> Reader<'a> {
         let Some(map) = map else {
             return Some(service);
         };
-        self.check_keys(map, "a service", &["replicas", "depends_on"]);
+        self.check_keys(map, "a service", keys("service"));
         service.replicas = self.integer(map, "replicas");
         let Some(entry) = self.doc.get_entry(map, "depends_on") else {
             return Some(service);
@@ -901,11 +993,7 @@ impl<'a> Reader<'a> {
         let Some(map) = map else {
             return Some(dependency);
         };
-        self.check_keys(
-            map,
-            "a dependency",
-            &["timeout", "retries", "circuit_breaker", "mode"],
-        );
+        self.check_keys(map, "a dependency", keys("dependency"));
         if let Some((key, node)) = self.value(map, "timeout") {
             dependency.timeout = self.duration(key, node, "timeout");
         }
@@ -917,7 +1005,7 @@ impl<'a> Reader<'a> {
                 jitter: None,
             };
             if let Some(retries) = retries {
-                self.check_keys(retries, "`retries`", &["max", "backoff", "jitter"]);
+                self.check_keys(retries, "`retries`", keys("retries"));
                 value.max = self.integer(retries, "max");
                 value.backoff = self.choice(
                     retries,
@@ -956,20 +1044,7 @@ impl<'a> Reader<'a> {
         let Some(map) = map else {
             return Some(stream);
         };
-        self.check_keys(
-            map,
-            "a stream",
-            &[
-                "broker",
-                "partitions",
-                "replication_factor",
-                "min_insync_replicas",
-                "delivery",
-                "ordering_key",
-                "schema",
-                "consumers",
-            ],
-        );
+        self.check_keys(map, "a stream", keys("stream"));
         stream.broker = self.string(map, "broker");
         stream.partitions = self.integer(map, "partitions");
         stream.replication_factor = self.integer(map, "replication_factor");
@@ -989,11 +1064,7 @@ impl<'a> Reader<'a> {
                 compatibility: None,
             };
             if let Some(schema) = schema {
-                self.check_keys(
-                    schema,
-                    "`schema`",
-                    &["format", "versioned", "compatibility"],
-                );
+                self.check_keys(schema, "`schema`", keys("eventSchema"));
                 value.format = self.choice(
                     schema,
                     "format",
@@ -1022,7 +1093,7 @@ impl<'a> Reader<'a> {
                     requires_ordering: None,
                 };
                 if let Some(map) = map {
-                    self.check_keys(map, "a consumer", &["idempotent", "requires_ordering"]);
+                    self.check_keys(map, "a consumer", keys("consumer"));
                     consumer.idempotent = self.boolean(map, "idempotent");
                     consumer.requires_ordering = self.boolean(map, "requires_ordering");
                 }
@@ -1043,7 +1114,7 @@ impl<'a> Reader<'a> {
         let Some(map) = map else {
             return Some(workflow);
         };
-        self.check_keys(map, "a workflow", &["pattern", "steps"]);
+        self.check_keys(map, "a workflow", keys("workflow"));
         workflow.pattern = self.choice(
             map,
             "pattern",
@@ -1067,11 +1138,7 @@ impl<'a> Reader<'a> {
                     );
                     continue;
                 }
-                self.check_keys(
-                    step,
-                    "a workflow step",
-                    &["name", "service", "compensation"],
-                );
+                self.check_keys(step, "a workflow step", keys("step"));
                 let first_key = self.doc.entries(step).first().map(|e| e.key);
                 let section = match first_key {
                     Some(first) => Section {
@@ -1114,7 +1181,7 @@ impl<'a> Reader<'a> {
         let Some(map) = map else {
             return Some(group);
         };
-        self.check_keys(map, "a consensus group", &["algorithm", "nodes", "faulty"]);
+        self.check_keys(map, "a consensus group", keys("consensusGroup"));
         group.algorithm = self.choice(
             map,
             "algorithm",
@@ -1136,11 +1203,7 @@ impl<'a> Reader<'a> {
             alerts: None,
         };
         if let Some(map) = map {
-            self.check_keys(
-                map,
-                "`observability`",
-                &["metrics", "logging", "tracing", "alerts"],
-            );
+            self.check_keys(map, "`observability`", keys("observability"));
             observability.metrics = self.boolean(map, "metrics");
             observability.logging = self.boolean(map, "logging");
             observability.tracing = self.boolean(map, "tracing");
@@ -1171,7 +1234,7 @@ impl<'a> Reader<'a> {
                 );
                 continue;
             }
-            // Decision records are free-form beyond these keys.
+            self.check_keys(item, "a decision", keys("decision"));
             decisions.push(Decision {
                 range: self.doc.range(item),
                 id: self.string(item, "id"),

@@ -1,4 +1,4 @@
-//! Building blocks for fixes: add a key to a section, replace a value.
+//! Building blocks for fixes: add keys to a section, replace a value.
 
 use crate::diagnostic::{Applicability, Edit, Fix};
 use crate::model::{Insertion, Section};
@@ -12,20 +12,36 @@ pub fn insert_key_fix(
     message: impl Into<String>,
     applicability: Applicability,
 ) -> Option<Fix> {
-    let edit = match section.insertion.as_ref()? {
-        Insertion::Block { offset, indent } => {
-            Edit::insert(*offset, format!("\n{}{key}: {value}", " ".repeat(*indent)))
-        }
-        Insertion::Flow { offset, empty } => {
-            let separator = if *empty { "" } else { ", " };
-            Edit::insert(*offset, format!("{separator}{key}: {value}"))
-        }
-    };
     Some(Fix {
         message: message.into(),
         applicability,
-        edits: vec![edit],
+        edits: vec![insert_keys_edit(section, &[(key, value)])?],
     })
+}
+
+/// An edit that adds `key: value` pairs to a mapping section after its last entry,
+/// keeping its style: one line each at the section's indentation for a block mapping
+/// (comments on the last line stay where they are), `, key: value` before the closing
+/// brace for a flow mapping.
+pub fn insert_keys_edit(section: &Section, pairs: &[(&str, &str)]) -> Option<Edit> {
+    if pairs.is_empty() {
+        return None;
+    }
+    let edit = match section.insertion.as_ref()? {
+        Insertion::Block { offset, indent } => {
+            let lines: String = pairs
+                .iter()
+                .map(|(key, value)| format!("\n{}{key}: {value}", " ".repeat(*indent)))
+                .collect();
+            Edit::insert(*offset, lines)
+        }
+        Insertion::Flow { offset, empty } => {
+            let joined: Vec<String> = pairs.iter().map(|(k, v)| format!("{k}: {v}")).collect();
+            let separator = if *empty { "" } else { ", " };
+            Edit::insert(*offset, format!("{separator}{}", joined.join(", ")))
+        }
+    };
+    Some(edit)
 }
 
 /// A fix that replaces a value.

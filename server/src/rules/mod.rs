@@ -9,20 +9,53 @@ pub mod docs;
 mod fix;
 mod prelude;
 
+mod all_replica_quorum;
+mod async_replication_strong_consistency;
+mod average_latency_slo;
+mod byzantine_cluster_too_small;
+mod consensus_cluster_too_small;
+mod data_model_mismatch;
+mod distributed_transaction;
 mod duplicate_key;
+mod even_consensus_cluster;
+mod last_write_wins;
+mod min_insync_replicas_too_high;
+mod missing_backup;
+mod missing_circuit_breaker;
+mod missing_load_parameters;
+mod missing_monitoring;
+mod missing_partition_key;
+mod missing_timeout;
+mod missing_tracing;
+mod mod_n_rebalancing;
+mod monotonic_partition_key;
+mod multi_leader_single_region;
 mod multi_leader_without_conflict_resolution;
+mod non_idempotent_consumer;
 mod non_overlapping_quorums;
+mod ordering_across_partitions;
 mod quorum_out_of_range;
+mod range_query_on_hash_partitioning;
+mod replication_factor_one;
 mod resource_limit;
+mod retry_without_backoff;
+mod retry_without_jitter;
+mod saga_step_without_compensation;
 mod schema_violation;
+mod single_point_of_failure;
+mod sloppy_quorum_strong_consistency;
+mod storage_engine_mismatch;
 mod syntax_error;
+mod unknown_key;
 mod unspecified_quorum;
+mod untested_restore;
+mod unversioned_event_schema;
 
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::model::SystemModel;
 use crate::text::TextRange;
 
-pub use fix::{insert_key_fix, replace_value_fix};
+pub use fix::{insert_key_fix, insert_keys_edit, replace_value_fix};
 
 /// Where the generated rule pages are published; a rule's page is `{DOCS_URL}{code}.md`.
 pub const DOCS_URL: &str = "https://github.com/ddia-lint/ddia/blob/main/server/docs/rules/";
@@ -118,7 +151,7 @@ impl Rule {
             message: message.into(),
             range,
             related: Vec::new(),
-            fix: None,
+            fixes: Vec::new(),
         }
     }
 }
@@ -163,16 +196,59 @@ pub static ALL_RULES: &[&Rule] = &[
     &duplicate_key::DUPLICATE_KEY,
     &resource_limit::RESOURCE_LIMIT,
     &schema_violation::SCHEMA_VIOLATION,
+    &unknown_key::UNKNOWN_KEY,
     &multi_leader_without_conflict_resolution::MULTI_LEADER_WITHOUT_CONFLICT_RESOLUTION,
+    &last_write_wins::LAST_WRITE_WINS,
+    &multi_leader_single_region::MULTI_LEADER_SINGLE_REGION,
+    &async_replication_strong_consistency::ASYNC_REPLICATION_STRONG_CONSISTENCY,
+    &single_point_of_failure::SINGLE_POINT_OF_FAILURE,
     &non_overlapping_quorums::NON_OVERLAPPING_QUORUMS,
     &quorum_out_of_range::QUORUM_OUT_OF_RANGE,
     &unspecified_quorum::UNSPECIFIED_QUORUM,
+    &all_replica_quorum::ALL_REPLICA_QUORUM,
+    &sloppy_quorum_strong_consistency::SLOPPY_QUORUM_STRONG_CONSISTENCY,
+    &missing_partition_key::MISSING_PARTITION_KEY,
+    &range_query_on_hash_partitioning::RANGE_QUERY_ON_HASH_PARTITIONING,
+    &monotonic_partition_key::MONOTONIC_PARTITION_KEY,
+    &mod_n_rebalancing::MOD_N_REBALANCING,
+    &distributed_transaction::DISTRIBUTED_TRANSACTION,
+    &saga_step_without_compensation::SAGA_STEP_WITHOUT_COMPENSATION,
+    &non_idempotent_consumer::NON_IDEMPOTENT_CONSUMER,
+    &unversioned_event_schema::UNVERSIONED_EVENT_SCHEMA,
+    &ordering_across_partitions::ORDERING_ACROSS_PARTITIONS,
+    &replication_factor_one::REPLICATION_FACTOR_ONE,
+    &min_insync_replicas_too_high::MIN_INSYNC_REPLICAS_TOO_HIGH,
+    &average_latency_slo::AVERAGE_LATENCY_SLO,
+    &missing_load_parameters::MISSING_LOAD_PARAMETERS,
+    &retry_without_backoff::RETRY_WITHOUT_BACKOFF,
+    &retry_without_jitter::RETRY_WITHOUT_JITTER,
+    &missing_timeout::MISSING_TIMEOUT,
+    &missing_circuit_breaker::MISSING_CIRCUIT_BREAKER,
+    &even_consensus_cluster::EVEN_CONSENSUS_CLUSTER,
+    &consensus_cluster_too_small::CONSENSUS_CLUSTER_TOO_SMALL,
+    &byzantine_cluster_too_small::BYZANTINE_CLUSTER_TOO_SMALL,
+    &storage_engine_mismatch::STORAGE_ENGINE_MISMATCH,
+    &data_model_mismatch::DATA_MODEL_MISMATCH,
+    &missing_backup::MISSING_BACKUP,
+    &untested_restore::UNTESTED_RESTORE,
+    &missing_monitoring::MISSING_MONITORING,
+    &missing_tracing::MISSING_TRACING,
 ];
 
 pub use duplicate_key::DUPLICATE_KEY;
 pub use resource_limit::RESOURCE_LIMIT;
 pub use schema_violation::SCHEMA_VIOLATION;
 pub use syntax_error::SYNTAX_ERROR;
+pub use unknown_key::UNKNOWN_KEY;
+
+/// `1 replica`, `3 replicas`: a count with its noun.
+pub(crate) fn count(n: i64, one: &str, many: &str) -> String {
+    if n == 1 {
+        format!("{n} {one}")
+    } else {
+        format!("{n} {many}")
+    }
+}
 
 /// Finds a rule by its code.
 pub fn rule(code: &str) -> Option<&'static Rule> {

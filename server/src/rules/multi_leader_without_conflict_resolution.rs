@@ -81,6 +81,13 @@ fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
                     ),
                     Applicability::Unsafe,
                 );
+                let crdt = insert_key_fix(
+                    section,
+                    "conflict_resolution",
+                    "crdt",
+                    "Add `conflict_resolution: crdt` (merge automatically with conflict-free data types)",
+                    Applicability::Unsafe,
+                );
                 let diagnostic = ctx
                     .diagnostic(
                         section.key,
@@ -89,7 +96,8 @@ fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
                         ),
                     )
                     .with_related(mode.range, "several leaders accept writes here")
-                    .with_fix(fix);
+                    .with_fix(fix)
+                    .with_fix(crdt);
                 ctx.report(diagnostic);
             }
             Some(strategy) if strategy.value == ConflictResolution::None => {
@@ -107,7 +115,13 @@ fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
                         ),
                     )
                     .with_related(mode.range, "several leaders accept writes here")
-                    .with_fix(Some(fix));
+                    .with_fix(Some(fix))
+                    .with_fix(Some(replace_value_fix(
+                        strategy.range,
+                        "crdt",
+                        "Use `conflict_resolution: crdt`",
+                        Applicability::Unsafe,
+                    )));
                 ctx.report(diagnostic);
             }
             Some(_) => {}

@@ -72,7 +72,6 @@ fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
             continue;
         }
         let sum = w.value + r.value;
-        let fix = overlap_fix(n.value, w, r);
         let diagnostic = ctx
             .diagnostic(
                 r.range,
@@ -83,37 +82,53 @@ fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
             )
             .with_related(w.range, format!("W = {}", w.value))
             .with_related(n.range, format!("N = {}", n.value))
-            .with_fix(Some(fix));
+            ;
+        let mut diagnostic = diagnostic;
+        diagnostic.fixes = overlap_fixes(n.value, w, r);
         ctx.report(diagnostic);
     }
 }
 
-/// Raises W to a majority if it is below one, then R until W + R > N.
-fn overlap_fix(n: i64, w: &Spanned<i64>, r: &Spanned<i64>) -> Fix {
-    let majority = n / 2 + 1;
-    let new_w = w.value.max(majority);
-    let new_r = r.value.max(n - new_w + 1);
-    let mut edits = Vec::new();
-    if new_w != w.value {
-        edits.push(Edit::replace(w.range, new_w.to_string()));
-    }
-    if new_r != r.value {
-        edits.push(Edit::replace(r.range, new_r.to_string()));
-    }
-    let message = if new_w != w.value {
-        format!(
-            "Use W = {new_w} and R = {new_r}, so that W + R = {} > N = {n}",
-            new_w + new_r
-        )
-    } else {
-        format!(
-            "Raise `read_quorum` to {new_r}, so that W + R = {} > N = {n}",
-            new_w + new_r
-        )
-    };
-    Fix {
-        message,
+/// The three repairs, the least disruptive first: raise R to N - W + 1, raise W to
+/// N - R + 1, or move both to a majority.
+fn overlap_fixes(n: i64, w: &Spanned<i64>, r: &Spanned<i64>) -> Vec<Fix> {
+    let mut fixes = Vec::new();
+    let raise_r = n - w.value + 1;
+    fixes.push(Fix {
+        message: format!(
+            "Raise `read_quorum` to {raise_r} (N - W + 1), so that W + R = {} > N = {n}",
+            w.value + raise_r
+        ),
         applicability: Applicability::Unsafe,
-        edits,
+        edits: vec![Edit::replace(r.range, raise_r.to_string())],
+    });
+    let raise_w = n - r.value + 1;
+    fixes.push(Fix {
+        message: format!(
+            "Raise `write_quorum` to {raise_w} (N - R + 1), so that W + R = {} > N = {n}",
+            raise_w + r.value
+        ),
+        applicability: Applicability::Unsafe,
+        edits: vec![Edit::replace(w.range, raise_w.to_string())],
+    });
+    let majority = n / 2 + 1;
+    let mut edits = Vec::new();
+    if w.value != majority {
+        edits.push(Edit::replace(w.range, majority.to_string()));
     }
+    if r.value != majority {
+        edits.push(Edit::replace(r.range, majority.to_string()));
+    }
+    let differs = |fix: &Fix| fix.edits != edits;
+    if !edits.is_empty() && fixes.iter().all(differs) {
+        fixes.push(Fix {
+            message: format!(
+                "Use majority quorums W = R = {majority} (each tolerates {} replicas down)",
+                n - majority
+            ),
+            applicability: Applicability::Unsafe,
+            edits,
+        });
+    }
+    fixes
 }

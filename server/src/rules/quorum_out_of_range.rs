@@ -57,19 +57,28 @@ fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
             let Some(quorum) = quorum else {
                 continue;
             };
-            let majority = n.filter(|n| n.value >= 1).map_or(1, |n| n.value / 2 + 1);
-            let fix_message = match n {
-                Some(n) if n.value >= 1 => {
-                    format!("Set `{name}` to {majority}, a majority of N = {}", n.value)
-                }
-                _ => format!("Set `{name}` to 1"),
+            // Clamp into [1, N]; a majority is offered as the alternative.
+            let clamped = match n {
+                Some(n) if quorum.value > n.value => n.value,
+                _ => 1,
             };
             let fix = replace_value_fix(
                 quorum.range,
-                &majority.to_string(),
-                fix_message,
+                &clamped.to_string(),
+                format!("Set `{name}` to {clamped}"),
                 Applicability::Unsafe,
             );
+            let majority_fix = n
+                .filter(|n| n.value >= 1 && n.value / 2 + 1 != clamped)
+                .map(|n| {
+                    let majority = n.value / 2 + 1;
+                    replace_value_fix(
+                        quorum.range,
+                        &majority.to_string(),
+                        format!("Set `{name}` to {majority}, a majority of N = {}", n.value),
+                        Applicability::Unsafe,
+                    )
+                });
             if quorum.value < 1 {
                 let diagnostic = ctx
                     .diagnostic(
@@ -79,7 +88,8 @@ fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
                             quorum.value, datastore.name.value
                         ),
                     )
-                    .with_fix(Some(fix));
+                    .with_fix(Some(fix))
+                    .with_fix(majority_fix);
                 ctx.report(diagnostic);
             } else if let Some(n) = n
                 && quorum.value > n.value
@@ -93,7 +103,8 @@ fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
                         ),
                     )
                     .with_related(n.range, format!("N = {}", n.value))
-                    .with_fix(Some(fix));
+                    .with_fix(Some(fix))
+                    .with_fix(majority_fix);
                 ctx.report(diagnostic);
             }
         }

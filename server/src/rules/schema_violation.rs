@@ -4,25 +4,26 @@ use super::prelude::*;
 
 declare_rule! {
     /// ## What it does
-    /// Reports what a system spec cannot mean: an unknown key, a value of the wrong
-    /// type (`replicas: three`), or a value outside the vocabulary
-    /// (`mode: master-slave`). The vocabulary is the one in `system-spec.md` and the
-    /// JSON Schema `grammars/system-spec.schema.json`; keys starting with `x-` are
-    /// always allowed.
+    /// Reports a value a system spec cannot mean: a value of the wrong type
+    /// (`replicas: three`) or outside the vocabulary (`mode: master-slave`), with the
+    /// closest valid value when it looks like a typo (`leaderles` → `leaderless`). The
+    /// vocabulary is the one in `system-spec.md` and the JSON Schema
+    /// `grammars/system-spec.schema.json`. Unknown keys are `unknown-key`.
     ///
     /// ## Why is this bad
-    /// A misspelt key is silently ignored: `replication: {write_qourum: 2}` states no
-    /// write quorum at all, and every rule that needs one stays quiet. Reporting the
-    /// typo is the only way to make sure the design says what its author meant.
+    /// A value ddia cannot read is a value no rule can check: `replicas: three` states
+    /// no replica count, so a single point of failure or a quorum larger than the
+    /// cluster goes unnoticed. Tools that consume the spec later (code generators,
+    /// dashboards) fail on it too.
     ///
     /// ## Example
     /// ```yaml
     /// datastores:
     ///   carts:
     ///     replication:
-    ///       mode: leaderless
+    ///       mode: leaderles
     ///       replicas: three
-    ///       write_qourum: 2
+    ///       sync: asynchronous
     /// ```
     ///
     /// ## Use instead
@@ -32,7 +33,7 @@ declare_rule! {
     ///     replication:
     ///       mode: leaderless
     ///       replicas: 3
-    ///       write_quorum: 2
+    ///       sync: async
     /// ```
     ///
     /// ## References
@@ -41,8 +42,8 @@ declare_rule! {
         code: "schema-violation",
         severity: Error,
         category: Syntax,
-        summary: "A system spec breaks its schema (unknown key, wrong type, unknown value)",
-        fix: None,
+        summary: "A system spec value of the wrong type or outside the vocabulary",
+        fix: Sometimes,
         check: None,
     }
 }

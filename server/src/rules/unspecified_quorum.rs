@@ -83,37 +83,19 @@ fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
             .as_ref()
             .filter(|n| n.value >= 1)
             .and_then(|n| {
-                let majority = n.value / 2 + 1;
-                let fixes: Vec<Fix> = missing
+                let majority = (n.value / 2 + 1).to_string();
+                let pairs: Vec<(&str, &str)> = missing
                     .iter()
-                    .filter_map(|(key, _)| {
-                        insert_key_fix(
-                            section,
-                            key,
-                            &majority.to_string(),
-                            "",
-                            Applicability::Unsafe,
-                        )
-                    })
+                    .map(|(key, _)| (*key, majority.as_str()))
                     .collect();
-                let keys: Vec<String> = missing
+                let keys: Vec<String> = pairs
                     .iter()
-                    .map(|(key, _)| format!("`{key}: {majority}`"))
+                    .map(|(key, value)| format!("`{key}: {value}`"))
                     .collect();
-                let edits: Vec<Edit> = fixes.into_iter().flat_map(|fix| fix.edits).collect();
-                let mut edits = edits.into_iter();
-                let first = edits.next()?;
-                // Both insertions land at the same offset: join them into one edit.
-                let content = std::iter::once(first.content)
-                    .chain(edits.map(|edit| edit.content))
-                    .collect::<String>();
                 Some(Fix {
                     message: format!("Add {} (a majority of N = {})", keys.join(" and "), n.value),
                     applicability: Applicability::Unsafe,
-                    edits: vec![Edit {
-                        range: first.range,
-                        content,
-                    }],
+                    edits: vec![insert_keys_edit(section, &pairs)?],
                 })
             });
         let diagnostic = ctx

@@ -206,6 +206,27 @@ impl YamlDocument {
     pub fn range(&self, id: NodeId) -> TextRange {
         self.node(id).range
     }
+
+    /// Every anchored node that an alias (or a merge key) refers to: its range, its
+    /// anchor name, and the ranges of the aliases that use it, in source order.
+    pub fn shared_anchors(&self) -> Vec<(TextRange, &str, Vec<TextRange>)> {
+        let mut uses: std::collections::BTreeMap<NodeId, Vec<TextRange>> = Default::default();
+        for node in &self.nodes {
+            if let NodeKind::Alias {
+                target: Some(target),
+                ..
+            } = &node.kind
+            {
+                uses.entry(*target).or_default().push(node.range);
+            }
+        }
+        uses.into_iter()
+            .map(|(target, aliases)| {
+                let node = self.node(target);
+                (node.range, node.anchor.as_deref().unwrap_or(""), aliases)
+            })
+            .collect()
+    }
 }
 
 impl YamlStream {

@@ -1,0 +1,68 @@
+//! `replication-factor-one`: a stream whose every partition lives on a single broker.
+
+use super::prelude::*;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a stream (a Kafka-style topic) with `replication_factor: 1`.
+    ///
+    /// ## Why is this bad
+    /// With one replica, each partition exists on exactly one broker. When that broker
+    /// stops, for a crash or just a rolling restart, its partitions can be neither
+    /// written nor read; when its disk is lost, so are the events, including the ones
+    /// consumers have not read yet. A log is often the system of record that everything
+    /// else is derived from, so losing it loses the ability to rebuild the rest.
+    ///
+    /// Three replicas with `min_insync_replicas: 2` tolerate one broker loss without
+    /// losing acknowledged writes.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// streams:
+    ///   order-events: {partitions: 12, replication_factor: 1}
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// streams:
+    ///   order-events: {partitions: 12, replication_factor: 3, min_insync_replicas: 2}
+    /// ```
+    ///
+    /// ## References
+    /// - Designing Data-Intensive Applications, chapter 11: "Partitioned Logs"; chapter 5
+    ///   on why replicas matter.
+    pub static REPLICATION_FACTOR_ONE = {
+        code: "replication-factor-one",
+        severity: Warning,
+        category: Streams,
+        summary: "A stream with a replication factor of 1: one broker loss loses its data",
+        fix: Always,
+        check: Some(check),
+    }
+}
+
+fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
+    for stream in &model.streams {
+        let Some(factor) = &stream.replication_factor else {
+            continue;
+        };
+        if factor.value != 1 {
+            continue;
+        }
+        let diagnostic = ctx
+            .diagnostic(
+                factor.range,
+                format!(
+                    "stream `{}` has a replication factor of 1: a single broker failure makes its partitions unavailable, and a lost disk loses its events",
+                    stream.name.value
+                ),
+            )
+            .with_fix(Some(replace_value_fix(
+                factor.range,
+                "3",
+                "Set `replication_factor: 3`",
+                Applicability::Unsafe,
+            )));
+        ctx.report(diagnostic);
+    }
+}
