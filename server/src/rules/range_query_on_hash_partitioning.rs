@@ -5,7 +5,9 @@ use super::prelude::*;
 declare_rule! {
     /// ## What it does
     /// Reports a datastore partitioned by `hash` or `consistent-hashing` when an access
-    /// pattern in `requirements.access_patterns` reads it with `kind: range`.
+    /// pattern in `requirements.access_patterns` reads it with `kind: range`, unless the
+    /// pattern's `key` is the partition key: a range within one user's orders, with
+    /// orders hashed by user, is served by a single partition.
     ///
     /// ## Why is this bad
     /// Hashing the partition key spreads load evenly precisely because it destroys key
@@ -66,6 +68,14 @@ fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
                 continue;
             };
             if kind.value != AccessKind::Range {
+                continue;
+            }
+            // A range within one value of the partition key ("orders of a user by date",
+            // partitioned by user) stays on one partition.
+            let partition_key = datastore.partitioning.as_ref().and_then(|p| p.key.as_ref());
+            if let (Some(pattern_key), Some(partition_key)) = (&pattern.key, partition_key)
+                && pattern_key.value.trim() == partition_key.value.trim()
+            {
                 continue;
             }
             let described = pattern.name.as_ref().map_or_else(
