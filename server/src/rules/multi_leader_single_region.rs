@@ -87,7 +87,13 @@ fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
                 ),
             ),
             _ => (
-                replication.regions.as_ref().map_or(mode.range, |r| r.range),
+                // No regions stated: the finding goes on the section that lacks them.
+                replication
+                    .regions
+                    .as_ref()
+                    .map(|r| r.range)
+                    .or_else(|| replication.section.as_ref().map(|s| s.key))
+                    .unwrap_or(mode.range),
                 format!(
                     "datastore `{name}` is multi-leader but lists no `regions` and has no offline clients: within one region it pays for write conflicts without gaining anything over a single leader"
                 ),
