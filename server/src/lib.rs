@@ -2,7 +2,7 @@
 //!
 //! Layers, each only knowing the ones before it: [`syntax`] (tree-sitter, never
 //! fails) → [`model`] (one typed system model with source ranges) → [`rules`]
-//! (format-agnostic checks) → front ends ([`cli`]). [`analysis`] ties the first three
+//! (format-agnostic checks) → front ends ([`cli`], [`lsp`]). [`analysis`] ties the first three
 //! together for one file.
 
 pub mod analysis;
@@ -10,6 +10,7 @@ pub mod cli;
 pub mod diagnostic;
 pub mod kind;
 pub mod line_index;
+pub mod lsp;
 pub mod model;
 pub mod rules;
 pub mod syntax;

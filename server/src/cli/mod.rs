@@ -32,6 +32,9 @@ pub enum Command {
         /// The rule's code, such as `non-overlapping-quorums`.
         code: String,
     },
+    /// Run the language server over stdin and stdout (for editors).
+    #[command(alias = "server")]
+    Lsp,
 }
 
 #[derive(Debug, clap::Args)]
@@ -80,6 +83,7 @@ pub fn main() -> ExitCode {
         }
     };
     let code = match cli.command {
+        Command::Lsp => return crate::lsp::run_stdio(),
         Command::Check(args) => check::run(&args),
         Command::Rules { json } => rules(json),
         Command::Explain { code } => explain(&code),

@@ -1,0 +1,405 @@
+//! The `LanguageServer` implementation: lifecycle, document sync, diagnostics, actions, hover.
+
+use super::convert::{self, DiagnosticData};
+use super::document::{Analyzed, Document, analyze_snapshot};
+use crate::line_index::ColumnEncoding;
+use crate::rules;
+use dashmap::DashMap;
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, RwLock};
+use tower_lsp_server::jsonrpc::Result;
+use tower_lsp_server::ls_types::*;
+use tower_lsp_server::{Client, LanguageServer};
+
+/// The code action kind that applies every safe fix of a file.
+const FIX_ALL: &str = "source.fixAll.ddia";
+
+pub struct Backend {
+    client: Client,
+    documents: DashMap<Uri, Document>,
+    encoding: RwLock<ColumnEncoding>,
+    /// Whether the client pulls diagnostics (`textDocument/diagnostic`); then the
+    /// server does not push them too.
+    pull_diagnostics: AtomicBool,
+}
+
+impl Backend {
+    pub fn new(client: Client) -> Self {
+        Backend {
+            client,
+            documents: DashMap::new(),
+            encoding: RwLock::new(ColumnEncoding::Utf16),
+            pull_diagnostics: AtomicBool::new(false),
+        }
+    }
+
+    fn encoding(&self) -> ColumnEncoding {
+        self.encoding
+            .read()
+            .map(|guard| *guard)
+            .unwrap_or(ColumnEncoding::Utf16)
+    }
+
+    /// Analyses the current version of a document and stores the result, unless the
+    /// document changed meanwhile. Returns the analysis if it is still current.
+    async fn analyze(&self, uri: &Uri) -> Option<Arc<Analyzed>> {
+        let (text, version, language_id) = {
+            let document = self.documents.get(uri)?;
+            if let Some(analysis) = &document.analysis
+                && analysis.version == document.version
+            {
+                return Some(analysis.clone());
+            }
+            (
+                document.text.clone(),
+                document.version,
+                document.language_id.clone(),
+            )
+        };
+        let snapshot_uri = uri.clone();
+        let analyzed = tokio::task::spawn_blocking(move || {
+            analyze_snapshot(&snapshot_uri, text, version, &language_id)
+        })
+        .await;
+        let analyzed = match analyzed {
+            Ok(analyzed) => Arc::new(analyzed),
+            Err(error) => {
+                self.client
+                    .log_message(
+                        MessageType::ERROR,
+                        format!("ddia: analysing {} failed: {error}", uri.as_str()),
+                    )
+                    .await;
+                return None;
+            }
+        };
+        for failure in &analyzed.failures {
+            self.client
+                .log_message(
+                    MessageType::ERROR,
+                    format!(
+                        "ddia: rule `{}` failed on {} and was skipped: {}",
+                        failure.code,
+                        uri.as_str(),
+                        failure.message
+                    ),
+                )
+                .await;
+        }
+        let mut document = self.documents.get_mut(uri)?;
+        if document.version != version {
+            return None;
+        }
+        document.analysis = Some(analyzed.clone());
+        Some(analyzed)
+    }
+
+    fn lsp_diagnostics(&self, uri: &Uri, analyzed: &Analyzed) -> Vec<Diagnostic> {
+        let encoding = self.encoding();
+        analyzed
+            .diagnostics
+            .iter()
+            .map(|finding| convert::diagnostic(uri, &analyzed.index, encoding, finding))
+            .collect()
+    }
+
+    /// Analyses and, unless the client pulls diagnostics, publishes them.
+    async fn refresh(&self, uri: Uri) {
+        let Some(analyzed) = self.analyze(&uri).await else {
+            return;
+        };
+        if self.pull_diagnostics.load(Ordering::Relaxed) {
+            return;
+        }
+        let diagnostics = self.lsp_diagnostics(&uri, &analyzed);
+        self.client
+            .publish_diagnostics(uri, diagnostics, Some(analyzed.version))
+            .await;
+    }
+}
+
+impl LanguageServer for Backend {
+    async fn initialize(&self, params: InitializeParams) -> Result<InitializeResult> {
+        let offered = params
+            .capabilities
+            .general
+            .as_ref()
+            .and_then(|general| general.position_encodings.clone())
+            .unwrap_or_default();
+        let encoding = if offered.contains(&PositionEncodingKind::UTF8) {
+            PositionEncodingKind::UTF8
+        } else {
+            PositionEncodingKind::UTF16
+        };
+        if let Ok(mut slot) = self.encoding.write() {
+            *slot = convert::column_encoding(&encoding);
+        }
+        let pull = params
+            .capabilities
+            .text_document
+            .as_ref()
+            .and_then(|text| text.diagnostic.as_ref())
+            .is_some();
+        self.pull_diagnostics.store(pull, Ordering::Relaxed);
+        if let Some(pid) = params.process_id {
+            watch_parent(pid);
+        }
+        Ok(InitializeResult {
+            server_info: Some(ServerInfo {
+                name: "ddia".to_owned(),
+                version: Some(env!("CARGO_PKG_VERSION").to_owned()),
+            }),
+            capabilities: ServerCapabilities {
+                position_encoding: Some(encoding),
+                text_document_sync: Some(TextDocumentSyncCapability::Kind(
+                    TextDocumentSyncKind::INCREMENTAL,
+                )),
+                hover_provider: Some(HoverProviderCapability::Simple(true)),
+                code_action_provider: Some(CodeActionProviderCapability::Options(
+                    CodeActionOptions {
+                        code_action_kinds: Some(vec![
+                            CodeActionKind::QUICKFIX,
+                            CodeActionKind::new(FIX_ALL),
+                        ]),
+                        ..Default::default()
+                    },
+                )),
+                diagnostic_provider: pull.then(|| {
+                    DiagnosticServerCapabilities::Options(DiagnosticOptions {
+                        identifier: Some("ddia".to_owned()),
+                        inter_file_dependencies: false,
+                        workspace_diagnostics: false,
+                        work_done_progress_options: WorkDoneProgressOptions::default(),
+                    })
+                }),
+                ..Default::default()
+            },
+            offset_encoding: None,
+        })
+    }
+
+    async fn initialized(&self, _: InitializedParams) {
+        self.client
+            .log_message(
+                MessageType::INFO,
+                format!("ddia {} language server ready", env!("CARGO_PKG_VERSION")),
+            )
+            .await;
+    }
+
+    async fn shutdown(&self) -> Result<()> {
+        Ok(())
+    }
+
+    async fn did_open(&self, params: DidOpenTextDocumentParams) {
+        let document = params.text_document;
+        self.documents.insert(
+            document.uri.clone(),
+            Document::new(document.text, document.version, document.language_id),
+        );
+        self.refresh(document.uri).await;
+    }
+
+    async fn did_change(&self, params: DidChangeTextDocumentParams) {
+        let uri = params.text_document.uri;
+        // Applied before any `.await`, so concurrent notifications keep their order.
+        {
+            let encoding = self.encoding();
+            let Some(mut document) = self.documents.get_mut(&uri) else {
+                return;
+            };
+            document.apply_changes(
+                params.text_document.version,
+                params.content_changes,
+                encoding,
+            );
+        }
+        self.refresh(uri).await;
+    }
+
+    async fn did_close(&self, params: DidCloseTextDocumentParams) {
+        let uri = params.text_document.uri;
+        self.documents.remove(&uri);
+        if !self.pull_diagnostics.load(Ordering::Relaxed) {
+            self.client.publish_diagnostics(uri, Vec::new(), None).await;
+        }
+    }
+
+    async fn diagnostic(
+        &self,
+        params: DocumentDiagnosticParams,
+    ) -> Result<DocumentDiagnosticReportResult> {
+        let uri = params.text_document.uri;
+        let items = match self.analyze(&uri).await {
+            Some(analyzed) => self.lsp_diagnostics(&uri, &analyzed),
+            None => Vec::new(),
+        };
+        Ok(DocumentDiagnosticReportResult::Report(
+            DocumentDiagnosticReport::Full(RelatedFullDocumentDiagnosticReport {
+                related_documents: None,
+                full_document_diagnostic_report: FullDocumentDiagnosticReport {
+                    result_id: None,
+                    items,
+                },
+            }),
+        ))
+    }
+
+    async fn code_action(&self, params: CodeActionParams) -> Result<Option<CodeActionResponse>> {
+        let uri = params.text_document.uri;
+        let only = params.context.only.clone();
+        let wants = |kind: &CodeActionKind| {
+            only.as_ref()
+                .is_none_or(|kinds| kinds.iter().any(|k| kind.as_str().starts_with(k.as_str())))
+        };
+        let mut actions: Vec<CodeActionOrCommand> = Vec::new();
+        if wants(&CodeActionKind::QUICKFIX) {
+            for diagnostic in &params.context.diagnostics {
+                if diagnostic.source.as_deref() != Some("ddia") {
+                    continue;
+                }
+                let Some(data) = diagnostic
+                    .data
+                    .clone()
+                    .and_then(|data| serde_json::from_value::<DiagnosticData>(data).ok())
+                else {
+                    continue;
+                };
+                let single_safe_fix = data.fixes.len() == 1 && data.fixes[0].safe;
+                for fix in data.fixes {
+                    actions.push(CodeActionOrCommand::CodeAction(CodeAction {
+                        title: fix.title,
+                        kind: Some(CodeActionKind::QUICKFIX),
+                        diagnostics: Some(vec![diagnostic.clone()]),
+                        edit: Some(WorkspaceEdit {
+                            changes: Some(HashMap::from([(uri.clone(), fix.edits)])),
+                            ..Default::default()
+                        }),
+                        is_preferred: Some(single_safe_fix),
+                        ..Default::default()
+                    }));
+                }
+            }
+        }
+        let fix_all = CodeActionKind::new(FIX_ALL);
+        if only.as_ref().is_some_and(|kinds| {
+            kinds
+                .iter()
+                .any(|k| fix_all.as_str().starts_with(k.as_str()))
+        }) && let Some(action) = self.fix_all(&uri).await
+        {
+            actions.push(CodeActionOrCommand::CodeAction(action));
+        }
+        Ok((!actions.is_empty()).then_some(actions))
+    }
+
+    async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
+        let uri = params.text_document_position_params.text_document.uri;
+        let position = params.text_document_position_params.position;
+        let Some(analyzed) = self.analyze(&uri).await else {
+            return Ok(None);
+        };
+        let encoding = self.encoding();
+        let offset = convert::offset(&analyzed.index, position, encoding);
+        let Some(finding) = analyzed
+            .diagnostics
+            .iter()
+            .filter(|d| d.range.contains_inclusive(offset))
+            .min_by_key(|d| d.range.len())
+        else {
+            return Ok(None);
+        };
+        let mut markdown = format!(
+            "**{}** ({})\n\n{}\n",
+            finding.code,
+            finding.severity.as_str(),
+            finding.message
+        );
+        if let Some(rule) = rules::rule(finding.code) {
+            markdown.push_str(&format!(
+                "\n---\n\n{}\n\n[Rule documentation]({})",
+                why_section(&rule.docs()),
+                rule.url()
+            ));
+        }
+        Ok(Some(Hover {
+            contents: HoverContents::Markup(MarkupContent {
+                kind: MarkupKind::Markdown,
+                value: markdown,
+            }),
+            range: Some(convert::range(&analyzed.index, finding.range, encoding)),
+        }))
+    }
+}
+
+impl Backend {
+    /// One action applying every safe fix of the file (non-overlapping ones).
+    async fn fix_all(&self, uri: &Uri) -> Option<CodeAction> {
+        let analyzed = self.analyze(uri).await?;
+        let encoding = self.encoding();
+        let mut taken: Vec<crate::text::TextRange> = Vec::new();
+        let mut edits = Vec::new();
+        for finding in &analyzed.diagnostics {
+            let Some(fix) = finding.fix() else {
+                continue;
+            };
+            if fix.applicability != crate::diagnostic::Applicability::Safe {
+                continue;
+            }
+            let overlaps = fix.edits.iter().any(|edit| {
+                taken
+                    .iter()
+                    .any(|t| edit.range.start <= t.end && t.start <= edit.range.end)
+            });
+            if overlaps {
+                continue;
+            }
+            for edit in &fix.edits {
+                taken.push(edit.range);
+                edits.push(TextEdit {
+                    range: convert::range(&analyzed.index, edit.range, encoding),
+                    new_text: edit.content.clone(),
+                });
+            }
+        }
+        if edits.is_empty() {
+            return None;
+        }
+        Some(CodeAction {
+            title: "Apply all safe ddia fixes".to_owned(),
+            kind: Some(CodeActionKind::new(FIX_ALL)),
+            edit: Some(WorkspaceEdit {
+                changes: Some(HashMap::from([(uri.clone(), edits)])),
+                ..Default::default()
+            }),
+            ..Default::default()
+        })
+    }
+}
+
+/// The "Why is this bad" section of a rule's documentation.
+fn why_section(docs: &str) -> String {
+    let Some(start) = docs.find("## Why is this bad") else {
+        return String::new();
+    };
+    let body = &docs[start + "## Why is this bad".len()..];
+    let end = body.find("\n## ").unwrap_or(body.len());
+    body[..end].trim().to_owned()
+}
+
+/// Exits when the editor that started the server dies without saying goodbye.
+fn watch_parent(pid: u32) {
+    #[cfg(target_os = "linux")]
+    tokio::spawn(async move {
+        let proc_path = std::path::PathBuf::from(format!("/proc/{pid}"));
+        loop {
+            tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+            if !proc_path.exists() {
+                std::process::exit(0);
+            }
+        }
+    });
+    #[cfg(not(target_os = "linux"))]
+    let _ = pid;
+}

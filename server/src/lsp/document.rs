@@ -1,0 +1,158 @@
+//! Open documents: their text, version and latest analysis, and the edits that change them.
+
+use super::convert;
+use crate::analysis::{AnalysisInput, analyze};
+use crate::diagnostic::Diagnostic;
+use crate::line_index::{ColumnEncoding, LineIndex};
+use crate::rules::RuleFailure;
+use std::path::PathBuf;
+use std::sync::Arc;
+use tower_lsp_server::ls_types::{TextDocumentContentChangeEvent, Uri};
+
+/// An open document.
+#[derive(Debug)]
+pub struct Document {
+    pub text: String,
+    pub version: i32,
+    pub language_id: String,
+    /// The analysis of `analyzed_version`, if one finished.
+    pub analysis: Option<Arc<Analyzed>>,
+}
+
+/// The result of analysing one version of a document.
+#[derive(Debug)]
+pub struct Analyzed {
+    pub version: i32,
+    pub index: LineIndex,
+    pub diagnostics: Vec<Diagnostic>,
+    pub failures: Vec<RuleFailure>,
+}
+
+impl Document {
+    pub fn new(text: String, version: i32, language_id: String) -> Self {
+        Document {
+            text,
+            version,
+            language_id,
+            analysis: None,
+        }
+    }
+
+    /// Applies content changes in order: ranged ones splice, others replace the text.
+    pub fn apply_changes(
+        &mut self,
+        version: i32,
+        changes: Vec<TextDocumentContentChangeEvent>,
+        encoding: ColumnEncoding,
+    ) {
+        for change in changes {
+            match change.range {
+                Some(range) => {
+                    let index = LineIndex::new(&self.text);
+                    let target = convert::text_range(&index, range, encoding);
+                    let start = floor_char_boundary(&self.text, target.start);
+                    let end = floor_char_boundary(&self.text, target.end.max(start));
+                    self.text.replace_range(start..end, &change.text);
+                }
+                None => self.text = change.text,
+            }
+        }
+        self.version = version;
+    }
+}
+
+fn floor_char_boundary(text: &str, offset: usize) -> usize {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+/// A path for a document's URI, used to recognise file kinds by name.
+pub fn path_of(uri: &Uri) -> PathBuf {
+    let text = uri.as_str();
+    let path = text.strip_prefix("file://").unwrap_or(text);
+    PathBuf::from(percent_decode(path))
+}
+
+fn percent_decode(text: &str) -> String {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%'
+            && i + 2 < bytes.len()
+            && let Ok(value) = u8::from_str_radix(&text[i + 1..i + 3], 16)
+        {
+            out.push(value);
+            i += 3;
+            continue;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+/// Analyses a snapshot of a document. Runs off the async runtime.
+pub fn analyze_snapshot(uri: &Uri, text: String, version: i32, language_id: &str) -> Analyzed {
+    let path = path_of(uri);
+    let analysis = analyze(AnalysisInput {
+        text: &text,
+        path: Some(&path),
+        language_id: Some(language_id),
+    });
+    Analyzed {
+        version,
+        index: LineIndex::new(&text),
+        diagnostics: analysis.diagnostics,
+        failures: analysis.failures,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tower_lsp_server::ls_types::{Position, Range};
+
+    fn change(
+        range: Option<((u32, u32), (u32, u32))>,
+        text: &str,
+    ) -> TextDocumentContentChangeEvent {
+        TextDocumentContentChangeEvent {
+            range: range.map(|(s, e)| Range::new(Position::new(s.0, s.1), Position::new(e.0, e.1))),
+            range_length: None,
+            text: text.to_owned(),
+        }
+    }
+
+    #[test]
+    fn applies_ranged_and_full_changes_in_order() {
+        let mut doc = Document::new("a: 1\nb: 😀x\n".to_owned(), 1, "yaml".to_owned());
+        doc.apply_changes(
+            2,
+            vec![
+                change(Some(((0, 3), (0, 4))), "2"),
+                // UTF-16: the emoji is two units, so `x` starts at column 5.
+                change(Some(((1, 5), (1, 6))), "y"),
+            ],
+            ColumnEncoding::Utf16,
+        );
+        assert_eq!(doc.text, "a: 2\nb: 😀y\n");
+        assert_eq!(doc.version, 2);
+        doc.apply_changes(3, vec![change(None, "c: 3\n")], ColumnEncoding::Utf16);
+        assert_eq!(doc.text, "c: 3\n");
+    }
+
+    #[test]
+    fn paths_come_from_file_uris() {
+        let uri: Uri = "file:///home/me/my%20specs/shop.ddia.yaml"
+            .parse()
+            .expect("a valid URI");
+        assert_eq!(
+            path_of(&uri),
+            PathBuf::from("/home/me/my specs/shop.ddia.yaml")
+        );
+    }
+}

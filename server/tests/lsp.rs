@@ -1,0 +1,385 @@
+//! Drives the language server in-process over an in-memory pipe, as an editor would.
+
+use ddia::lsp::Backend;
+use serde_json::{Value, json};
+use tokio::io::{
+    AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader, DuplexStream, ReadHalf, WriteHalf,
+};
+use tower_lsp_server::{LspService, Server};
+
+struct Client {
+    writer: WriteHalf<DuplexStream>,
+    reader: BufReader<ReadHalf<DuplexStream>>,
+    next_id: i64,
+    notifications: Vec<Value>,
+}
+
+impl Client {
+    fn start() -> Client {
+        let (client_side, server_side) = tokio::io::duplex(1 << 20);
+        let (server_read, server_write) = tokio::io::split(server_side);
+        let (service, socket) = LspService::new(Backend::new);
+        tokio::spawn(Server::new(server_read, server_write, socket).serve(service));
+        let (read, writer) = tokio::io::split(client_side);
+        Client {
+            writer,
+            reader: BufReader::new(read),
+            next_id: 1,
+            notifications: Vec::new(),
+        }
+    }
+
+    async fn send(&mut self, message: Value) {
+        let body = message.to_string();
+        let frame = format!("Content-Length: {}\r\n\r\n{body}", body.len());
+        self.writer
+            .write_all(frame.as_bytes())
+            .await
+            .expect("the server reads");
+    }
+
+    async fn receive(&mut self) -> Value {
+        let mut length = 0;
+        loop {
+            let mut line = String::new();
+            self.reader
+                .read_line(&mut line)
+                .await
+                .expect("the server writes");
+            let line = line.trim_end();
+            if line.is_empty() {
+                break;
+            }
+            if let Some(value) = line.strip_prefix("Content-Length: ") {
+                length = value.parse().expect("a numeric length");
+            }
+        }
+        let mut body = vec![0; length];
+        self.reader
+            .read_exact(&mut body)
+            .await
+            .expect("a whole message");
+        serde_json::from_slice(&body).expect("JSON")
+    }
+
+    async fn request(&mut self, method: &str, params: Value) -> Value {
+        let id = self.next_id;
+        self.next_id += 1;
+        self.send(json!({"jsonrpc": "2.0", "id": id, "method": method, "params": params}))
+            .await;
+        loop {
+            let message = self.receive().await;
+            if message["id"] == id && message.get("method").is_none() {
+                return message;
+            }
+            self.notifications.push(message);
+        }
+    }
+
+    async fn notify(&mut self, method: &str, params: Value) {
+        self.send(json!({"jsonrpc": "2.0", "method": method, "params": params}))
+            .await;
+    }
+
+    /// The next `publishDiagnostics` for `uri` with `version` (earlier ones are skipped).
+    async fn diagnostics(&mut self, uri: &str, version: i64) -> Vec<Value> {
+        let matches = |message: &Value| {
+            message["method"] == "textDocument/publishDiagnostics"
+                && message["params"]["uri"] == uri
+                && message["params"]["version"] == version
+        };
+        if let Some(index) = self.notifications.iter().position(matches) {
+            let message = self.notifications.remove(index);
+            return message["params"]["diagnostics"]
+                .as_array()
+                .cloned()
+                .unwrap_or_default();
+        }
+        loop {
+            let message = self.receive().await;
+            if matches(&message) {
+                return message["params"]["diagnostics"]
+                    .as_array()
+                    .cloned()
+                    .unwrap_or_default();
+            }
+            self.notifications.push(message);
+        }
+    }
+
+    async fn initialize(&mut self, capabilities: Value) -> Value {
+        let response = self
+            .request(
+                "initialize",
+                json!({"processId": null, "rootUri": null, "capabilities": capabilities}),
+            )
+            .await;
+        self.notify("initialized", json!({})).await;
+        response
+    }
+}
+
+const URI: &str = "file:///work/shop.ddia.yaml";
+
+const SPEC: &str = "\
+ddia: 1
+datastores:
+  \"kärt😀\":
+    replication:
+      mode: leaderless
+      replicas: 3
+      write_quorum: 1
+      read_quorum: 1
+";
+
+async fn open(client: &mut Client, text: &str) {
+    client
+        .notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": URI, "languageId": "yaml", "version": 1, "text": text}}),
+        )
+        .await;
+}
+
+fn quorum_diagnostic(diagnostics: &[Value]) -> Value {
+    diagnostics
+        .iter()
+        .find(|d| d["code"] == "non-overlapping-quorums")
+        .cloned()
+        .expect("a non-overlapping-quorums diagnostic")
+}
+
+#[tokio::test]
+async fn negotiates_utf8_when_offered_and_reports_exact_positions() {
+    let mut client = Client::start();
+    let response = client
+        .initialize(json!({"general": {"positionEncodings": ["utf-8", "utf-16"]}}))
+        .await;
+    let capabilities = &response["result"]["capabilities"];
+    assert_eq!(capabilities["positionEncoding"], "utf-8");
+    assert_eq!(capabilities["textDocumentSync"], 2);
+    open(&mut client, SPEC).await;
+    let diagnostics = client.diagnostics(URI, 1).await;
+    let quorum = quorum_diagnostic(&diagnostics);
+    assert_eq!(
+        quorum["range"],
+        json!({"start": {"line": 7, "character": 19}, "end": {"line": 7, "character": 20}})
+    );
+    assert_eq!(quorum["source"], "ddia");
+    assert_eq!(quorum["severity"], 2);
+    assert_eq!(
+        quorum["codeDescription"]["href"],
+        "https://github.com/ddia-lint/ddia/blob/main/server/docs/rules/non-overlapping-quorums.md"
+    );
+    let related = quorum["relatedInformation"]
+        .as_array()
+        .expect("related information");
+    assert_eq!(related[0]["message"], "W = 1");
+    assert_eq!(
+        related[0]["location"]["range"]["start"],
+        json!({"line": 6, "character": 20})
+    );
+    assert_eq!(quorum["data"]["fixes"][0]["edits"][0]["newText"], "3");
+}
+
+#[tokio::test]
+async fn utf16_columns_count_surrogate_pairs() {
+    let mut client = Client::start();
+    let response = client.initialize(json!({})).await;
+    assert_eq!(
+        response["result"]["capabilities"]["positionEncoding"],
+        "utf-16"
+    );
+    // The datastore's quoted name `"kärt😀"`: the quote and `kärt` are 5 UTF-16
+    // units, the emoji 2 and the closing quote 1, so the key spans columns 2 to 10.
+    open(&mut client, SPEC).await;
+    let diagnostics = client.diagnostics(URI, 1).await;
+    let backup = diagnostics
+        .iter()
+        .find(|d| d["code"] == "missing-backup")
+        .expect("missing-backup");
+    assert_eq!(
+        backup["range"],
+        json!({"start": {"line": 2, "character": 2}, "end": {"line": 2, "character": 10}})
+    );
+}
+
+#[tokio::test]
+async fn incremental_changes_update_diagnostics_for_the_new_version() {
+    let mut client = Client::start();
+    client.initialize(json!({})).await;
+    open(&mut client, SPEC).await;
+    assert!(
+        client
+            .diagnostics(URI, 1)
+            .await
+            .iter()
+            .any(|d| d["code"] == "non-overlapping-quorums")
+    );
+    // Raise R to 2 (line 7, the `1` after `read_quorum: `).
+    client
+        .notify(
+            "textDocument/didChange",
+            json!({
+                "textDocument": {"uri": URI, "version": 2},
+                "contentChanges": [{"range": {"start": {"line": 7, "character": 19}, "end": {"line": 7, "character": 20}}, "text": "3"}]
+            }),
+        )
+        .await;
+    let diagnostics = client.diagnostics(URI, 2).await;
+    assert!(
+        diagnostics
+            .iter()
+            .all(|d| d["code"] != "non-overlapping-quorums")
+    );
+    assert!(
+        diagnostics
+            .iter()
+            .any(|d| d["code"] == "all-replica-quorum")
+    );
+}
+
+#[tokio::test]
+async fn a_thousand_changes_without_waiting_end_in_the_right_state() {
+    let mut client = Client::start();
+    client.initialize(json!({})).await;
+    open(&mut client, "ddia: 1\n").await;
+    client.diagnostics(URI, 1).await;
+    // Append one character at a time at the end of line 0 (`ddia: 1` → `ddia: 1xxx…`),
+    // then replace everything with the spec.
+    for version in 2..1002 {
+        let column = 7 + (version - 2);
+        client
+            .notify(
+                "textDocument/didChange",
+                json!({
+                    "textDocument": {"uri": URI, "version": version},
+                    "contentChanges": [{"range": {"start": {"line": 0, "character": column}, "end": {"line": 0, "character": column}}, "text": "x"}]
+                }),
+            )
+            .await;
+    }
+    let last = client.diagnostics(URI, 1001).await;
+    // `ddia: 1xxx…` is not a version number: the spec reports it.
+    assert!(
+        last.iter().any(|d| d["code"] == "schema-violation"),
+        "{last:?}"
+    );
+    let hover = client
+        .request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": URI}, "position": {"line": 0, "character": 500}}),
+        )
+        .await;
+    let value = hover["result"]["contents"]["value"]
+        .as_str()
+        .expect("hover text");
+    // The message shows the start of the value (1 and 39 of the 1,000 x), then `…`.
+    assert!(
+        value.contains(&format!("found \"1{}…\"", "x".repeat(39))),
+        "{value}"
+    );
+}
+
+#[tokio::test]
+async fn code_actions_carry_the_fixes_and_fix_all_applies_safe_ones() {
+    let mut client = Client::start();
+    client.initialize(json!({})).await;
+    let text = "ddia: 1\nservices:\n  api:\n    depends_on:\n      orders: {timeout: 1s, circuit_breaker: true, retries: {max: 3, backoff: exponential}}\n";
+    open(&mut client, text).await;
+    let diagnostics = client.diagnostics(URI, 1).await;
+    let jitter = diagnostics
+        .iter()
+        .find(|d| d["code"] == "retry-without-jitter")
+        .cloned()
+        .expect("retry-without-jitter");
+    let response = client
+        .request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": URI}, "range": jitter["range"], "context": {"diagnostics": [jitter]}}),
+        )
+        .await;
+    let actions = response["result"].as_array().expect("actions");
+    assert_eq!(actions.len(), 1);
+    assert_eq!(actions[0]["title"], "Add `jitter: true`");
+    assert_eq!(actions[0]["kind"], "quickfix");
+    assert_eq!(actions[0]["isPreferred"], true);
+    let edit = &actions[0]["edit"]["changes"][URI][0];
+    assert_eq!(edit["newText"], ", jitter: true");
+    assert_eq!(edit["range"]["start"], json!({"line": 4, "character": 89}));
+    let response = client
+        .request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": URI}, "range": {"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 0}}, "context": {"diagnostics": [], "only": ["source.fixAll"]}}),
+        )
+        .await;
+    let actions = response["result"].as_array().expect("actions");
+    assert_eq!(actions[0]["kind"], "source.fixAll.ddia");
+    assert_eq!(
+        actions[0]["edit"]["changes"][URI].as_array().map(Vec::len),
+        Some(1)
+    );
+}
+
+#[tokio::test]
+async fn hover_on_a_finding_explains_the_rule() {
+    let mut client = Client::start();
+    client.initialize(json!({})).await;
+    open(&mut client, SPEC).await;
+    client.diagnostics(URI, 1).await;
+    let response = client
+        .request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": URI}, "position": {"line": 7, "character": 19}}),
+        )
+        .await;
+    let value = response["result"]["contents"]["value"]
+        .as_str()
+        .expect("markdown");
+    assert!(
+        value.starts_with(
+            "**non-overlapping-quorums** (warning)\n\nW + R = 2 is not greater than N = 3"
+        ),
+        "{value}"
+    );
+    assert!(value.contains("Only when W + R > N must"), "{value}");
+    assert!(value.contains("[Rule documentation](https://github.com/ddia-lint/ddia/blob/main/server/docs/rules/non-overlapping-quorums.md)"));
+}
+
+#[tokio::test]
+async fn pull_diagnostics_when_the_client_supports_them() {
+    let mut client = Client::start();
+    let response = client
+        .initialize(json!({"textDocument": {"diagnostic": {"dynamicRegistration": false}}}))
+        .await;
+    assert_eq!(
+        response["result"]["capabilities"]["diagnosticProvider"]["identifier"],
+        "ddia"
+    );
+    open(&mut client, SPEC).await;
+    let report = client
+        .request(
+            "textDocument/diagnostic",
+            json!({"textDocument": {"uri": URI}}),
+        )
+        .await;
+    assert_eq!(report["result"]["kind"], "full");
+    let items = report["result"]["items"].as_array().expect("items");
+    quorum_diagnostic(items);
+    let shutdown = client.request("shutdown", json!(null)).await;
+    assert_eq!(shutdown["result"], Value::Null);
+}
+
+#[tokio::test]
+async fn other_yaml_gets_no_diagnostics_and_closing_clears_them() {
+    let mut client = Client::start();
+    client.initialize(json!({})).await;
+    let uri = "file:///work/values.yaml";
+    client
+        .notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": "key: [unclosed\n"}}),
+        )
+        .await;
+    assert!(client.diagnostics(uri, 1).await.is_empty());
+}
