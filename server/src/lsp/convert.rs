@@ -149,7 +149,7 @@ mod tests {
         );
         assert_eq!(
             position(&index, end_of_quote, ColumnEncoding::Utf8),
-            Position::new(0, 14)
+            Position::new(0, 15)
         );
     }
 }
