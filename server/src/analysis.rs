@@ -2,7 +2,9 @@
 
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
 use crate::kind::{FileKind, detect};
-use crate::model::{ProblemKind as ModelProblemKind, SystemModel, from_spec};
+use crate::model::{
+    ProblemKind as ModelProblemKind, SystemModel, from_compose, from_kubernetes, from_spec,
+};
 use crate::rules::{
     DUPLICATE_KEY, RESOURCE_LIMIT, RuleFailure, SCHEMA_VIOLATION, SYNTAX_ERROR, UNKNOWN_KEY,
     run_rules,
@@ -36,7 +38,12 @@ pub struct Analysis {
 /// listed in [`Analysis::failures`].
 pub fn analyze(input: AnalysisInput<'_>) -> Analysis {
     let parse = parse(input.text);
-    let kind = detect(input.path, input.language_id, &parse.stream);
+    let mut kind = detect(input.path, input.language_id, &parse.stream);
+    if matches!(kind, FileKind::Compose | FileKind::Kubernetes) && is_template(input.text) {
+        // Helm and mustache templates are not YAML until rendered: judging them
+        // would judge the template syntax, not the deployment.
+        kind = FileKind::Other;
+    }
     let mut analysis = Analysis {
         kind,
         model: None,
@@ -60,13 +67,14 @@ pub fn analyze(input: AnalysisInput<'_>) -> Analysis {
         }
         analysis.diagnostics.push(diagnostic);
     }
-    if kind == FileKind::Spec {
+    if kind != FileKind::Other {
         let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            analysis
-                .parse
-                .stream
-                .first_document()
-                .map(|doc| from_spec(doc, input.text))
+            let stream = &analysis.parse.stream;
+            Some(match kind {
+                FileKind::Kubernetes => from_kubernetes(stream, input.text),
+                FileKind::Compose => from_compose(stream.first_document()?, input.text),
+                _ => from_spec(stream.first_document()?, input.text),
+            })
         }));
         match built {
             Ok(model) => analysis.model = model,
@@ -134,4 +142,24 @@ fn point_into_shared_anchors(diagnostics: &mut [Diagnostic], doc: &crate::syntax
                 .all(|edit| inside(edit.range).next().is_none())
         });
     }
+}
+
+/// Whether a text is a template (`{{ ... }}` outside quotes and comments), such as a
+/// Helm chart's `templates/*.yaml`.
+pub fn is_template(text: &str) -> bool {
+    if !text.contains("{{") {
+        return false;
+    }
+    text.lines().any(|line| {
+        let content = line.trim_start();
+        if content.starts_with('#') {
+            return false;
+        }
+        let Some(at) = content.find("{{") else {
+            return false;
+        };
+        let before = &content[..at];
+        let quotes = before.matches('"').count() + before.matches('\'').count();
+        quotes % 2 == 0
+    })
 }

@@ -383,3 +383,52 @@ async fn other_yaml_gets_no_diagnostics_and_closing_clears_them() {
         .await;
     assert!(client.diagnostics(uri, 1).await.is_empty());
 }
+
+#[tokio::test]
+async fn hover_on_an_image_explains_its_replication_and_the_outline_lists_services() {
+    let mut client = Client::start();
+    client.initialize(json!({})).await;
+    let uri = "file:///work/compose.yaml";
+    let text = "services:\n  db:\n    image: cassandra:5.0\n  api:\n    image: example/api:1.2\n";
+    client
+        .notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri, "languageId": "dockercompose", "version": 1, "text": text}}),
+        )
+        .await;
+    client.diagnostics(uri, 1).await;
+    let hover = client
+        .request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": uri}, "position": {"line": 2, "character": 14}}),
+        )
+        .await;
+    let value = hover["result"]["contents"]["value"]
+        .as_str()
+        .expect("hover");
+    assert!(
+        value.starts_with("**Apache Cassandra** (`cassandra`)"),
+        "{value}"
+    );
+    assert!(value.contains("Leaderless with tunable quorums"), "{value}");
+    assert_eq!(
+        hover["result"]["range"],
+        json!({"start": {"line": 2, "character": 11}, "end": {"line": 2, "character": 24}})
+    );
+    let outline = client
+        .request(
+            "textDocument/documentSymbol",
+            json!({"textDocument": {"uri": uri}}),
+        )
+        .await;
+    let groups = outline["result"].as_array().expect("symbols");
+    assert_eq!(groups.len(), 1);
+    assert_eq!(groups[0]["name"], "Workloads");
+    let names: Vec<&str> = groups[0]["children"]
+        .as_array()
+        .expect("children")
+        .iter()
+        .filter_map(|c| c["name"].as_str())
+        .collect();
+    assert_eq!(names, ["db", "api"]);
+}

@@ -97,7 +97,7 @@ fn every_enumeration_has_the_same_values_in_the_model_and_the_schema() {
         (
             "datastore",
             "workload",
-            spellings(Workload::ALL, Workload::as_str),
+            spellings(WorkloadType::ALL, WorkloadType::as_str),
         ),
         (
             "replication",

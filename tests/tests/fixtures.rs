@@ -43,7 +43,7 @@ fn every_rule_has_fixtures_that_fire_and_clean_ones_stay_quiet() {
         for fixture in files_with_suffix(&dir, YAML) {
             let (_, analysis) = analyze_file(&fixture);
             let name = fixture.file_name().and_then(|n| n.to_str()).unwrap_or("");
-            if name.starts_with("clean") {
+            if name.contains("clean") {
                 let unexpected: Vec<_> = analysis
                     .diagnostics
                     .iter()

@@ -156,6 +156,7 @@ impl LanguageServer for Backend {
                     TextDocumentSyncKind::INCREMENTAL,
                 )),
                 hover_provider: Some(HoverProviderCapability::Simple(true)),
+                document_symbol_provider: Some(OneOf::Left(true)),
                 code_action_provider: Some(CodeActionProviderCapability::Options(
                     CodeActionOptions {
                         code_action_kinds: Some(vec![
@@ -294,6 +295,16 @@ impl LanguageServer for Backend {
         Ok((!actions.is_empty()).then_some(actions))
     }
 
+    async fn document_symbol(
+        &self,
+        params: DocumentSymbolParams,
+    ) -> Result<Option<DocumentSymbolResponse>> {
+        Ok(self
+            .outline(&params.text_document.uri)
+            .await
+            .map(DocumentSymbolResponse::Nested))
+    }
+
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
         let uri = params.text_document_position_params.text_document.uri;
         let position = params.text_document_position_params.position;
@@ -302,6 +313,19 @@ impl LanguageServer for Backend {
         };
         let encoding = self.encoding();
         let offset = convert::offset(&analyzed.index, position, encoding);
+        if let Some((range, markdown)) = analyzed
+            .hovers
+            .iter()
+            .find(|(range, _)| range.contains_inclusive(offset))
+        {
+            return Ok(Some(Hover {
+                contents: HoverContents::Markup(MarkupContent {
+                    kind: MarkupKind::Markdown,
+                    value: markdown.clone(),
+                }),
+                range: Some(convert::range(&analyzed.index, *range, encoding)),
+            }));
+        }
         let Some(finding) = analyzed
             .diagnostics
             .iter()
@@ -334,6 +358,47 @@ impl LanguageServer for Backend {
 }
 
 impl Backend {
+    /// The outline of a document: its components grouped by kind.
+    async fn outline(&self, uri: &Uri) -> Option<Vec<DocumentSymbol>> {
+        let analyzed = self.analyze(uri).await?;
+        let encoding = self.encoding();
+        let index = &analyzed.index;
+        #[allow(deprecated)]
+        let symbols = analyzed
+            .symbols
+            .iter()
+            .filter_map(|group| {
+                let children: Vec<DocumentSymbol> = group
+                    .entries
+                    .iter()
+                    .map(|(name, selection, range)| DocumentSymbol {
+                        name: name.clone(),
+                        detail: None,
+                        kind: SymbolKind::OBJECT,
+                        tags: None,
+                        deprecated: None,
+                        range: convert::range(index, *range, encoding),
+                        selection_range: convert::range(index, *selection, encoding),
+                        children: None,
+                    })
+                    .collect();
+                let first = children.first()?.range;
+                let last = children.last()?.range;
+                Some(DocumentSymbol {
+                    name: group.title.to_owned(),
+                    detail: Some(format!("{}", children.len())),
+                    kind: SymbolKind::NAMESPACE,
+                    tags: None,
+                    deprecated: None,
+                    range: Range::new(first.start, last.end),
+                    selection_range: first,
+                    children: Some(children),
+                })
+            })
+            .collect();
+        Some(symbols)
+    }
+
     /// One action applying every safe fix of the file (non-overlapping ones).
     async fn fix_all(&self, uri: &Uri) -> Option<CodeAction> {
         let analyzed = self.analyze(uri).await?;

@@ -4,7 +4,9 @@ use super::convert;
 use crate::analysis::{AnalysisInput, analyze};
 use crate::diagnostic::Diagnostic;
 use crate::line_index::{ColumnEncoding, LineIndex};
+use crate::model::SystemModel;
 use crate::rules::RuleFailure;
+use crate::text::TextRange;
 use std::path::PathBuf;
 use std::sync::Arc;
 use tower_lsp_server::ls_types::{TextDocumentContentChangeEvent, Uri};
@@ -26,6 +28,108 @@ pub struct Analyzed {
     pub index: LineIndex,
     pub diagnostics: Vec<Diagnostic>,
     pub failures: Vec<RuleFailure>,
+    /// Markdown to show when hovering a range (image names, for now).
+    pub hovers: Vec<(TextRange, String)>,
+    /// The outline: components of the model, grouped.
+    pub symbols: Vec<OutlineGroup>,
+}
+
+/// A group of the outline ("Datastores") and its entries: name, name range, full range.
+#[derive(Debug)]
+pub struct OutlineGroup {
+    pub title: &'static str,
+    pub entries: Vec<(String, TextRange, TextRange)>,
+}
+
+fn outline(model: &SystemModel) -> Vec<OutlineGroup> {
+    let entry = |name: &str, name_range: TextRange, range: TextRange| {
+        (name.to_owned(), name_range, range.cover(name_range))
+    };
+    let groups = [
+        (
+            "Datastores",
+            model
+                .datastores
+                .iter()
+                .map(|d| entry(&d.name.value, d.name.range, d.section.range))
+                .collect::<Vec<_>>(),
+        ),
+        (
+            "Services",
+            model
+                .services
+                .iter()
+                .map(|s| entry(&s.name.value, s.name.range, s.section.range))
+                .collect(),
+        ),
+        (
+            "Streams",
+            model
+                .streams
+                .iter()
+                .filter(|s| s.origin != crate::model::Origin::Infrastructure)
+                .map(|s| entry(&s.name.value, s.name.range, s.section.range))
+                .collect(),
+        ),
+        (
+            "Workflows",
+            model
+                .workflows
+                .iter()
+                .map(|w| entry(&w.name.value, w.name.range, w.section.range))
+                .collect(),
+        ),
+        (
+            "Consensus groups",
+            model
+                .consensus_groups
+                .iter()
+                .filter(|g| g.origin != crate::model::Origin::Infrastructure)
+                .map(|g| entry(&g.name.value, g.name.range, g.section.range))
+                .collect(),
+        ),
+        (
+            "Workloads",
+            model
+                .workloads
+                .iter()
+                .map(|w| entry(&w.name.value, w.name.range, w.section.range))
+                .collect(),
+        ),
+    ];
+    groups
+        .into_iter()
+        .filter(|(_, entries)| !entries.is_empty())
+        .map(|(title, entries)| OutlineGroup { title, entries })
+        .collect()
+}
+
+fn image_hovers(model: &SystemModel) -> Vec<(TextRange, String)> {
+    model
+        .workloads
+        .iter()
+        .filter_map(|workload| {
+            let image = workload.image.as_ref()?;
+            let system = workload.system?;
+            Some((
+                image.range,
+                format!(
+                    "**{}** (`{}`)\n\n{}\n\nData directory: `{}`. Default port{}: {}.",
+                    system.display,
+                    image.value.name,
+                    system.replication,
+                    system.data_dirs.first().copied().unwrap_or("?"),
+                    if system.ports.len() == 1 { "" } else { "s" },
+                    system
+                        .ports
+                        .iter()
+                        .map(|p| p.to_string())
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            ))
+        })
+        .collect()
 }
 
 impl Document {
@@ -106,6 +210,12 @@ pub fn analyze_snapshot(uri: &Uri, text: String, version: i32, language_id: &str
     Analyzed {
         version,
         index: LineIndex::new(&text),
+        hovers: analysis
+            .model
+            .as_ref()
+            .map(image_hovers)
+            .unwrap_or_default(),
+        symbols: analysis.model.as_ref().map(outline).unwrap_or_default(),
         diagnostics: analysis.diagnostics,
         failures: analysis.failures,
     }

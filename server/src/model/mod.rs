@@ -6,12 +6,18 @@
 //! Building the model never fails: wrong types and unknown values become
 //! [`ModelProblem`]s and the fact is left out.
 
+pub mod catalog;
+mod compose;
+mod kubernetes;
 mod spec;
 pub mod suggest;
 pub mod values;
 pub mod vocabulary;
 
 use crate::text::TextRange;
+pub use catalog::{ImageRef, StatefulSystem, SystemRole};
+pub use compose::from_compose;
+pub use kubernetes::from_kubernetes;
 pub use spec::{SPEC_KEYS, from_spec};
 pub use values::{Duration, Quantity};
 pub use vocabulary::*;
@@ -101,6 +107,12 @@ pub struct SystemModel {
     pub consensus_groups: Vec<ConsensusGroup>,
     pub observability: Option<Observability>,
     pub decisions: Vec<Decision>,
+    /// Containers run from infrastructure files (Compose services, Kubernetes workloads).
+    pub workloads: Vec<Workload>,
+    /// The top-level `volumes:` section of a Compose file, where named volumes are declared.
+    pub volumes: Option<Section>,
+    /// PodDisruptionBudgets of a Kubernetes file.
+    pub disruption_budgets: Vec<DisruptionBudget>,
     pub problems: Vec<ModelProblem>,
     /// Where findings about the whole file go (what it lacks): the `ddia` key of a
     /// spec, else its first key.
@@ -123,6 +135,9 @@ impl SystemModel {
             consensus_groups: Vec::new(),
             observability: None,
             decisions: Vec::new(),
+            workloads: Vec::new(),
+            volumes: None,
+            disruption_budgets: Vec::new(),
             problems: Vec::new(),
             top: TextRange::empty(range.start),
         }
@@ -240,7 +255,7 @@ pub struct Datastore {
     pub model: Option<Spanned<DataModel>>,
     pub engine: Option<Spanned<StorageEngine>>,
     pub technology: Option<Spanned<String>>,
-    pub workload: Option<Spanned<Workload>>,
+    pub workload: Option<Spanned<WorkloadType>>,
     pub consistency: Option<Spanned<Consistency>>,
     pub replication: Option<Replication>,
     pub partitioning: Option<Partitioning>,
@@ -356,6 +371,10 @@ pub struct Retries {
 #[derive(Clone, Debug, PartialEq)]
 pub struct Stream {
     pub name: Spanned<String>,
+    pub origin: Origin,
+    /// How findings name it when it is not a spec's stream ("the offsets topic of
+    /// Kafka broker `kafka1`").
+    pub label: Option<String>,
     pub section: Section,
     pub broker: Option<Spanned<String>>,
     pub partitions: Option<Spanned<i64>>,
@@ -365,6 +384,18 @@ pub struct Stream {
     pub ordering_key: Option<Spanned<String>>,
     pub schema: Option<EventSchema>,
     pub consumers: Vec<Consumer>,
+    /// Whether an out-of-sync replica may become leader (Kafka's
+    /// `unclean.leader.election.enable`); infrastructure files only.
+    pub unclean_leader_election: Option<Spanned<bool>>,
+}
+
+impl Stream {
+    /// How findings name the stream.
+    pub fn describe(&self) -> String {
+        self.label
+            .clone()
+            .unwrap_or_else(|| format!("stream `{}`", self.name.value))
+    }
 }
 
 #[derive(Clone, Debug, PartialEq)]
@@ -425,4 +456,285 @@ pub struct Decision {
     pub id: Option<Spanned<String>>,
     pub title: Option<Spanned<String>>,
     pub tradeoff: Option<Spanned<String>>,
+}
+
+/// What kind of container workload a [`Workload`] is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum WorkloadKind {
+    ComposeService,
+    StatefulSet,
+    Deployment,
+    ReplicaSet,
+    DaemonSet,
+    Pod,
+    ReplicationController,
+}
+
+impl WorkloadKind {
+    /// How a finding names it: "service", "StatefulSet".
+    pub fn noun(self) -> &'static str {
+        match self {
+            WorkloadKind::ComposeService => "service",
+            WorkloadKind::StatefulSet => "StatefulSet",
+            WorkloadKind::Deployment => "Deployment",
+            WorkloadKind::ReplicaSet => "ReplicaSet",
+            WorkloadKind::DaemonSet => "DaemonSet",
+            WorkloadKind::Pod => "Pod",
+            WorkloadKind::ReplicationController => "ReplicationController",
+        }
+    }
+}
+
+/// A container (or a set of identical ones) run from an infrastructure file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Workload {
+    pub name: Spanned<String>,
+    pub kind: WorkloadKind,
+    pub section: Section,
+    pub image: Option<Spanned<ImageRef>>,
+    /// The stateful system the image runs, if ddia knows it.
+    pub system: Option<&'static StatefulSystem>,
+    pub replicas: Option<Spanned<i64>>,
+    pub mounts: Vec<Mount>,
+    /// The workload's own `volumes` list (where a fix adds a mount), if it has one.
+    pub volumes: Option<Section>,
+    pub ports: Vec<PublishedPort>,
+    pub environment: Vec<EnvVar>,
+    /// The command line (entrypoint and command), split into words.
+    pub command: Vec<String>,
+    /// The health check (Compose `healthcheck`, Kubernetes `readinessProbe`), if any.
+    pub healthcheck: Option<TextRange>,
+    pub depends_on: Vec<WorkloadDependency>,
+    /// Kubernetes: the pod template's labels.
+    pub pod_labels: Vec<(String, String)>,
+    /// Kubernetes: how the pods are spread (anti-affinity, topology spread), if at all.
+    pub spread: Option<Spread>,
+    /// Kubernetes: the StatefulSet's `volumeClaimTemplates` key, if any.
+    pub claim_templates: Option<TextRange>,
+    /// Where the workload shares the host's network stack (`network_mode: host`,
+    /// `hostNetwork: true`): every port it listens on is on all interfaces.
+    pub host_network: Option<TextRange>,
+    /// Whether the image is built from the file (`build:`), so its tag is a name.
+    pub built_locally: bool,
+}
+
+/// How a Kubernetes workload keeps its replicas apart.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Spread {
+    /// The `podAntiAffinity` or `topologySpreadConstraints` key.
+    pub range: TextRange,
+    /// Whether a selector of it matches the workload's own pods.
+    pub matches_own_pods: bool,
+}
+
+/// A Kubernetes label selector (`matchLabels` and `matchExpressions`).
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct LabelSelector {
+    pub match_labels: Vec<(String, String)>,
+    /// `(key, operator, values)`.
+    pub match_expressions: Vec<(String, String, Vec<String>)>,
+}
+
+impl LabelSelector {
+    /// Whether the selector selects pods with these labels (an empty selector selects
+    /// nothing, as for PodDisruptionBudgets in `policy/v1`).
+    pub fn matches(&self, labels: &[(String, String)]) -> bool {
+        if self.match_labels.is_empty() && self.match_expressions.is_empty() {
+            return false;
+        }
+        let value_of = |key: &str| {
+            labels
+                .iter()
+                .find(|(k, _)| k == key)
+                .map(|(_, v)| v.as_str())
+        };
+        self.match_labels
+            .iter()
+            .all(|(key, value)| value_of(key) == Some(value.as_str()))
+            && self
+                .match_expressions
+                .iter()
+                .all(|(key, operator, values)| {
+                    let value = value_of(key);
+                    match operator.as_str() {
+                        "In" => value.is_some_and(|v| values.iter().any(|x| x == v)),
+                        "NotIn" => value.is_none_or(|v| values.iter().all(|x| x != v)),
+                        "Exists" => value.is_some(),
+                        "DoesNotExist" => value.is_none(),
+                        _ => false,
+                    }
+                })
+    }
+}
+
+/// A PodDisruptionBudget of a Kubernetes file.
+#[derive(Clone, Debug, PartialEq)]
+pub struct DisruptionBudget {
+    pub name: Spanned<String>,
+    pub selector: LabelSelector,
+}
+
+impl Workload {
+    /// The directories where this workload's system keeps its data: the catalog's,
+    /// then any the environment or command line moves it to.
+    pub fn data_dirs(&self) -> Vec<String> {
+        let Some(system) = self.system else {
+            return Vec::new();
+        };
+        // Where a variable or a flag moves the data, only that directory holds it.
+        let mut dirs: Vec<String> = Vec::new();
+        for variable in system.data_dir_variables {
+            if let Some(value) = self.env(variable).and_then(|v| v.value.as_deref()) {
+                dirs.extend(
+                    value
+                        .split([',', ' '])
+                        .filter(|d| d.starts_with('/'))
+                        .map(str::to_owned),
+                );
+            }
+        }
+        for (index, word) in self.command.iter().enumerate() {
+            let value = match word.split_once('=') {
+                Some((flag, value)) if is_data_flag(flag) => Some(value),
+                _ if is_data_flag(word) => self.command.get(index + 1).map(String::as_str),
+                _ => None,
+            };
+            if let Some(value) = value.filter(|v| v.starts_with('/')) {
+                dirs.push(value.to_owned());
+            }
+        }
+        // `minio server /data`: the directories after `server`.
+        if system.id == "minio"
+            && let Some(server) = self.command.iter().position(|w| w == "server")
+        {
+            dirs.extend(
+                self.command[server + 1..]
+                    .iter()
+                    .take_while(|w| !w.starts_with('-'))
+                    .filter(|w| w.starts_with('/'))
+                    .cloned(),
+            );
+        }
+        if dirs.is_empty() {
+            dirs = system.data_dirs.iter().map(|d| (*d).to_owned()).collect();
+        }
+        dirs
+    }
+
+    /// Whether the container runs a client or a one-off command of the image (`psql`,
+    /// `mongosh`, `kafka-topics`, `etcdctl` ...) rather than the server.
+    pub fn runs_client(&self) -> bool {
+        const CLIENTS: [&str; 20] = [
+            "mongosh",
+            "mongo",
+            "psql",
+            "pg_dump",
+            "pg_dumpall",
+            "pg_restore",
+            "redis-cli",
+            "valkey-cli",
+            "kafka-topics",
+            "kafka-topics.sh",
+            "kafka-console-consumer",
+            "kafka-console-producer",
+            "etcdctl",
+            "cqlsh",
+            "mysql",
+            "mysqldump",
+            "mariadb",
+            "clickhouse-client",
+            "nodetool",
+            "rabbitmqadmin",
+        ];
+        self.command
+            .iter()
+            .flat_map(|word| word.split_whitespace())
+            .take(6)
+            .any(|word| {
+                let name = word.rsplit('/').next().unwrap_or(word);
+                CLIENTS.contains(&name)
+            })
+    }
+
+    /// The environment variable called `name`, if set.
+    pub fn env(&self, name: &str) -> Option<&EnvVar> {
+        self.environment.iter().find(|v| v.name == name)
+    }
+
+    /// The mount that persists `dir`: one whose target is `dir` or a parent of it.
+    pub fn mount_covering(&self, dir: &str) -> Option<&Mount> {
+        let dir = dir.trim_end_matches('/');
+        self.mounts.iter().find(|mount| {
+            let target = mount.target.trim_end_matches('/');
+            !target.is_empty() && (dir == target || dir.starts_with(&format!("{target}/")))
+        })
+    }
+}
+
+fn is_data_flag(flag: &str) -> bool {
+    matches!(
+        flag,
+        "--dbpath" | "--dir" | "--data-dir" | "-data-dir" | "--datadir" | "--path.data"
+    )
+}
+
+/// Where a mount's data comes from.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum MountSource {
+    /// A named volume (`pgdata:/var/lib/postgresql/data`).
+    Named(String),
+    /// A host directory (`./data:/data`).
+    Bind(String),
+    /// An anonymous volume (`/var/lib/postgresql/data`).
+    Anonymous,
+    /// A Kubernetes volume (claim template, PVC, emptyDir ...), by name.
+    Volume(String),
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Mount {
+    pub source: MountSource,
+    pub target: String,
+    pub range: TextRange,
+}
+
+/// A published port and how it was written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct PublishedPort {
+    /// The host address it binds; `None` means all interfaces.
+    pub host_ip: Option<String>,
+    pub published: Option<String>,
+    pub target: String,
+    pub range: TextRange,
+    /// `Some` for the long syntax: the mapping, where a fix adds `host_ip`.
+    pub long_form: Option<Section>,
+}
+
+impl PublishedPort {
+    /// Whether the port is reachable on every interface of the host.
+    pub fn on_all_interfaces(&self) -> bool {
+        match self.host_ip.as_deref() {
+            None => true,
+            Some(ip) => matches!(ip, "0.0.0.0" | "::" | "[::]" | ""),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct EnvVar {
+    pub name: String,
+    /// The value as written (`None` when only the name is given).
+    pub value: Option<String>,
+    pub name_range: TextRange,
+    pub value_range: Option<TextRange>,
+}
+
+/// A start-up dependency of a workload (Compose `depends_on`).
+#[derive(Clone, Debug, PartialEq)]
+pub struct WorkloadDependency {
+    pub target: Spanned<String>,
+    /// `service_started`, `service_healthy`, `service_completed_successfully`.
+    pub condition: Option<Spanned<String>>,
+    /// The mapping of the long form, where a fix would add a condition.
+    pub section: Option<Section>,
 }

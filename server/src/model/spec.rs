@@ -773,8 +773,8 @@ impl<'a> Reader<'a> {
         datastore.workload = self.choice(
             map,
             "workload",
-            Workload::parse,
-            &spellings(Workload::ALL, Workload::as_str),
+            WorkloadType::parse,
+            &spellings(WorkloadType::ALL, WorkloadType::as_str),
         );
         datastore.consistency = self.choice(
             map,
@@ -1031,6 +1031,9 @@ impl<'a> Reader<'a> {
         let (section, map) = self.section_of(key, value, &name.value)?;
         let mut stream = Stream {
             name,
+            origin: Origin::Spec,
+            label: None,
+            unclean_leader_election: None,
             section,
             broker: None,
             partitions: None,

@@ -91,7 +91,7 @@ vocabulary! {
 }
 
 vocabulary! {
-    Workload {
+    WorkloadType {
         ReadHeavy = "read-heavy",
         WriteHeavy = "write-heavy",
         Balanced = "balanced",

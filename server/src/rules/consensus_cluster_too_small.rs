@@ -5,7 +5,9 @@ use super::prelude::*;
 declare_rule! {
     /// ## What it does
     /// Reports a crash-fault consensus group (`raft`, `paxos`, `zab`) with fewer than 3
-    /// members.
+    /// members. In Compose files and Kubernetes manifests, where a one-member ensemble
+    /// is the usual development setup, only a two-member ensemble is reported: it
+    /// costs a second node and still tolerates no failure.
     ///
     /// ## Why is this bad
     /// A group of `n` crash-fault members tolerates `(n - 1) / 2` failures (rounded
@@ -41,6 +43,13 @@ declare_rule! {
 
 fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
     for group in &model.consensus_groups {
+        // Compose files and manifests often run a one-node ensemble for development;
+        // only their evenness is judged there.
+        if group.origin == Origin::Infrastructure
+            && group.nodes.as_ref().is_none_or(|n| n.value != 2)
+        {
+            continue;
+        }
         let Some(algorithm) = &group.algorithm else {
             continue;
         };
@@ -53,6 +62,9 @@ fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
         if nodes.value >= 3 {
             continue;
         }
+        // A count derived from a member list or from services is not a number to edit.
+        let literal = ctx.text.get(nodes.range.as_range()).map(str::trim)
+            == Some(nodes.value.to_string().as_str());
         let diagnostic = ctx
             .diagnostic(
                 nodes.range,
@@ -63,12 +75,14 @@ fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
                     if nodes.value == 1 { "" } else { "s" }
                 ),
             )
-            .with_fix(Some(replace_value_fix(
+            .with_fix(literal.then(|| {
+                replace_value_fix(
                 nodes.range,
                 "3",
                 "Use 3 members (tolerates 1 failure)",
                 Applicability::Unsafe,
-            )));
+            )
+            }));
         ctx.report(diagnostic);
     }
 }

@@ -56,6 +56,9 @@ fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
         }
         let n = nodes.value;
         let majority = n / 2 + 1;
+        // A count derived from a member list or from services is not a number to edit.
+        let literal =
+            ctx.text.get(nodes.range.as_range()).map(str::trim) == Some(n.to_string().as_str());
         let tolerated = (n - 1) / 2;
         let mut diagnostic = ctx
             .diagnostic(
@@ -68,9 +71,10 @@ fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
                     n / 2
                 ),
             )
-            .with_fix(Some(replace_value_fix(
-                nodes.range,
-                &(n + 1).to_string(),
+            .with_fix(literal.then(|| {
+                replace_value_fix(
+                    nodes.range,
+                    &(n + 1).to_string(),
                 format!(
                     "Use {} members (majority {}, tolerates {})",
                     n + 1,
@@ -78,8 +82,9 @@ fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
                     count(n / 2, "failure", "failures")
                 ),
                 Applicability::Unsafe,
-            )));
-        if n > 3 {
+            )
+            }));
+        if literal && n > 3 {
             diagnostic = diagnostic.with_fix(Some(replace_value_fix(
                 nodes.range,
                 &(n - 1).to_string(),

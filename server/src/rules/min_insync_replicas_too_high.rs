@@ -5,7 +5,9 @@ use super::prelude::*;
 declare_rule! {
     /// ## What it does
     /// Reports a stream whose `min_insync_replicas` is greater than or equal to its
-    /// `replication_factor`.
+    /// `replication_factor` (and, in infrastructure files, a Kafka broker whose
+    /// `min.insync.replicas` is at or above its default replication factor). A
+    /// replication factor of 1 with 1 in sync is left to `replication-factor-one`.
     ///
     /// ## Why is this bad
     /// A producer writing with `acks=all` succeeds only while at least
@@ -50,7 +52,9 @@ fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
         else {
             continue;
         };
-        if minimum.value < factor.value {
+        // With a single replica, 1 in sync is the only possible setting: the finding
+        // there is `replication-factor-one`.
+        if minimum.value < factor.value || (factor.value == 1 && minimum.value == 1) {
             continue;
         }
         let consequence = if minimum.value == factor.value {
@@ -62,8 +66,8 @@ fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
             .diagnostic(
                 minimum.range,
                 format!(
-                    "stream `{}` requires {} out of a replication factor of {}: {consequence}",
-                    stream.name.value,
+                    "{} requires {} out of a replication factor of {}: {consequence}",
+                    stream.describe(),
                     count(minimum.value, "in-sync replica", "in-sync replicas"),
                     factor.value
                 ),
@@ -74,7 +78,10 @@ fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
             diagnostic = diagnostic.with_fix(Some(replace_value_fix(
                 minimum.range,
                 &target.to_string(),
-                format!("Set `min_insync_replicas: {target}` (replication factor - 1)"),
+                format!(
+                    "Require {} (replication factor - 1)",
+                    count(target, "in-sync replica", "in-sync replicas")
+                ),
                 Applicability::Unsafe,
             )));
         }

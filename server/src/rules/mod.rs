@@ -15,13 +15,18 @@ mod average_latency_slo;
 mod byzantine_cluster_too_small;
 mod consensus_cluster_too_small;
 mod data_model_mismatch;
+mod depends_on_without_health_condition;
 mod distributed_transaction;
 mod duplicate_key;
+mod ephemeral_datastore_storage;
 mod even_consensus_cluster;
+mod exposed_datastore_port;
 mod last_write_wins;
 mod min_insync_replicas_too_high;
 mod missing_backup;
 mod missing_circuit_breaker;
+mod missing_disruption_budget;
+mod missing_healthcheck;
 mod missing_load_parameters;
 mod missing_monitoring;
 mod missing_partition_key;
@@ -34,19 +39,24 @@ mod multi_leader_without_conflict_resolution;
 mod non_idempotent_consumer;
 mod non_overlapping_quorums;
 mod ordering_across_partitions;
+mod plaintext_secret;
 mod quorum_out_of_range;
 mod range_query_on_hash_partitioning;
+mod replicas_without_anti_affinity;
 mod replication_factor_one;
 mod resource_limit;
 mod retry_without_backoff;
 mod retry_without_jitter;
 mod saga_step_without_compensation;
 mod schema_violation;
+mod shared_data_volume;
 mod single_point_of_failure;
 mod sloppy_quorum_strong_consistency;
 mod storage_engine_mismatch;
 mod syntax_error;
+mod unclean_leader_election;
 mod unknown_key;
+mod unpinned_image;
 mod unspecified_quorum;
 mod untested_restore;
 mod unversioned_event_schema;
@@ -233,6 +243,16 @@ pub static ALL_RULES: &[&Rule] = &[
     &untested_restore::UNTESTED_RESTORE,
     &missing_monitoring::MISSING_MONITORING,
     &missing_tracing::MISSING_TRACING,
+    &ephemeral_datastore_storage::EPHEMERAL_DATASTORE_STORAGE,
+    &exposed_datastore_port::EXPOSED_DATASTORE_PORT,
+    &plaintext_secret::PLAINTEXT_SECRET,
+    &unpinned_image::UNPINNED_IMAGE,
+    &missing_healthcheck::MISSING_HEALTHCHECK,
+    &depends_on_without_health_condition::DEPENDS_ON_WITHOUT_HEALTH_CONDITION,
+    &unclean_leader_election::UNCLEAN_LEADER_ELECTION,
+    &shared_data_volume::SHARED_DATA_VOLUME,
+    &replicas_without_anti_affinity::REPLICAS_WITHOUT_ANTI_AFFINITY,
+    &missing_disruption_budget::MISSING_DISRUPTION_BUDGET,
 ];
 
 pub use duplicate_key::DUPLICATE_KEY;

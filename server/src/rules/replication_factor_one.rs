@@ -53,14 +53,14 @@ fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
             .diagnostic(
                 factor.range,
                 format!(
-                    "stream `{}` has a replication factor of 1: a single broker failure makes its partitions unavailable, and a lost disk loses its events",
-                    stream.name.value
+                    "{} has a replication factor of 1: a single broker failure makes its partitions unavailable, and a lost disk loses its events",
+                    stream.describe()
                 ),
             )
             .with_fix(Some(replace_value_fix(
                 factor.range,
                 "3",
-                "Set `replication_factor: 3`",
+                "Use a replication factor of 3",
                 Applicability::Unsafe,
             )));
         ctx.report(diagnostic);

@@ -6,8 +6,12 @@ declare_rule! {
     /// ## What it does
     /// Reports a datastore with `replication.mode: none`, with `replicas: 1`, or (in a
     /// whole system spec) with no `replication` section at all or one that states
-    /// neither a mode nor a replica count; and a service with `replicas: 1` that
-    /// another service depends on.
+    /// neither a mode nor a replica count; a service with `replicas: 1` that another
+    /// service depends on; a Kubernetes StatefulSet, Deployment, ReplicaSet or
+    /// ReplicationController that runs a datastore image with `replicas` 1 or unset; an
+    /// operator's database cluster (CloudNativePG, Zalando) of one instance. A single
+    /// datastore container in a Compose file is not reported: that file runs on one
+    /// host, which is the single point of failure anyway.
     ///
     /// ## Why is this bad
     /// Hardware fails, and at scale it fails every day: disks, machines, racks and whole
@@ -118,6 +122,42 @@ fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
                 )));
             ctx.report(diagnostic);
         }
+    }
+    for workload in &model.workloads {
+        // A Compose file runs on one host: one container there is not the weak point.
+        let replicated_kind = matches!(
+            workload.kind,
+            WorkloadKind::StatefulSet
+                | WorkloadKind::Deployment
+                | WorkloadKind::ReplicaSet
+                | WorkloadKind::ReplicationController
+        );
+        let Some(system) = workload.system.filter(|_| replicated_kind) else {
+            continue;
+        };
+        let (range, count) = match &workload.replicas {
+            Some(replicas) if replicas.value == 1 => (replicas.range, "1 replica"),
+            Some(_) => continue,
+            None => (workload.name.range, "1 replica (`replicas` is not set)"),
+        };
+        let mut diagnostic = ctx.diagnostic(
+            range,
+            format!(
+                "{} `{}` runs {} with {count}: losing its node or pod loses the service and possibly data",
+                workload.kind.noun(),
+                workload.name.value,
+                system.display
+            ),
+        );
+        if let Some(replicas) = &workload.replicas {
+            diagnostic = diagnostic.with_fix(Some(replace_value_fix(
+                replicas.range,
+                "3",
+                "Run 3 replicas",
+                Applicability::Unsafe,
+            )));
+        }
+        ctx.report(diagnostic);
     }
     for service in &model.services {
         let Some(replicas) = &service.replicas else {

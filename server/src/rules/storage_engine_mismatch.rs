@@ -49,10 +49,10 @@ fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
             continue;
         };
         let why = match (engine.value, workload.value) {
-            (StorageEngine::LsmTree, Workload::ReadHeavy) => {
+            (StorageEngine::LsmTree, WorkloadType::ReadHeavy) => {
                 "an LSM-tree optimises writes, and reads may have to check several levels"
             }
-            (StorageEngine::BTree, Workload::WriteHeavy) => {
+            (StorageEngine::BTree, WorkloadType::WriteHeavy) => {
                 "a B-tree rewrites pages in place, paying write amplification and random I/O on every write"
             }
             _ => continue,

@@ -45,6 +45,10 @@ declare_rule! {
 
 fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
     for stream in &model.streams {
+        // Topics derived from broker settings are not a design's event streams.
+        if stream.origin == Origin::Infrastructure {
+            continue;
+        }
         let name = &stream.name.value;
         let Some(schema) = &stream.schema else {
             let diagnostic = ctx.diagnostic(

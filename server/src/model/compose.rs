@@ -1,0 +1,887 @@
+//! Reads a Docker Compose file into the system model: its services become workloads,
+//! Kafka settings become streams, ZooKeeper/etcd/Consul/KRaft ensembles become consensus
+//! groups, and `x-ddia` fragments become datastores.
+//!
+//! Compose validation itself belongs to yaml-language-server: a value ddia cannot read
+//! is skipped without a finding (only `x-ddia` fragments are checked against the spec
+//! vocabulary).
+
+use super::catalog::{self, ImageRef, SystemRole};
+use super::spec::Reader;
+use super::*;
+use crate::syntax::{NodeId, NodeKind, ScalarValue, YamlDocument};
+use crate::text::TextRange;
+
+/// How deep `extends` chains are followed.
+const MAX_EXTENDS: usize = 8;
+
+/// Builds the model of a Compose file.
+pub fn from_compose(doc: &YamlDocument, text: &str) -> SystemModel {
+    let mut model = SystemModel::new(SourceFormat::Compose, doc.range);
+    let mut reader = Reader {
+        doc,
+        text,
+        problems: Vec::new(),
+    };
+    let Some(root) = doc.root else {
+        return model;
+    };
+    if let Some(entry) = doc.get_entry(root, "services") {
+        model.top = doc.range(entry.key);
+    }
+    if let Some(entry) = doc.get_entry(root, "volumes") {
+        let value = (!doc.is_null(entry.value)).then_some(entry.value);
+        model.volumes = Some(reader.section_info(entry.key, value));
+    }
+    let Some(services) = doc.get(root, "services") else {
+        return model;
+    };
+    let compose = Compose { doc, services };
+    for entry in doc.entries(services) {
+        let Some(name) = doc.key_text(entry.key).map(str::to_owned) else {
+            continue;
+        };
+        if name.starts_with("x-") || !doc.is_mapping(entry.value) {
+            continue;
+        }
+        let name = Spanned::new(name, doc.range(entry.key), doc.range(entry.key));
+        let workload = compose.workload(&mut reader, name.clone(), entry.key, entry.value);
+        // A service may state its design under `x-ddia`.
+        if let Some(fragment) = doc.get_entry(entry.value, "x-ddia")
+            && let Some(datastore) =
+                reader.datastore(name.clone(), fragment.key, fragment.value, Origin::Fragment)
+        {
+            model.datastores.push(datastore);
+        }
+        kafka_streams(&workload, &mut model);
+        model.workloads.push(workload);
+    }
+    ensembles(&mut model);
+    model.problems = reader.problems;
+    model
+}
+
+struct Compose<'a> {
+    doc: &'a YamlDocument,
+    services: NodeId,
+}
+
+impl Compose<'_> {
+    /// The service and the services it extends (within the file), nearest first.
+    fn chain(&self, service: NodeId) -> Vec<NodeId> {
+        let doc = self.doc;
+        let mut chain = vec![service];
+        let mut current = service;
+        for _ in 0..MAX_EXTENDS {
+            let Some(extends) = doc.get(current, "extends") else {
+                break;
+            };
+            if doc.get(extends, "file").is_some() {
+                break;
+            }
+            let Some(base) = doc
+                .str(extends)
+                .or_else(|| doc.get(extends, "service").and_then(|s| doc.str(s)))
+                .and_then(|base| doc.get(self.services, base))
+            else {
+                break;
+            };
+            if chain.contains(&base) {
+                break;
+            }
+            chain.push(base);
+            current = base;
+        }
+        chain
+    }
+
+    /// The value of `key` in a service, following `extends` within the file.
+    fn lookup(&self, service: NodeId, key: &str) -> Option<(NodeId, NodeId)> {
+        let doc = self.doc;
+        let mut current = service;
+        for _ in 0..MAX_EXTENDS {
+            if let Some(entry) = doc.get_entry(current, key) {
+                return Some((entry.key, entry.value));
+            }
+            let extends = doc.get(current, "extends")?;
+            // `extends: base` or `extends: {service: base}` (another file is not read).
+            if doc.get(extends, "file").is_some() {
+                return None;
+            }
+            let base = doc
+                .str(extends)
+                .or_else(|| doc.get(extends, "service").and_then(|s| doc.str(s)))?;
+            current = doc.get(self.services, base)?;
+        }
+        None
+    }
+
+    fn string(&self, service: NodeId, key: &str) -> Option<Spanned<String>> {
+        let (key_id, value) = self.lookup(service, key)?;
+        let text = self.doc.str(value)?;
+        Some(Spanned::new(
+            text.to_owned(),
+            self.doc.range(value),
+            self.doc.range(key_id),
+        ))
+    }
+
+    fn workload(
+        &self,
+        reader: &mut Reader<'_>,
+        name: Spanned<String>,
+        key: NodeId,
+        service: NodeId,
+    ) -> Workload {
+        let doc = self.doc;
+        let image = self
+            .string(service, "image")
+            .map(|image| Spanned::new(ImageRef::parse(&image.value), image.range, image.key_range));
+        let system = image.as_ref().and_then(|image| image.value.system());
+        let replicas = self
+            .lookup(service, "deploy")
+            .and_then(|(_, deploy)| {
+                let entry = doc.get_entry(deploy, "replicas")?;
+                Some((entry.key, entry.value))
+            })
+            .or_else(|| self.lookup(service, "scale"))
+            .and_then(|(key, value)| match doc.scalar(value).map(|s| &s.value) {
+                Some(ScalarValue::Int(n)) => {
+                    Some(Spanned::new(*n, doc.range(value), doc.range(key)))
+                }
+                _ => None,
+            });
+        let volumes = self.lookup(service, "volumes");
+        // `extends` merges lists: the service's own entries win by target.
+        let chain = self.chain(service);
+        let mut mounts: Vec<Mount> = Vec::new();
+        for &member in &chain {
+            if let Some(list) = doc.get(member, "volumes") {
+                for mount in self.mounts(list) {
+                    if !mounts.iter().any(|m| m.target == mount.target) {
+                        mounts.push(mount);
+                    }
+                }
+            }
+        }
+        let volumes_section = volumes.and_then(|(key, list)| {
+            doc.is_sequence(list).then(|| Section {
+                key: doc.range(key),
+                range: doc.range(list),
+                insertion: list_insertion(doc, reader.text, list),
+            })
+        });
+        let ports: Vec<PublishedPort> = chain
+            .iter()
+            .filter_map(|&member| doc.get(member, "ports"))
+            .flat_map(|list| self.ports(reader, list))
+            .collect();
+        let mut environment: Vec<EnvVar> = Vec::new();
+        for &member in &chain {
+            if let Some(env) = doc.get(member, "environment") {
+                for variable in self.environment(env) {
+                    if !environment.iter().any(|v| v.name == variable.name) {
+                        environment.push(variable);
+                    }
+                }
+            }
+        }
+        let mut command = Vec::new();
+        for part in ["entrypoint", "command"] {
+            if let Some((_, value)) = self.lookup(service, part) {
+                command.extend(words(doc, value));
+            }
+        }
+        let healthcheck = self
+            .lookup(service, "healthcheck")
+            .and_then(|(key, check)| {
+                let disabled = doc
+                    .get(check, "disable")
+                    .and_then(|d| doc.scalar(d))
+                    .is_some_and(|s| s.value == ScalarValue::Bool(true));
+                let test_none = doc
+                    .get(check, "test")
+                    .map(|t| words(doc, t))
+                    .is_some_and(|t| t.first().is_some_and(|w| w == "NONE"));
+                (!disabled && !test_none).then(|| doc.range(key))
+            });
+        let depends_on = self
+            .lookup(service, "depends_on")
+            .map_or_else(Vec::new, |(_, deps)| self.dependencies(reader, deps));
+        let host_network = self
+            .lookup(service, "network_mode")
+            .filter(|(_, mode)| doc.str(*mode) == Some("host"))
+            .map(|(_, mode)| doc.range(mode));
+        let built_locally = self.lookup(service, "build").is_some();
+        Workload {
+            section: reader.section_info(key, Some(service)),
+            name,
+            kind: WorkloadKind::ComposeService,
+            image,
+            system,
+            replicas,
+            mounts,
+            volumes: volumes_section,
+            ports,
+            environment,
+            command,
+            healthcheck,
+            depends_on,
+            pod_labels: Vec::new(),
+            spread: None,
+            claim_templates: None,
+            host_network,
+            built_locally,
+        }
+    }
+
+    fn mounts(&self, list: NodeId) -> Vec<Mount> {
+        let doc = self.doc;
+        let mut mounts = Vec::new();
+        for &item in doc.items(list) {
+            let range = doc.range(item);
+            if let Some(text) = doc.str(item) {
+                // `source:target[:mode]` or `target`; `${VAR:-default}` keeps its colon.
+                let parts = split_outside_braces(text, ':');
+                let (source, target) = match parts.as_slice() {
+                    [target] => (None, *target),
+                    [source, target, ..] => (Some(*source), *target),
+                    [] => continue,
+                };
+                mounts.push(Mount {
+                    source: source.map_or(MountSource::Anonymous, classify_source),
+                    target: target.to_owned(),
+                    range,
+                });
+            } else if doc.is_mapping(item) {
+                let kind = doc
+                    .get(item, "type")
+                    .and_then(|t| doc.str(t))
+                    .unwrap_or("volume");
+                let Some(target) = doc.get(item, "target").and_then(|t| doc.str(t)) else {
+                    continue;
+                };
+                let source = doc.get(item, "source").and_then(|s| doc.str(s));
+                let subpath = doc
+                    .get_path(item, &["volume", "subpath"])
+                    .and_then(|s| doc.str(s));
+                let source = match (kind, source) {
+                    ("bind", Some(path)) => MountSource::Bind(path.to_owned()),
+                    // A subpath gives each mount its own directory of the volume.
+                    ("volume", Some(name)) => MountSource::Named(match subpath {
+                        Some(subpath) => format!("{name}/{subpath}"),
+                        None => name.to_owned(),
+                    }),
+                    ("volume", None) => MountSource::Anonymous,
+                    // tmpfs and npipe keep nothing across restarts.
+                    _ => continue,
+                };
+                mounts.push(Mount {
+                    source,
+                    target: target.to_owned(),
+                    range,
+                });
+            }
+        }
+        mounts
+    }
+
+    fn ports(&self, reader: &Reader<'_>, list: NodeId) -> Vec<PublishedPort> {
+        let doc = self.doc;
+        let mut ports = Vec::new();
+        for &item in doc.items(list) {
+            let range = doc.range(item);
+            if let Some(scalar) = doc.scalar(item) {
+                if scalar.value == ScalarValue::Null {
+                    continue;
+                }
+                if let Some(port) = parse_short_port(&scalar.text, range) {
+                    ports.push(port);
+                }
+            } else if doc.is_mapping(item) {
+                let text = |key: &str| {
+                    doc.get(item, key)
+                        .and_then(|v| doc.scalar(v))
+                        .map(|s| s.text.clone())
+                };
+                let Some(target) = text("target") else {
+                    continue;
+                };
+                let first_key = doc.entries(item).first().map(|e| e.key);
+                ports.push(PublishedPort {
+                    host_ip: text("host_ip"),
+                    published: text("published"),
+                    target,
+                    range,
+                    long_form: first_key.map(|key| Section {
+                        key: doc.range(key),
+                        range,
+                        insertion: reader.section_info(key, Some(item)).insertion,
+                    }),
+                });
+            }
+        }
+        ports
+    }
+
+    fn environment(&self, env: NodeId) -> Vec<EnvVar> {
+        let doc = self.doc;
+        let mut variables = Vec::new();
+        if doc.is_mapping(env) {
+            for entry in doc.entries(env) {
+                let Some(name) = doc.key_text(entry.key) else {
+                    continue;
+                };
+                let value = doc
+                    .scalar(entry.value)
+                    .filter(|s| s.value != ScalarValue::Null)
+                    .map(|s| s.text.clone());
+                variables.push(EnvVar {
+                    name: name.to_owned(),
+                    value_range: value.as_ref().map(|_| doc.range(entry.value)),
+                    value,
+                    name_range: doc.range(entry.key),
+                });
+            }
+        } else {
+            for &item in doc.items(env) {
+                let Some(text) = doc.str(item) else {
+                    continue;
+                };
+                let range = doc.range(item);
+                // The text may be quoted: find where the decoded text starts.
+                let start = self_start(doc, item, range);
+                match text.split_once('=') {
+                    Some((name, value)) => variables.push(EnvVar {
+                        name: name.trim().to_owned(),
+                        value: Some(value.to_owned()),
+                        name_range: TextRange::new(start, start + name.len()),
+                        value_range: Some(TextRange::new(
+                            start + name.len() + 1,
+                            start + name.len() + 1 + value.len(),
+                        )),
+                    }),
+                    None => variables.push(EnvVar {
+                        name: text.trim().to_owned(),
+                        value: None,
+                        name_range: range,
+                        value_range: None,
+                    }),
+                }
+            }
+        }
+        variables
+    }
+
+    fn dependencies(&self, reader: &Reader<'_>, deps: NodeId) -> Vec<WorkloadDependency> {
+        let doc = self.doc;
+        let mut dependencies = Vec::new();
+        if doc.is_sequence(deps) {
+            for &item in doc.items(deps) {
+                if let Some(target) = doc.str(item) {
+                    dependencies.push(WorkloadDependency {
+                        target: Spanned::new(target.to_owned(), doc.range(item), doc.range(item)),
+                        condition: None,
+                        section: None,
+                    });
+                }
+            }
+        } else {
+            for entry in doc.entries(deps) {
+                let Some(target) = doc.key_text(entry.key) else {
+                    continue;
+                };
+                let condition = doc.get_entry(entry.value, "condition").and_then(|c| {
+                    Some(Spanned::new(
+                        doc.str(c.value)?.to_owned(),
+                        doc.range(c.value),
+                        doc.range(c.key),
+                    ))
+                });
+                let value = (!doc.is_null(entry.value)).then_some(entry.value);
+                dependencies.push(WorkloadDependency {
+                    target: Spanned::new(
+                        target.to_owned(),
+                        doc.range(entry.key),
+                        doc.range(entry.key),
+                    ),
+                    condition,
+                    section: Some(reader.section_info(entry.key, value)),
+                });
+            }
+        }
+        dependencies
+    }
+}
+
+/// Where the text of a scalar item starts (after an opening quote).
+fn self_start(doc: &YamlDocument, item: NodeId, range: TextRange) -> usize {
+    match doc.scalar(item).map(|s| s.style) {
+        Some(
+            crate::syntax::ScalarStyle::SingleQuoted | crate::syntax::ScalarStyle::DoubleQuoted,
+        ) => range.start + 1,
+        _ => range.start,
+    }
+}
+
+/// Where a new item goes in a block list: after the last item, at its indentation.
+fn list_insertion(doc: &YamlDocument, text: &str, list: NodeId) -> Option<Insertion> {
+    let items = doc.items(list);
+    let last = *items.last()?;
+    let first = *items.first()?;
+    let range = doc.range(list);
+    if text.as_bytes().get(range.start) == Some(&b'[') {
+        return Some(Insertion::Flow {
+            offset: doc.range(last).end,
+            empty: false,
+        });
+    }
+    let line_start = |offset: usize| {
+        text.as_bytes()[..offset]
+            .iter()
+            .rposition(|&b| b == b'\n' || b == b'\r')
+            .map_or(0, |i| i + 1)
+    };
+    let first_start = doc.range(first).start;
+    // The `- ` marker sits two columns before the item's content.
+    let indent = (first_start - line_start(first_start)).saturating_sub(2);
+    let end = doc.range(last).end;
+    let line_end = text.as_bytes()[end..]
+        .iter()
+        .position(|&b| b == b'\n' || b == b'\r')
+        .map_or(text.len(), |i| end + i);
+    Some(Insertion::Block {
+        offset: line_end,
+        indent,
+    })
+}
+
+/// Splits at `separator`, except inside `${...}` interpolations.
+fn split_outside_braces(text: &str, separator: char) -> Vec<&str> {
+    let mut parts = Vec::new();
+    let mut depth = 0usize;
+    let mut start = 0;
+    let mut previous = '\0';
+    for (index, ch) in text.char_indices() {
+        match ch {
+            '{' if previous == '$' => depth += 1,
+            '}' if depth > 0 => depth -= 1,
+            c if c == separator && depth == 0 => {
+                parts.push(&text[start..index]);
+                start = index + c.len_utf8();
+            }
+            _ => {}
+        }
+        previous = ch;
+    }
+    parts.push(&text[start..]);
+    parts
+}
+
+fn classify_source(source: &str) -> MountSource {
+    if source.starts_with(['/', '.', '~', '$']) || source.contains('/') {
+        MountSource::Bind(source.to_owned())
+    } else {
+        MountSource::Named(source.to_owned())
+    }
+}
+
+/// Parses the short port syntax: `5432`, `5432:5432`, `127.0.0.1:5432:5432`,
+/// `[::1]:5432:5432`, ranges, and a `/tcp` suffix.
+fn parse_short_port(text: &str, range: TextRange) -> Option<PublishedPort> {
+    let text = text.trim();
+    let text = text.split('/').next().unwrap_or(text);
+    if text.is_empty() {
+        return None;
+    }
+    let (host_ip, rest) = if let Some(after) = text.strip_prefix('[') {
+        let (ip, rest) = after.split_once(']')?;
+        (Some(ip.to_owned()), rest.strip_prefix(':').unwrap_or(rest))
+    } else {
+        // `${PORT:-5433}` keeps its colon: split outside interpolations only.
+        let parts = split_outside_braces(text, ':');
+        if parts.len() >= 3 {
+            let rest_len = parts[parts.len() - 1].len() + parts[parts.len() - 2].len() + 1;
+            (
+                Some(text[..text.len() - rest_len - 1].to_owned()),
+                &text[text.len() - rest_len..],
+            )
+        } else {
+            (None, text)
+        }
+    };
+    let parts = split_outside_braces(rest, ':');
+    let (published, target) = match parts.as_slice() {
+        [published, target] => (Some((*published).to_owned()), (*target).to_owned()),
+        _ => (None, rest.to_owned()),
+    };
+    Some(PublishedPort {
+        host_ip,
+        published,
+        target,
+        range,
+        long_form: None,
+    })
+}
+
+/// The words of a command: a list's items, or a string split on white space.
+fn words(doc: &YamlDocument, value: NodeId) -> Vec<String> {
+    match doc.kind(value) {
+        NodeKind::Sequence(items) => items
+            .iter()
+            .filter_map(|&item| doc.scalar(item).map(|s| s.text.clone()))
+            .collect(),
+        NodeKind::Scalar(scalar) => scalar.text.split_whitespace().map(str::to_owned).collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// The Kafka settings of a broker, as streams the stream rules check.
+fn kafka_streams(workload: &Workload, model: &mut SystemModel) {
+    if !is_kafka_broker(workload) {
+        return;
+    }
+    let setting = |name: &str| {
+        [format!("KAFKA_{name}"), format!("KAFKA_CFG_{name}")]
+            .iter()
+            .find_map(|variable| workload.env(variable))
+            .and_then(|var| {
+                let value = var.value.as_deref()?.trim().trim_matches('"');
+                let range = var.value_range?;
+                Some((value.to_owned(), range, var.name_range, var.name.clone()))
+            })
+    };
+    let integer = |name: &str| {
+        setting(name).and_then(|(value, range, key, variable)| {
+            Some((
+                Spanned::new(value.parse::<i64>().ok()?, range, key),
+                variable,
+            ))
+        })
+    };
+    let broker = &workload.name.value;
+    let topics: [(&str, &str, &str, &str); 3] = [
+        (
+            "default topics",
+            "DEFAULT_REPLICATION_FACTOR",
+            "MIN_INSYNC_REPLICAS",
+            "the default topic settings",
+        ),
+        (
+            "__consumer_offsets",
+            "OFFSETS_TOPIC_REPLICATION_FACTOR",
+            "",
+            "the consumer offsets topic",
+        ),
+        (
+            "__transaction_state",
+            "TRANSACTION_STATE_LOG_REPLICATION_FACTOR",
+            "TRANSACTION_STATE_LOG_MIN_ISR",
+            "the transaction state log",
+        ),
+    ];
+    for (name, factor, minimum, what) in topics {
+        let factor = integer(factor);
+        let minimum = (!minimum.is_empty()).then(|| integer(minimum)).flatten();
+        let unclean = (name == "default topics")
+            .then(|| setting("UNCLEAN_LEADER_ELECTION_ENABLE"))
+            .flatten()
+            .map(|(value, range, key, _)| {
+                Spanned::new(value.eq_ignore_ascii_case("true"), range, key)
+            });
+        if factor.is_none() && minimum.is_none() && unclean.is_none() {
+            continue;
+        }
+        let variable = factor
+            .as_ref()
+            .or(minimum.as_ref())
+            .map_or_else(String::new, |(_, variable)| format!(" (`{variable}`)"));
+        model.streams.push(Stream {
+            name: Spanned::new(
+                format!("{broker}: {name}"),
+                workload.name.range,
+                workload.name.range,
+            ),
+            origin: Origin::Infrastructure,
+            label: Some(format!("{what} of Kafka broker `{broker}`{variable}")),
+            section: workload.section.clone(),
+            broker: Some(Spanned::new(
+                "kafka".to_owned(),
+                workload.name.range,
+                workload.name.range,
+            )),
+            partitions: None,
+            replication_factor: factor.map(|(value, _)| value),
+            min_insync_replicas: minimum.map(|(value, _)| value),
+            delivery: None,
+            ordering_key: None,
+            schema: None,
+            consumers: Vec::new(),
+            unclean_leader_election: unclean,
+        });
+    }
+}
+
+/// Whether a workload is a Kafka broker: its image says so, or (for an image given as
+/// `${IMAGE}`) its environment carries broker settings.
+fn is_kafka_broker(workload: &Workload) -> bool {
+    if let Some(system) = workload.system {
+        return system.id == "kafka";
+    }
+    workload.environment.iter().any(|variable| {
+        let name = variable
+            .name
+            .strip_prefix("KAFKA_CFG_")
+            .or_else(|| variable.name.strip_prefix("KAFKA_"));
+        name.is_some_and(|name| {
+            [
+                "REPLICATION_FACTOR",
+                "MIN_ISR",
+                "MIN_INSYNC_REPLICAS",
+                "PROCESS_ROLES",
+                "BROKER_ID",
+                "CONTROLLER_QUORUM_VOTERS",
+                "ZOOKEEPER_CONNECT",
+            ]
+            .iter()
+            .any(|setting| name.contains(setting))
+        })
+    })
+}
+
+/// Consensus ensembles: ZooKeeper, etcd, Consul and KRaft controller quorums, sized
+/// from their configuration or, failing that, from the number of member services.
+fn ensembles(model: &mut SystemModel) {
+    let mut counted_systems: Vec<&str> = Vec::new();
+    let mut groups = Vec::new();
+    for workload in &model.workloads {
+        let system = match workload.system {
+            Some(system) => system,
+            None if is_kafka_broker(workload) => catalog::kafka(),
+            None => continue,
+        };
+        let configured = match system.id {
+            "zookeeper" => workload
+                .env("ZOO_SERVERS")
+                .or_else(|| workload.env("ZOOKEEPER_SERVERS"))
+                .and_then(|var| {
+                    Some((count_members(var.value.as_deref()?, &[' ', ',', ';']), var))
+                }),
+            "etcd" => workload
+                .env("ETCD_INITIAL_CLUSTER")
+                .and_then(|var| Some((count_members(var.value.as_deref()?, &[',']), var))),
+            "kafka" => workload
+                .env("KAFKA_CONTROLLER_QUORUM_VOTERS")
+                .or_else(|| workload.env("KAFKA_CFG_CONTROLLER_QUORUM_VOTERS"))
+                .and_then(|var| Some((count_members(var.value.as_deref()?, &[',']), var))),
+            _ => None,
+        };
+        let algorithm = match system.id {
+            "zookeeper" => ConsensusAlgorithm::Zab,
+            _ => ConsensusAlgorithm::Raft,
+        };
+        if let Some((members, variable)) = configured {
+            // Every member repeats the same list: one group per distinct list.
+            let value = variable.value.clone().unwrap_or_default();
+            if groups
+                .iter()
+                .any(|(_, v): &(ConsensusGroup, String)| *v == value)
+            {
+                continue;
+            }
+            let range = variable.value_range.unwrap_or(variable.name_range);
+            groups.push((
+                ConsensusGroup {
+                    name: Spanned::new(
+                        format!("{} ensemble", system.display),
+                        workload.name.range,
+                        workload.name.range,
+                    ),
+                    origin: Origin::Infrastructure,
+                    section: workload.section.clone(),
+                    algorithm: Some(Spanned::new(algorithm, range, variable.name_range)),
+                    nodes: Some(Spanned::new(members as i64, range, variable.name_range)),
+                    faulty: None,
+                },
+                value,
+            ));
+            counted_systems.push(system.id);
+            continue;
+        }
+        if system.id == "consul"
+            && let Some(expect) = consul_bootstrap_expect(&workload.command)
+            && let Ok(members) = expect.parse::<i64>()
+        {
+            let value = format!("consul:{members}");
+            if !groups.iter().any(|(_, v)| *v == value) {
+                groups.push((
+                    ConsensusGroup {
+                        name: Spanned::new(
+                            "Consul servers".to_owned(),
+                            workload.name.range,
+                            workload.name.range,
+                        ),
+                        origin: Origin::Infrastructure,
+                        section: workload.section.clone(),
+                        algorithm: Some(Spanned::new(
+                            ConsensusAlgorithm::Raft,
+                            workload.name.range,
+                            workload.name.range,
+                        )),
+                        nodes: Some(Spanned::new(
+                            members,
+                            workload.name.range,
+                            workload.name.range,
+                        )),
+                        faulty: None,
+                    },
+                    value,
+                ));
+            }
+            counted_systems.push("consul");
+        }
+    }
+    // Coordinators without a member list: count their services (more than one).
+    for role_system in ["zookeeper", "etcd", "consul"] {
+        if counted_systems.contains(&role_system) {
+            continue;
+        }
+        let members: Vec<&Workload> = model
+            .workloads
+            .iter()
+            .filter(|w| {
+                w.system
+                    .is_some_and(|s| s.id == role_system && s.role == SystemRole::Coordinator)
+            })
+            // Consul client agents take no part in Raft: count the servers.
+            .filter(|w| {
+                role_system != "consul"
+                    || w.command.iter().any(|c| c == "-server" || c == "--server")
+            })
+            .collect();
+        if members.len() < 2 {
+            continue;
+        }
+        let first = members[0];
+        let algorithm = if role_system == "zookeeper" {
+            ConsensusAlgorithm::Zab
+        } else {
+            ConsensusAlgorithm::Raft
+        };
+        groups.push((
+            ConsensusGroup {
+                name: Spanned::new(
+                    format!("{} ensemble", first.system.map_or("", |s| s.display)),
+                    first.name.range,
+                    first.name.range,
+                ),
+                origin: Origin::Infrastructure,
+                section: first.section.clone(),
+                algorithm: Some(Spanned::new(algorithm, first.name.range, first.name.range)),
+                nodes: Some(Spanned::new(
+                    members.len() as i64,
+                    first.name.range,
+                    first.name.range,
+                )),
+                faulty: None,
+            },
+            String::new(),
+        ));
+    }
+    model
+        .consensus_groups
+        .extend(groups.into_iter().map(|(group, _)| group));
+}
+
+/// The value of Consul's `-bootstrap-expect=N` or `-bootstrap-expect N`.
+fn consul_bootstrap_expect(command: &[String]) -> Option<&str> {
+    command.iter().enumerate().find_map(|(index, word)| {
+        let flag = word.trim_start_matches('-');
+        if let Some(value) = flag.strip_prefix("bootstrap-expect=") {
+            return Some(value);
+        }
+        (flag == "bootstrap-expect")
+            .then(|| command.get(index + 1).map(String::as_str))
+            .flatten()
+    })
+}
+
+/// Counts the members of a list such as `server.1=zoo1:2888:3888;2181 server.2=...`,
+/// `zoo1:2888:3888,zoo2:2888:3888` or `1@kafka1:9093,2@kafka2:9093`.
+fn count_members(list: &str, separators: &[char]) -> usize {
+    list.split(separators)
+        .map(str::trim)
+        .filter(|member| !member.is_empty() && !member.starts_with("${"))
+        // ZooKeeper's `server.1=host:2888:3888;2181` keeps the client port after `;`
+        // when `;` is not a separator for this variable.
+        .filter(|member| !member.chars().all(|c| c.is_ascii_digit()))
+        .count()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn port(text: &str) -> (Option<String>, Option<String>, String) {
+        let p = parse_short_port(text, TextRange::empty(0)).expect("a port");
+        (p.host_ip, p.published, p.target)
+    }
+
+    #[test]
+    fn short_port_syntax() {
+        assert_eq!(port("5432"), (None, None, "5432".to_owned()));
+        assert_eq!(
+            port("5432:5432"),
+            (None, Some("5432".to_owned()), "5432".to_owned())
+        );
+        assert_eq!(
+            port("127.0.0.1:5432:5432"),
+            (
+                Some("127.0.0.1".to_owned()),
+                Some("5432".to_owned()),
+                "5432".to_owned()
+            )
+        );
+        assert_eq!(
+            port("[::1]:6379:6379/tcp"),
+            (
+                Some("::1".to_owned()),
+                Some("6379".to_owned()),
+                "6379".to_owned()
+            )
+        );
+        assert_eq!(
+            port("8000-8010:8000-8010"),
+            (None, Some("8000-8010".to_owned()), "8000-8010".to_owned())
+        );
+    }
+
+    #[test]
+    fn member_lists() {
+        assert_eq!(
+            count_members(
+                "server.1=zoo1:2888:3888;2181 server.2=zoo2:2888:3888;2181",
+                &[' ', ',']
+            ),
+            2
+        );
+        assert_eq!(
+            count_members(
+                "zoo1:2888:3888;zoo2:2888:3888;zoo3:2888:3888",
+                &[' ', ',', ';']
+            ),
+            3
+        );
+        assert_eq!(
+            count_members(
+                "1@kafka1:9093,2@kafka2:9093,3@kafka3:9093,4@kafka4:9093",
+                &[',']
+            ),
+            4
+        );
+        assert_eq!(
+            count_members("etcd1=http://etcd1:2380,etcd2=http://etcd2:2380", &[',']),
+            2
+        );
+    }
+}

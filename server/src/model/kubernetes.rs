@@ -1,0 +1,600 @@
+//! Reads Kubernetes manifests into the system model: workloads (StatefulSet, Deployment,
+//! ReplicaSet, DaemonSet, ReplicationController, Pod), PodDisruptionBudgets, Strimzi
+//! Kafka resources, and the operators' database clusters (CloudNativePG, Zalando).
+//!
+//! Manifest validation belongs to other tools: values ddia cannot read are skipped.
+
+use super::catalog::{self, ImageRef};
+use super::spec::Reader;
+use super::*;
+use crate::syntax::{NodeId, ScalarValue, YamlDocument, YamlStream};
+use crate::text::TextRange;
+
+/// The most documents (and `List` items) read from one file.
+const MAX_RESOURCES: usize = 10_000;
+
+/// Builds the model of a file of Kubernetes manifests (every document).
+pub fn from_kubernetes(stream: &YamlStream, text: &str) -> SystemModel {
+    let range = stream
+        .documents
+        .first()
+        .map_or(TextRange::empty(0), |doc| doc.range);
+    let mut model = SystemModel::new(SourceFormat::Kubernetes, range);
+    let mut seen = 0;
+    for doc in &stream.documents {
+        let Some(root) = doc.root else {
+            continue;
+        };
+        let reader = Reader {
+            doc,
+            text,
+            problems: Vec::new(),
+        };
+        let mut resources = vec![root];
+        if str_at(doc, root, &["kind"]) == Some("List") {
+            resources = doc
+                .get(root, "items")
+                .map(|items| doc.items(items).to_vec())
+                .unwrap_or_default();
+        }
+        for resource in resources {
+            seen += 1;
+            if seen > MAX_RESOURCES {
+                return model;
+            }
+            read_resource(&reader, resource, &mut model);
+        }
+    }
+    model
+}
+
+fn str_at<'a>(doc: &'a YamlDocument, node: NodeId, path: &[&str]) -> Option<&'a str> {
+    doc.get_path(node, path).and_then(|value| doc.str(value))
+}
+
+fn spanned_str(doc: &YamlDocument, node: NodeId, path: &[&str]) -> Option<Spanned<String>> {
+    let (last, parent_path) = path.split_last()?;
+    let parent = doc.get_path(node, parent_path)?;
+    let entry = doc.get_entry(parent, last)?;
+    let text = doc.str(entry.value)?;
+    Some(Spanned::new(
+        text.to_owned(),
+        doc.range(entry.value),
+        doc.range(entry.key),
+    ))
+}
+
+fn spanned_int(doc: &YamlDocument, node: NodeId, path: &[&str]) -> Option<Spanned<i64>> {
+    let (last, parent_path) = path.split_last()?;
+    let parent = doc.get_path(node, parent_path)?;
+    let entry = doc.get_entry(parent, last)?;
+    match doc.scalar(entry.value).map(|s| &s.value) {
+        Some(ScalarValue::Int(n)) => Some(Spanned::new(
+            *n,
+            doc.range(entry.value),
+            doc.range(entry.key),
+        )),
+        Some(ScalarValue::String) => {
+            let n = doc.str(entry.value)?.trim().parse().ok()?;
+            Some(Spanned::new(
+                n,
+                doc.range(entry.value),
+                doc.range(entry.key),
+            ))
+        }
+        _ => None,
+    }
+}
+
+fn labels(doc: &YamlDocument, node: Option<NodeId>) -> Vec<(String, String)> {
+    let Some(node) = node else {
+        return Vec::new();
+    };
+    doc.entries(node)
+        .iter()
+        .filter_map(|entry| {
+            Some((
+                doc.key_text(entry.key)?.to_owned(),
+                doc.scalar(entry.value)?.text.clone(),
+            ))
+        })
+        .collect()
+}
+
+fn selector(doc: &YamlDocument, node: Option<NodeId>) -> LabelSelector {
+    let Some(node) = node else {
+        return LabelSelector::default();
+    };
+    let match_expressions = doc
+        .get(node, "matchExpressions")
+        .map(|list| {
+            doc.items(list)
+                .iter()
+                .filter_map(|&item| {
+                    let key = str_at(doc, item, &["key"])?.to_owned();
+                    let operator = str_at(doc, item, &["operator"])?.to_owned();
+                    let values = doc
+                        .get(item, "values")
+                        .map(|values| {
+                            doc.items(values)
+                                .iter()
+                                .filter_map(|&v| doc.scalar(v).map(|s| s.text.clone()))
+                                .collect()
+                        })
+                        .unwrap_or_default();
+                    Some((key, operator, values))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    LabelSelector {
+        match_labels: labels(doc, doc.get(node, "matchLabels")),
+        match_expressions,
+    }
+}
+
+fn read_resource(reader: &Reader<'_>, resource: NodeId, model: &mut SystemModel) {
+    let doc = reader.doc;
+    let Some(kind) = str_at(doc, resource, &["kind"]) else {
+        return;
+    };
+    let api_version = str_at(doc, resource, &["apiVersion"]).unwrap_or("");
+    let workload_kind = match kind {
+        "StatefulSet" => Some(WorkloadKind::StatefulSet),
+        "Deployment" => Some(WorkloadKind::Deployment),
+        "ReplicaSet" => Some(WorkloadKind::ReplicaSet),
+        "DaemonSet" => Some(WorkloadKind::DaemonSet),
+        "ReplicationController" => Some(WorkloadKind::ReplicationController),
+        "Pod" => Some(WorkloadKind::Pod),
+        _ => None,
+    };
+    if let Some(workload_kind) = workload_kind {
+        if let Some(workload) = read_workload(reader, resource, workload_kind) {
+            if workload_kind == WorkloadKind::StatefulSet {
+                stateful_ensemble(&workload, model);
+            }
+            model.workloads.push(workload);
+        }
+        return;
+    }
+    match (kind, api_version.split('/').next().unwrap_or("")) {
+        ("PodDisruptionBudget", _) => {
+            let Some(name) = spanned_str(doc, resource, &["metadata", "name"]) else {
+                return;
+            };
+            model.disruption_budgets.push(DisruptionBudget {
+                name,
+                selector: selector(doc, doc.get_path(resource, &["spec", "selector"])),
+            });
+        }
+        ("Kafka", "kafka.strimzi.io") => strimzi_kafka(reader, resource, model),
+        ("KafkaTopic", "kafka.strimzi.io") => strimzi_topic(reader, resource, model),
+        ("Cluster", "postgresql.cnpg.io") => {
+            operator_cluster(
+                reader,
+                resource,
+                &["spec", "instances"],
+                "CloudNativePG cluster",
+                model,
+            );
+        }
+        ("postgresql", "acid.zalan.do") => {
+            operator_cluster(
+                reader,
+                resource,
+                &["spec", "numberOfInstances"],
+                "Zalando PostgreSQL cluster",
+                model,
+            );
+        }
+        _ => {}
+    }
+}
+
+fn read_workload(reader: &Reader<'_>, resource: NodeId, kind: WorkloadKind) -> Option<Workload> {
+    let doc = reader.doc;
+    let name = spanned_str(doc, resource, &["metadata", "name"])?;
+    let name_key = doc
+        .get_path(resource, &["metadata"])
+        .and_then(|m| doc.get_entry(m, "name"))?;
+    let (pod, replicas) = if kind == WorkloadKind::Pod {
+        (resource, None)
+    } else {
+        (
+            doc.get_path(resource, &["spec", "template"])?,
+            spanned_int(doc, resource, &["spec", "replicas"]),
+        )
+    };
+    let pod_spec = doc.get(pod, "spec")?;
+    let containers: Vec<NodeId> = doc
+        .get(pod_spec, "containers")
+        .map(|list| doc.items(list).to_vec())
+        .unwrap_or_default();
+    // The container that runs a known datastore, else the first one.
+    let container = containers
+        .iter()
+        .copied()
+        .find(|&c| {
+            str_at(doc, c, &["image"])
+                .is_some_and(|image| ImageRef::parse(image).system().is_some())
+        })
+        .or_else(|| containers.first().copied())?;
+    let image = spanned_str(doc, container, &["image"])
+        .map(|image| Spanned::new(ImageRef::parse(&image.value), image.range, image.key_range));
+    let system = image.as_ref().and_then(|image| image.value.system());
+    // Which pod volumes are persistent, by name.
+    let claim_templates = doc.get_path(resource, &["spec"]).and_then(|spec| {
+        let entry = doc.get_entry(spec, "volumeClaimTemplates")?;
+        (!doc.items(entry.value).is_empty()).then(|| doc.range(entry.key))
+    });
+    let claim_names: Vec<String> = doc
+        .get_path(resource, &["spec", "volumeClaimTemplates"])
+        .map(|list| {
+            doc.items(list)
+                .iter()
+                .filter_map(|&t| str_at(doc, t, &["metadata", "name"]).map(str::to_owned))
+                .collect()
+        })
+        .unwrap_or_default();
+    let pod_volumes: Vec<(String, MountSource)> = doc
+        .get(pod_spec, "volumes")
+        .map(|list| {
+            doc.items(list)
+                .iter()
+                .filter_map(|&volume| {
+                    let name = str_at(doc, volume, &["name"])?.to_owned();
+                    let source = if doc.get(volume, "persistentVolumeClaim").is_some() {
+                        MountSource::Volume(name.clone())
+                    } else if let Some(path) = str_at(doc, volume, &["hostPath", "path"]) {
+                        MountSource::Bind(path.to_owned())
+                    } else {
+                        // emptyDir, configMap, secret ...: nothing persistent.
+                        return None;
+                    };
+                    Some((name, source))
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let mounts = doc
+        .get(container, "volumeMounts")
+        .map(|list| {
+            doc.items(list)
+                .iter()
+                .filter_map(|&mount| {
+                    let volume = str_at(doc, mount, &["name"])?;
+                    let target = str_at(doc, mount, &["mountPath"])?.to_owned();
+                    let source = if claim_names.iter().any(|c| c == volume) {
+                        MountSource::Volume(volume.to_owned())
+                    } else {
+                        pod_volumes
+                            .iter()
+                            .find(|(name, _)| name == volume)
+                            .map(|(_, source)| source.clone())?
+                    };
+                    Some(Mount {
+                        source,
+                        target,
+                        range: doc.range(mount),
+                    })
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let environment = doc
+        .get(container, "env")
+        .map(|list| {
+            doc.items(list)
+                .iter()
+                .filter_map(|&item| {
+                    let name_entry = doc.get_entry(item, "name")?;
+                    let value_entry = doc.get_entry(item, "value");
+                    let value = value_entry
+                        .and_then(|e| doc.scalar(e.value))
+                        .filter(|s| s.value != ScalarValue::Null)
+                        .map(|s| s.text.clone());
+                    Some(EnvVar {
+                        name: doc.str(name_entry.value)?.to_owned(),
+                        value_range: value.as_ref().and(value_entry.map(|e| doc.range(e.value))),
+                        value,
+                        name_range: doc.range(name_entry.value),
+                    })
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let mut command = Vec::new();
+    for part in ["command", "args"] {
+        if let Some(list) = doc.get(container, part) {
+            command.extend(
+                doc.items(list)
+                    .iter()
+                    .filter_map(|&w| doc.scalar(w).map(|s| s.text.clone())),
+            );
+        }
+    }
+    let healthcheck = doc
+        .get_entry(container, "readinessProbe")
+        .map(|entry| doc.range(entry.key));
+    let pod_labels = labels(doc, doc.get_path(pod, &["metadata", "labels"]));
+    let anti_affinity = doc.get(pod_spec, "affinity").and_then(|affinity| {
+        let entry = doc.get_entry(affinity, "podAntiAffinity")?;
+        let terms = [
+            "requiredDuringSchedulingIgnoredDuringExecution",
+            "preferredDuringSchedulingIgnoredDuringExecution",
+        ];
+        let matches_own_pods = terms.iter().any(|term| {
+            doc.get(entry.value, term).is_some_and(|list| {
+                doc.items(list).iter().any(|&item| {
+                    // Preferred terms wrap the term in `podAffinityTerm`.
+                    let term = doc.get(item, "podAffinityTerm").unwrap_or(item);
+                    selector(doc, doc.get(term, "labelSelector")).matches(&pod_labels)
+                })
+            })
+        });
+        Some(Spread {
+            range: doc.range(entry.key),
+            matches_own_pods,
+        })
+    });
+    let topology = doc
+        .get_entry(pod_spec, "topologySpreadConstraints")
+        .map(|entry| {
+            let matches_own_pods = doc.items(entry.value).iter().any(|&constraint| {
+                selector(doc, doc.get(constraint, "labelSelector")).matches(&pod_labels)
+            });
+            Spread {
+                range: doc.range(entry.key),
+                matches_own_pods,
+            }
+        });
+    // A spread that selects the workload's own pods wins; one that selects nothing of
+    // its own is kept so the finding can point at it.
+    let spread = match (anti_affinity, topology) {
+        (Some(a), _) if a.matches_own_pods => Some(a),
+        (_, Some(t)) if t.matches_own_pods => Some(t),
+        (a, t) => a.or(t),
+    };
+    Some(Workload {
+        section: reader.section_info(name_key.key, Some(resource)),
+        name,
+        kind,
+        image,
+        system,
+        replicas,
+        mounts,
+        volumes: None,
+        ports: Vec::new(),
+        environment,
+        command,
+        healthcheck,
+        depends_on: Vec::new(),
+        pod_labels,
+        spread,
+        claim_templates,
+        host_network: doc
+            .get_entry(pod_spec, "hostNetwork")
+            .filter(|entry| {
+                doc.scalar(entry.value)
+                    .is_some_and(|s| s.value == ScalarValue::Bool(true))
+            })
+            .map(|entry| doc.range(entry.value)),
+        built_locally: false,
+    })
+}
+
+/// A ZooKeeper, etcd or Consul StatefulSet is a consensus ensemble of `replicas` members.
+fn stateful_ensemble(workload: &Workload, model: &mut SystemModel) {
+    let Some(system) = workload.system else {
+        return;
+    };
+    if system.role != SystemRole::Coordinator {
+        return;
+    }
+    let Some(replicas) = &workload.replicas else {
+        return;
+    };
+    let algorithm = if system.id == "zookeeper" {
+        ConsensusAlgorithm::Zab
+    } else {
+        ConsensusAlgorithm::Raft
+    };
+    model.consensus_groups.push(ConsensusGroup {
+        name: Spanned::new(
+            format!("{} StatefulSet `{}`", system.display, workload.name.value),
+            workload.name.range,
+            workload.name.key_range,
+        ),
+        origin: Origin::Infrastructure,
+        section: workload.section.clone(),
+        algorithm: Some(Spanned::new(algorithm, replicas.range, replicas.key_range)),
+        nodes: Some(replicas.clone()),
+        faulty: None,
+    });
+}
+
+/// The broker settings of a Strimzi `Kafka` resource, as streams; its ZooKeeper as a
+/// consensus group; ephemeral storage as a workload without persistence.
+fn strimzi_kafka(reader: &Reader<'_>, resource: NodeId, model: &mut SystemModel) {
+    let doc = reader.doc;
+    let Some(name) = spanned_str(doc, resource, &["metadata", "name"]) else {
+        return;
+    };
+    let config = doc.get_path(resource, &["spec", "kafka", "config"]);
+    let setting = |key: &str| -> Option<Spanned<i64>> {
+        let config = config?;
+        let entry = doc.get_entry(config, key)?;
+        let value = match doc.scalar(entry.value).map(|s| &s.value) {
+            Some(ScalarValue::Int(n)) => *n,
+            _ => doc.str(entry.value)?.trim().parse().ok()?,
+        };
+        Some(Spanned::new(
+            value,
+            doc.range(entry.value),
+            doc.range(entry.key),
+        ))
+    };
+    let unclean = config.and_then(|config| {
+        let entry = doc.get_entry(config, "unclean.leader.election.enable")?;
+        let value = match doc.scalar(entry.value).map(|s| &s.value) {
+            Some(ScalarValue::Bool(b)) => *b,
+            _ => doc.str(entry.value)?.eq_ignore_ascii_case("true"),
+        };
+        Some(Spanned::new(
+            value,
+            doc.range(entry.value),
+            doc.range(entry.key),
+        ))
+    });
+    let section = Section {
+        key: name.range,
+        range: doc.range(resource),
+        insertion: None,
+    };
+    let topics: [(&str, &str, &str, &str); 3] = [
+        (
+            "default topics",
+            "default.replication.factor",
+            "min.insync.replicas",
+            "the default topic settings",
+        ),
+        (
+            "__consumer_offsets",
+            "offsets.topic.replication.factor",
+            "",
+            "the consumer offsets topic",
+        ),
+        (
+            "__transaction_state",
+            "transaction.state.log.replication.factor",
+            "transaction.state.log.min.isr",
+            "the transaction state log",
+        ),
+    ];
+    for (topic, factor_key, minimum_key, what) in topics {
+        let factor = setting(factor_key);
+        let minimum = (!minimum_key.is_empty())
+            .then(|| setting(minimum_key))
+            .flatten();
+        let unclean = (topic == "default topics")
+            .then(|| unclean.clone())
+            .flatten();
+        if factor.is_none() && minimum.is_none() && unclean.is_none() {
+            continue;
+        }
+        model.streams.push(Stream {
+            name: Spanned::new(
+                format!("{}: {topic}", name.value),
+                name.range,
+                name.key_range,
+            ),
+            origin: Origin::Infrastructure,
+            label: Some(format!(
+                "{what} of Kafka cluster `{}` (`{factor_key}`)",
+                name.value
+            )),
+            section: section.clone(),
+            broker: None,
+            partitions: None,
+            replication_factor: factor,
+            min_insync_replicas: minimum,
+            delivery: None,
+            ordering_key: None,
+            schema: None,
+            consumers: Vec::new(),
+            unclean_leader_election: unclean,
+        });
+    }
+    if let Some(replicas) = spanned_int(doc, resource, &["spec", "zookeeper", "replicas"]) {
+        model.consensus_groups.push(ConsensusGroup {
+            name: Spanned::new(
+                format!("ZooKeeper of Kafka cluster `{}`", name.value),
+                name.range,
+                name.key_range,
+            ),
+            origin: Origin::Infrastructure,
+            section,
+            algorithm: Some(Spanned::new(
+                ConsensusAlgorithm::Zab,
+                replicas.range,
+                replicas.key_range,
+            )),
+            nodes: Some(replicas),
+            faulty: None,
+        });
+    }
+    let _ = catalog::kafka();
+}
+
+/// A Strimzi `KafkaTopic`: its replication factor and `min.insync.replicas`.
+fn strimzi_topic(reader: &Reader<'_>, resource: NodeId, model: &mut SystemModel) {
+    let doc = reader.doc;
+    let Some(name) = spanned_str(doc, resource, &["metadata", "name"]) else {
+        return;
+    };
+    let factor = spanned_int(doc, resource, &["spec", "replicas"]);
+    let minimum = doc
+        .get_path(resource, &["spec", "config"])
+        .and_then(|config| {
+            let entry = doc.get_entry(config, "min.insync.replicas")?;
+            let value = match doc.scalar(entry.value).map(|s| &s.value) {
+                Some(ScalarValue::Int(n)) => *n,
+                _ => doc.str(entry.value)?.trim().parse().ok()?,
+            };
+            Some(Spanned::new(
+                value,
+                doc.range(entry.value),
+                doc.range(entry.key),
+            ))
+        });
+    model.streams.push(Stream {
+        label: Some(format!("KafkaTopic `{}`", name.value)),
+        section: Section {
+            key: name.range,
+            range: doc.range(resource),
+            insertion: None,
+        },
+        name,
+        origin: Origin::Infrastructure,
+        broker: None,
+        partitions: spanned_int(doc, resource, &["spec", "partitions"]),
+        replication_factor: factor,
+        min_insync_replicas: minimum,
+        delivery: None,
+        ordering_key: None,
+        schema: None,
+        consumers: Vec::new(),
+        unclean_leader_election: None,
+    });
+}
+
+/// An operator-managed database cluster: a datastore with `instances` replicas.
+fn operator_cluster(
+    reader: &Reader<'_>,
+    resource: NodeId,
+    instances: &[&str],
+    what: &str,
+    model: &mut SystemModel,
+) {
+    let doc = reader.doc;
+    let Some(name) = spanned_str(doc, resource, &["metadata", "name"]) else {
+        return;
+    };
+    let replicas = spanned_int(doc, resource, instances);
+    let section = Section {
+        key: name.range,
+        range: doc.range(resource),
+        insertion: None,
+    };
+    let mut datastore = Datastore::new(
+        Spanned::new(format!("{what} {}", name.value), name.range, name.key_range),
+        Origin::Infrastructure,
+        section.clone(),
+    );
+    datastore.replication = Some(Replication {
+        section: Some(section),
+        replicas,
+        ..Replication::default()
+    });
+    model.datastores.push(datastore);
+}

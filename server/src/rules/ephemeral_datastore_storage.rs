@@ -1,0 +1,164 @@
+//! `ephemeral-datastore-storage`: a datastore container whose data lives in the container.
+
+use super::prelude::*;
+use crate::model::{MountSource, SystemRole};
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a container running a known stateful system (PostgreSQL, MySQL, MongoDB,
+    /// Redis, Cassandra, Kafka, ZooKeeper, etcd, Elasticsearch, ...) with no volume or
+    /// bind mount on its data directory (`/var/lib/postgresql/data`, `/data/db`,
+    /// `/var/lib/mysql`, `/bitnami/...`, or where `PGDATA`, `KAFKA_LOG_DIRS` or
+    /// `--dbpath` move it). In Kubernetes, a datastore StatefulSet without
+    /// `volumeClaimTemplates`.
+    ///
+    /// ## Why is this bad
+    /// A container's writable layer lives and dies with the container. Recreating it (a
+    /// new image version, a changed setting, `docker compose up` after an edit, a pod
+    /// rescheduled to another node) starts the database empty. Replication does not
+    /// save you if every replica is ephemeral: a rolling restart wipes them one by one.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// services:
+    ///   db:
+    ///     image: postgres:16
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// services:
+    ///   db:
+    ///     image: postgres:16
+    ///     volumes:
+    ///       - db-data:/var/lib/postgresql/data
+    /// volumes:
+    ///   db-data:
+    /// ```
+    ///
+    /// ## References
+    /// - Designing Data-Intensive Applications, chapter 1: "Reliability" (hardware and
+    ///   human faults); chapter 5 on durability.
+    /// - Docker documentation, "Volumes"; Kubernetes documentation, "StatefulSets".
+    pub static EPHEMERAL_DATASTORE_STORAGE = {
+        code: "ephemeral-datastore-storage",
+        severity: Warning,
+        category: Infrastructure,
+        summary: "A datastore container without persistent storage on its data directory",
+        fix: Sometimes,
+        check: Some(check),
+    }
+}
+
+fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
+    for workload in &model.workloads {
+        let Some(system) = workload.system else {
+            continue;
+        };
+        // A client or one-off command run from the image stores nothing.
+        if workload.runs_client() {
+            continue;
+        }
+        // Core NATS keeps nothing; only JetStream stores data.
+        if system.id == "nats"
+            && !workload
+                .command
+                .iter()
+                .any(|w| w == "-js" || w == "--jetstream")
+        {
+            continue;
+        }
+        let dirs = workload.data_dirs();
+        match workload.kind {
+            WorkloadKind::ComposeService => {
+                if dirs
+                    .iter()
+                    .any(|dir| workload.mount_covering(dir).is_some())
+                {
+                    continue;
+                }
+            }
+            WorkloadKind::StatefulSet => {
+                let persistent = workload
+                    .mounts
+                    .iter()
+                    .any(|m| matches!(m.source, MountSource::Volume(_) | MountSource::Bind(_)));
+                if workload.claim_templates.is_some() || persistent {
+                    continue;
+                }
+            }
+            // Deployments and pods of datastores are `single-point-of-failure`'s and
+            // the operators' concern.
+            _ => continue,
+        }
+        let Some(dir) = dirs.first() else {
+            continue;
+        };
+        let what = match system.role {
+            SystemRole::Broker => "every message it stores",
+            SystemRole::Search => "every index it builds",
+            _ => "everything it stores",
+        };
+        let diagnostic = ctx
+            .diagnostic(
+                workload.name.range,
+                format!(
+                    "{} `{}` runs {} with no volume on `{dir}`: {what} is lost when the container is recreated",
+                    workload.kind.noun(),
+                    workload.name.value,
+                    system.display
+                ),
+            )
+            .with_fix(volume_fix(model, workload, dir, ctx.text));
+        ctx.report(diagnostic);
+    }
+}
+
+/// Mounts a named volume `<service>-data` on the data directory and declares it.
+fn volume_fix(model: &SystemModel, workload: &Workload, dir: &str, text: &str) -> Option<Fix> {
+    // One named volume for several replicas would be shared by all of them.
+    if workload.kind != WorkloadKind::ComposeService
+        || workload.replicas.as_ref().is_some_and(|r| r.value > 1)
+    {
+        return None;
+    }
+    let volume = format!("{}-data", workload.name.value);
+    let mount = format!("{volume}:{dir}");
+    let mut edits = Vec::new();
+    match &workload.volumes {
+        Some(list) => edits.push(match list.insertion.as_ref()? {
+            Insertion::Block { offset, indent } => {
+                Edit::insert(*offset, format!("\n{}- {mount}", " ".repeat(*indent)))
+            }
+            Insertion::Flow { offset, .. } => Edit::insert(*offset, format!(", {mount}")),
+        }),
+        None => {
+            let section = &workload.section;
+            let edit = match section.insertion.as_ref()? {
+                Insertion::Block { offset, indent } => {
+                    let pad = " ".repeat(*indent);
+                    Edit::insert(*offset, format!("\n{pad}volumes:\n{pad}  - {mount}"))
+                }
+                Insertion::Flow { offset, .. } => {
+                    Edit::insert(*offset, format!(", volumes: [{mount}]"))
+                }
+            };
+            edits.push(edit);
+        }
+    }
+    match &model.volumes {
+        Some(section) => edits.push(insert_keys_edit(section, &[(&volume, "{}")])?),
+        None => {
+            let separator = if text.ends_with('\n') { "" } else { "\n" };
+            edits.push(Edit::insert(
+                text.len(),
+                format!("{separator}volumes:\n  {volume}: {{}}\n"),
+            ));
+        }
+    }
+    Some(Fix {
+        message: format!("Mount a named volume `{volume}` on `{dir}`"),
+        applicability: Applicability::Unsafe,
+        edits,
+    })
+}

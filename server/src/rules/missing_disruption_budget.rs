@@ -1,0 +1,76 @@
+//! `missing-disruption-budget`: node drains may evict every datastore replica at once.
+
+use super::prelude::*;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a Kubernetes workload running a datastore with more than one replica when
+    /// no PodDisruptionBudget in the same file selects its pods.
+    ///
+    /// ## Why is this bad
+    /// Voluntary disruptions (node drains for upgrades, cluster autoscaling) evict pods
+    /// without asking the application. Without a disruption budget, a drain of two nodes
+    /// can evict two of three replicas at once: a quorum-based store loses its majority
+    /// and stops, and a leader-based one may fail over to a stale replica. A budget
+    /// (`maxUnavailable: 1`) makes the eviction wait until the cluster is healthy again.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// kind: StatefulSet
+    /// metadata: {name: zk}
+    /// spec:
+    ///   replicas: 3
+    ///   template: {metadata: {labels: {app: zk}}}
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// kind: PodDisruptionBudget
+    /// metadata: {name: zk}
+    /// spec:
+    ///   maxUnavailable: 1
+    ///   selector: {matchLabels: {app: zk}}
+    /// ```
+    ///
+    /// ## References
+    /// - Kubernetes documentation, "Specifying a Disruption Budget for your Application".
+    pub static MISSING_DISRUPTION_BUDGET = {
+        code: "missing-disruption-budget",
+        severity: Info,
+        category: Infrastructure,
+        summary: "Datastore replicas without a PodDisruptionBudget",
+        fix: None,
+        check: Some(check),
+    }
+}
+
+fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
+    for workload in &model.workloads {
+        if workload.kind == WorkloadKind::ComposeService {
+            continue;
+        }
+        let Some(system) = workload.system else {
+            continue;
+        };
+        if workload.replicas.as_ref().is_none_or(|r| r.value <= 1) {
+            continue;
+        }
+        if model
+            .disruption_budgets
+            .iter()
+            .any(|budget| budget.selector.matches(&workload.pod_labels))
+        {
+            continue;
+        }
+        let diagnostic = ctx.diagnostic(
+            workload.name.range,
+            format!(
+                "no PodDisruptionBudget in this file selects the pods of {} `{}` ({}): a node drain may evict several replicas at once",
+                workload.kind.noun(),
+                workload.name.value,
+                system.display
+            ),
+        );
+        ctx.report(diagnostic);
+    }
+}

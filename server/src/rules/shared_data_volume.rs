@@ -1,0 +1,93 @@
+//! `shared-data-volume`: several datastore replicas writing into one data directory.
+
+use super::prelude::*;
+use crate::model::MountSource;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports datastore containers that mount the same named volume or host directory
+    /// on their data directory: several Compose services that share it, or one service
+    /// scaled to more than one replica.
+    ///
+    /// ## Why is this bad
+    /// Each replica of a datastore needs its own copy of the data: that is what makes it
+    /// a replica. Pointed at one directory, the nodes either refuse to start (a lock
+    /// file is held) or, worse, overwrite each other's files and corrupt the store. The
+    /// cluster looks replicated in the file and is a single, fragile copy on disk.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// services:
+    ///   kafka1: {image: bitnami/kafka:3.7, volumes: ["kafka_data:/bitnami"]}
+    ///   kafka2: {image: bitnami/kafka:3.7, volumes: ["kafka_data:/bitnami"]}
+    /// ```
+    ///
+    /// ## Use instead
+    /// ```yaml
+    /// services:
+    ///   kafka1: {image: bitnami/kafka:3.7, volumes: ["kafka1_data:/bitnami"]}
+    ///   kafka2: {image: bitnami/kafka:3.7, volumes: ["kafka2_data:/bitnami"]}
+    /// ```
+    ///
+    /// ## References
+    /// - Designing Data-Intensive Applications, chapter 5: replicas are independent copies.
+    pub static SHARED_DATA_VOLUME = {
+        code: "shared-data-volume",
+        severity: Warning,
+        category: Infrastructure,
+        summary: "Datastore replicas that share one volume for their data",
+        fix: None,
+        check: Some(check),
+    }
+}
+
+fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
+    // The first mount of each volume on a data directory, by volume.
+    let mut first_use: Vec<(String, &Workload, &Mount)> = Vec::new();
+    for workload in &model.workloads {
+        if workload.system.is_none() || workload.kind != WorkloadKind::ComposeService {
+            continue;
+        }
+        for dir in workload.data_dirs() {
+            let Some(mount) = workload.mount_covering(&dir) else {
+                continue;
+            };
+            let volume = match &mount.source {
+                MountSource::Named(name) => format!("volume `{name}`"),
+                MountSource::Bind(path) => format!("host directory `{path}`"),
+                MountSource::Anonymous | MountSource::Volume(_) => continue,
+            };
+            if let Some(replicas) = workload.replicas.as_ref().filter(|r| r.value > 1) {
+                let diagnostic = ctx
+                    .diagnostic(
+                        mount.range,
+                        format!(
+                            "service `{}` runs {} replicas that all mount {volume} on `{}`: the replicas overwrite one data directory instead of keeping their own copies",
+                            workload.name.value, replicas.value, mount.target
+                        ),
+                    )
+                    .with_related(replicas.range, format!("{} replicas", replicas.value));
+                ctx.report(diagnostic);
+            }
+            match first_use
+                .iter()
+                .find(|(v, other, _)| *v == volume && other.name.value != workload.name.value)
+            {
+                Some((_, first, first_mount)) => {
+                    let diagnostic = ctx
+                        .diagnostic(
+                            mount.range,
+                            format!(
+                                "service `{}` mounts {volume} on its data directory, like `{}`: two nodes writing one data directory corrupt it or refuse to start",
+                                workload.name.value, first.name.value
+                            ),
+                        )
+                        .with_related(first_mount.range, format!("`{}` mounts it here", first.name.value));
+                    ctx.report(diagnostic);
+                }
+                None => first_use.push((volume, workload, mount)),
+            }
+            break;
+        }
+    }
+}
