@@ -693,7 +693,11 @@ fn ensembles(model: &mut SystemModel) {
             groups.push((
                 ConsensusGroup {
                     name: Spanned::new(
-                        format!("{} ensemble", system.display),
+                        if system.id == "kafka" {
+                            "the KRaft controller quorum".to_owned()
+                        } else {
+                            format!("the {} ensemble", system.display)
+                        },
                         workload.name.range,
                         workload.name.range,
                     ),
@@ -717,7 +721,7 @@ fn ensembles(model: &mut SystemModel) {
                 groups.push((
                     ConsensusGroup {
                         name: Spanned::new(
-                            "Consul servers".to_owned(),
+                            "the Consul server group".to_owned(),
                             workload.name.range,
                             workload.name.range,
                         ),
@@ -771,7 +775,7 @@ fn ensembles(model: &mut SystemModel) {
         groups.push((
             ConsensusGroup {
                 name: Spanned::new(
-                    format!("{} ensemble", first.system.map_or("", |s| s.display)),
+                    format!("the {} ensemble", first.system.map_or("", |s| s.display)),
                     first.name.range,
                     first.name.range,
                 ),

@@ -169,6 +169,7 @@ fn read_resource(reader: &Reader<'_>, resource: NodeId, model: &mut SystemModel)
         }
         ("Kafka", "kafka.strimzi.io") => strimzi_kafka(reader, resource, model),
         ("KafkaTopic", "kafka.strimzi.io") => strimzi_topic(reader, resource, model),
+        ("KafkaNodePool", "kafka.strimzi.io") => strimzi_node_pool(reader, resource, model),
         ("Cluster", "postgresql.cnpg.io") => {
             operator_cluster(
                 reader,
@@ -508,7 +509,7 @@ fn strimzi_kafka(reader: &Reader<'_>, resource: NodeId, model: &mut SystemModel)
     if let Some(replicas) = spanned_int(doc, resource, &["spec", "zookeeper", "replicas"]) {
         model.consensus_groups.push(ConsensusGroup {
             name: Spanned::new(
-                format!("ZooKeeper of Kafka cluster `{}`", name.value),
+                format!("the ZooKeeper of Kafka cluster `{}`", name.value),
                 name.range,
                 name.key_range,
             ),
@@ -524,6 +525,47 @@ fn strimzi_kafka(reader: &Reader<'_>, resource: NodeId, model: &mut SystemModel)
         });
     }
     let _ = catalog::kafka();
+}
+
+/// A Strimzi `KafkaNodePool` with the controller role is a KRaft quorum of `replicas`.
+fn strimzi_node_pool(reader: &Reader<'_>, resource: NodeId, model: &mut SystemModel) {
+    let doc = reader.doc;
+    let Some(name) = spanned_str(doc, resource, &["metadata", "name"]) else {
+        return;
+    };
+    let controller = doc
+        .get_path(resource, &["spec", "roles"])
+        .is_some_and(|roles| {
+            doc.items(roles)
+                .iter()
+                .any(|&r| doc.str(r) == Some("controller"))
+        });
+    let Some(replicas) = spanned_int(doc, resource, &["spec", "replicas"]) else {
+        return;
+    };
+    if !controller {
+        return;
+    }
+    model.consensus_groups.push(ConsensusGroup {
+        name: Spanned::new(
+            format!("the KRaft controllers of KafkaNodePool `{}`", name.value),
+            name.range,
+            name.key_range,
+        ),
+        origin: Origin::Infrastructure,
+        section: Section {
+            key: name.range,
+            range: doc.range(resource),
+            insertion: None,
+        },
+        algorithm: Some(Spanned::new(
+            ConsensusAlgorithm::Raft,
+            replicas.range,
+            replicas.key_range,
+        )),
+        nodes: Some(replicas),
+        faulty: None,
+    });
 }
 
 /// A Strimzi `KafkaTopic`: its replication factor and `min.insync.replicas`.

@@ -441,6 +441,17 @@ pub struct ConsensusGroup {
     pub faulty: Option<Spanned<i64>>,
 }
 
+impl ConsensusGroup {
+    /// How findings name the group: a spec's by its name, an infrastructure one by
+    /// what it is ("the etcd ensemble").
+    pub fn describe(&self) -> String {
+        match self.origin {
+            Origin::Infrastructure => self.name.value.clone(),
+            _ => format!("consensus group `{}`", self.name.value),
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq)]
 pub struct Observability {
     pub section: Section,

@@ -69,8 +69,8 @@ fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
             .diagnostic(
                 nodes.range,
                 format!(
-                    "consensus group `{}` has {} member{}: it tolerates no failure, so losing any node stops it (3 is the smallest group that survives one)",
-                    group.name.value,
+                    "{} has {} member{}: it tolerates no failure, so losing any node stops it (3 is the smallest group that survives one)",
+                    group.describe(),
                     nodes.value,
                     if nodes.value == 1 { "" } else { "s" }
                 ),

@@ -64,8 +64,8 @@ fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
             .diagnostic(
                 nodes.range,
                 format!(
-                    "consensus group `{}` has {n} members: a majority is {majority}, so it tolerates {}, no more than {} would, and a network partition into two halves of {} leaves neither side a majority",
-                    group.name.value,
+                    "{} has {n} members: a majority is {majority}, so it tolerates {}, no more than {} would, and a network partition into two halves of {} leaves neither side a majority",
+                    group.describe(),
                     count(tolerated, "failure", "failures"),
                     count(n - 1, "member", "members"),
                     n / 2
