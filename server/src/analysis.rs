@@ -13,13 +13,29 @@ use crate::syntax::{Parse, ProblemKind, parse};
 use std::path::Path;
 
 /// What to analyse: the text and what is known about where it comes from.
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Copy, Default)]
 pub struct AnalysisInput<'a> {
     pub text: &'a str,
     /// The file's path, used to recognise specs by name (`*.ddia.yaml`).
     pub path: Option<&'a Path>,
     /// The editor's language id (`yaml`, `dockercompose`), if any.
     pub language_id: Option<&'a str>,
+    /// Reads a file the analysed one refers to (a Compose `env_file`), given its path.
+    /// `None` reads nothing: the analysis then uses only the text.
+    pub read_file: Option<&'a ReadFile>,
+}
+
+/// How the analysis reads files that a file refers to.
+pub type ReadFile = dyn Fn(&Path) -> Option<String> + Sync;
+
+/// Reads a referred-to file from disk: at most 1 MiB, UTF-8 only.
+pub fn read_from_disk(path: &Path) -> Option<String> {
+    const LIMIT: u64 = 1 << 20;
+    let metadata = std::fs::metadata(path).ok()?;
+    if !metadata.is_file() || metadata.len() > LIMIT {
+        return None;
+    }
+    std::fs::read_to_string(path).ok()
 }
 
 /// The findings for one file.
@@ -72,7 +88,18 @@ pub fn analyze(input: AnalysisInput<'_>) -> Analysis {
             let stream = &analysis.parse.stream;
             Some(match kind {
                 FileKind::Kubernetes => from_kubernetes(stream, input.text),
-                FileKind::Compose => from_compose(stream.first_document()?, input.text),
+                FileKind::Compose => {
+                    let base = input.path.and_then(Path::parent);
+                    let read_env_file = |relative: &str| -> Option<String> {
+                        let read = input.read_file?;
+                        let path = Path::new(relative);
+                        if path.is_absolute() {
+                            return read(path);
+                        }
+                        read(&base?.join(path))
+                    };
+                    from_compose(stream.first_document()?, input.text, &read_env_file)
+                }
                 _ => from_spec(stream.first_document()?, input.text),
             })
         }));

@@ -206,6 +206,7 @@ pub fn analyze_snapshot(uri: &Uri, text: String, version: i32, language_id: &str
         text: &text,
         path: Some(&path),
         language_id: Some(language_id),
+        read_file: Some(&crate::analysis::read_from_disk),
     });
     Analyzed {
         version,

@@ -16,7 +16,13 @@ use crate::text::TextRange;
 const MAX_EXTENDS: usize = 8;
 
 /// Builds the model of a Compose file.
-pub fn from_compose(doc: &YamlDocument, text: &str) -> SystemModel {
+/// `read_env_file` reads a service's `env_file` (a path as written); it may read
+/// nothing, and then only the variables written in the file are known.
+pub fn from_compose(
+    doc: &YamlDocument,
+    text: &str,
+    read_env_file: &dyn Fn(&str) -> Option<String>,
+) -> SystemModel {
     let mut model = SystemModel::new(SourceFormat::Compose, doc.range);
     let mut reader = Reader {
         doc,
@@ -36,7 +42,11 @@ pub fn from_compose(doc: &YamlDocument, text: &str) -> SystemModel {
     let Some(services) = doc.get(root, "services") else {
         return model;
     };
-    let compose = Compose { doc, services };
+    let compose = Compose {
+        doc,
+        services,
+        read_env_file,
+    };
     for entry in doc.entries(services) {
         let Some(name) = doc.key_text(entry.key).map(str::to_owned) else {
             continue;
@@ -64,6 +74,7 @@ pub fn from_compose(doc: &YamlDocument, text: &str) -> SystemModel {
 struct Compose<'a> {
     doc: &'a YamlDocument,
     services: NodeId,
+    read_env_file: &'a dyn Fn(&str) -> Option<String>,
 }
 
 impl Compose<'_> {
@@ -180,6 +191,16 @@ impl Compose<'_> {
         for &member in &chain {
             if let Some(env) = doc.get(member, "environment") {
                 for variable in self.environment(env) {
+                    if !environment.iter().any(|v| v.name == variable.name) {
+                        environment.push(variable);
+                    }
+                }
+            }
+        }
+        // `environment` wins over `env_file`, as in Compose.
+        for &member in &chain {
+            if let Some(files) = doc.get(member, "env_file") {
+                for variable in self.env_file_variables(files) {
                     if !environment.iter().any(|v| v.name == variable.name) {
                         environment.push(variable);
                     }
@@ -341,6 +362,7 @@ impl Compose<'_> {
                     value_range: value.as_ref().map(|_| doc.range(entry.value)),
                     value,
                     name_range: doc.range(entry.key),
+                    from_env_file: false,
                 });
             }
         } else {
@@ -360,14 +382,62 @@ impl Compose<'_> {
                             start + name.len() + 1,
                             start + name.len() + 1 + value.len(),
                         )),
+                        from_env_file: false,
                     }),
                     None => variables.push(EnvVar {
                         name: text.trim().to_owned(),
                         value: None,
                         name_range: range,
                         value_range: None,
+                        from_env_file: false,
                     }),
                 }
+            }
+        }
+        variables
+    }
+
+    /// The variables of `env_file` (a path, a list of paths, or `{path, required}`
+    /// entries), each placed on the path that names its file.
+    fn env_file_variables(&self, files: NodeId) -> Vec<EnvVar> {
+        let doc = self.doc;
+        let entries: Vec<NodeId> = if doc.is_sequence(files) {
+            doc.items(files).to_vec()
+        } else {
+            vec![files]
+        };
+        let mut variables = Vec::new();
+        for entry in entries {
+            let path_node = doc.get(entry, "path").unwrap_or(entry);
+            let Some(path) = doc.str(path_node) else {
+                continue;
+            };
+            let Some(contents) = (self.read_env_file)(path) else {
+                continue;
+            };
+            let range = doc.range(path_node);
+            for line in contents.lines() {
+                let line = line.trim();
+                let line = line.strip_prefix("export ").unwrap_or(line);
+                if line.is_empty() || line.starts_with('#') {
+                    continue;
+                }
+                let Some((name, value)) = line.split_once('=') else {
+                    continue;
+                };
+                let value = value.trim();
+                let value = value
+                    .strip_prefix('"')
+                    .and_then(|v| v.strip_suffix('"'))
+                    .or_else(|| value.strip_prefix('\'').and_then(|v| v.strip_suffix('\'')))
+                    .unwrap_or(value);
+                variables.push(EnvVar {
+                    name: name.trim().to_owned(),
+                    value: Some(value.to_owned()),
+                    name_range: range,
+                    value_range: Some(range),
+                    from_env_file: true,
+                });
             }
         }
         variables

@@ -299,6 +299,7 @@ fn read_workload(reader: &Reader<'_>, resource: NodeId, kind: WorkloadKind) -> O
                         value_range: value.as_ref().and(value_entry.map(|e| doc.range(e.value))),
                         value,
                         name_range: doc.range(name_entry.value),
+                        from_env_file: false,
                     })
                 })
                 .collect()

@@ -738,6 +738,9 @@ pub struct EnvVar {
     pub value: Option<String>,
     pub name_range: TextRange,
     pub value_range: Option<TextRange>,
+    /// Whether the variable comes from an `env_file` (its ranges then point at the
+    /// path of that file).
+    pub from_env_file: bool,
 }
 
 /// A start-up dependency of a workload (Compose `depends_on`).

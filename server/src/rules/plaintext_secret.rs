@@ -111,6 +111,10 @@ fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
             let (Some(value), Some(range)) = (&variable.value, variable.value_range) else {
                 continue;
             };
+            // An env file is where secrets belong (and is usually not committed).
+            if variable.from_env_file {
+                continue;
+            }
             if url_with_password(value) {
                 let diagnostic = ctx.diagnostic(
                     range,
