@@ -123,8 +123,8 @@ fn overlap_fixes(n: i64, w: &Spanned<i64>, r: &Spanned<i64>) -> Vec<Fix> {
     if !edits.is_empty() && fixes.iter().all(differs) {
         fixes.push(Fix {
             message: format!(
-                "Use majority quorums W = R = {majority} (each tolerates {} replicas down)",
-                n - majority
+                "Use majority quorums W = R = {majority} (each tolerates {} down)",
+                count(n - majority, "replica", "replicas")
             ),
             applicability: Applicability::Unsafe,
             edits,
