@@ -432,3 +432,152 @@ async fn hover_on_an_image_explains_its_replication_and_the_outline_lists_servic
         .collect();
     assert_eq!(names, ["db", "api"]);
 }
+
+const NAVIGATION_SPEC: &str = "\
+ddia: 1
+requirements:
+  access_patterns:
+    - {name: by user, datastore: orders, kind: point}
+datastores:
+  orders:
+    replication: {mode: leaderless, replicas: 3, write_quorum: 2, read_quorum: 2}
+services:
+  api:
+    depends_on: [orders, billing]
+  billing: {replicas: 2}
+";
+
+#[tokio::test]
+async fn hover_explains_vocabulary_keys_and_values() {
+    let mut client = Client::start();
+    client.initialize(json!({})).await;
+    open(&mut client, NAVIGATION_SPEC).await;
+    client.diagnostics(URI, 1).await;
+    // On the value `leaderless` (line 6).
+    let hover = client
+        .request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": URI}, "position": {"line": 6, "character": 27}}),
+        )
+        .await;
+    let value = hover["result"]["contents"]["value"]
+        .as_str()
+        .expect("hover");
+    assert!(value.starts_with("**Leaderless replication.**"), "{value}");
+    assert!(value.contains("W + R > N"), "{value}");
+    assert_eq!(
+        hover["result"]["range"],
+        json!({"start": {"line": 6, "character": 24}, "end": {"line": 6, "character": 34}})
+    );
+    // On the key `replication`.
+    let hover = client
+        .request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": URI}, "position": {"line": 6, "character": 6}}),
+        )
+        .await;
+    let value = hover["result"]["contents"]["value"]
+        .as_str()
+        .expect("hover");
+    assert!(value.starts_with("**replication**\n\n"), "{value}");
+}
+
+#[tokio::test]
+async fn completion_offers_the_keys_and_values_of_the_schema() {
+    let mut client = Client::start();
+    client.initialize(json!({})).await;
+    let text = "ddia: 1\ndatastores:\n  orders:\n    replication:\n      mode: \n";
+    open(&mut client, text).await;
+    client.diagnostics(URI, 1).await;
+    let response = client
+        .request(
+            "textDocument/completion",
+            json!({"textDocument": {"uri": URI}, "position": {"line": 4, "character": 12}}),
+        )
+        .await;
+    let labels: Vec<&str> = response["result"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|i| i["label"].as_str())
+        .collect();
+    assert_eq!(
+        labels,
+        ["none", "single-leader", "multi-leader", "leaderless"]
+    );
+    // A new key in `replication` (after `mode`): `mode` is not offered again.
+    client
+        .notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": URI, "version": 2}, "contentChanges": [{"text": "ddia: 1\ndatastores:\n  orders:\n    replication:\n      mode: leaderless\n      wr\n"}]}),
+        )
+        .await;
+    let response = client
+        .request(
+            "textDocument/completion",
+            json!({"textDocument": {"uri": URI}, "position": {"line": 5, "character": 8}}),
+        )
+        .await;
+    let items = response["result"].as_array().expect("items");
+    let labels: Vec<&str> = items.iter().filter_map(|i| i["label"].as_str()).collect();
+    assert!(labels.contains(&"write_quorum"), "{labels:?}");
+    assert!(!labels.contains(&"mode"), "{labels:?}");
+    let quorum = items
+        .iter()
+        .find(|i| i["label"] == "write_quorum")
+        .expect("write_quorum");
+    assert_eq!(quorum["insertText"], "write_quorum: ");
+}
+
+#[tokio::test]
+async fn definition_references_and_rename_of_component_names() {
+    let mut client = Client::start();
+    client.initialize(json!({})).await;
+    open(&mut client, NAVIGATION_SPEC).await;
+    client.diagnostics(URI, 1).await;
+    // `orders` in `depends_on: [orders, billing]` (line 9).
+    let position = json!({"line": 9, "character": 18});
+    let definition = client
+        .request(
+            "textDocument/definition",
+            json!({"textDocument": {"uri": URI}, "position": position}),
+        )
+        .await;
+    assert_eq!(
+        definition["result"]["range"],
+        json!({"start": {"line": 5, "character": 2}, "end": {"line": 5, "character": 8}})
+    );
+    let references = client
+        .request(
+            "textDocument/references",
+            json!({"textDocument": {"uri": URI}, "position": position, "context": {"includeDeclaration": true}}),
+        )
+        .await;
+    let lines: Vec<u64> = references["result"]
+        .as_array()
+        .expect("locations")
+        .iter()
+        .filter_map(|l| l["range"]["start"]["line"].as_u64())
+        .collect();
+    assert_eq!(lines, [5, 9, 3]);
+    let rename = client
+        .request(
+            "textDocument/rename",
+            json!({"textDocument": {"uri": URI}, "position": position, "newName": "purchases"}),
+        )
+        .await;
+    let edits = rename["result"]["changes"][URI].as_array().expect("edits");
+    assert_eq!(edits.len(), 3);
+    assert!(edits.iter().all(|e| e["newText"] == "purchases"));
+    let invalid = client
+        .request(
+            "textDocument/rename",
+            json!({"textDocument": {"uri": URI}, "position": position, "newName": "two words"}),
+        )
+        .await;
+    assert!(
+        invalid["error"]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("not a valid component name"))
+    );
+}

@@ -2,6 +2,8 @@
 
 use super::convert::{self, DiagnosticData};
 use super::document::{Analyzed, Document, analyze_snapshot};
+use super::{completion, context};
+use crate::kind::FileKind;
 use crate::line_index::ColumnEncoding;
 use crate::rules;
 use dashmap::DashMap;
@@ -157,6 +159,13 @@ impl LanguageServer for Backend {
                 )),
                 hover_provider: Some(HoverProviderCapability::Simple(true)),
                 document_symbol_provider: Some(OneOf::Left(true)),
+                completion_provider: Some(CompletionOptions {
+                    trigger_characters: Some(vec![":".to_owned(), " ".to_owned()]),
+                    ..Default::default()
+                }),
+                definition_provider: Some(OneOf::Left(true)),
+                references_provider: Some(OneOf::Left(true)),
+                rename_provider: Some(OneOf::Left(true)),
                 code_action_provider: Some(CodeActionProviderCapability::Options(
                     CodeActionOptions {
                         code_action_kinds: Some(vec![
@@ -305,6 +314,199 @@ impl LanguageServer for Backend {
             .map(DocumentSymbolResponse::Nested))
     }
 
+    async fn completion(&self, params: CompletionParams) -> Result<Option<CompletionResponse>> {
+        let uri = params.text_document_position.text_document.uri;
+        let position = params.text_document_position.position;
+        let encoding = self.encoding();
+        // The current text, even if the analysis is of an older version.
+        let (text, language_id) = match self.documents.get(&uri) {
+            Some(document) => (document.text.clone(), document.language_id.clone()),
+            None => return Ok(None),
+        };
+        let Some(analyzed) = self.analyze(&uri).await else {
+            return Ok(None);
+        };
+        let index = crate::line_index::LineIndex::new(&text);
+        let offset = convert::offset(&index, position, encoding);
+        let is_spec = analyzed.kind == FileKind::Spec
+            || crate::kind::kind_from_name(&super::document::path_of(&uri)) == Some(FileKind::Spec);
+        let Some(completing) = completion::completing(&text, offset) else {
+            return Ok(None);
+        };
+        let path = match &completing {
+            completion::Completing::Key { path, .. }
+            | completion::Completing::Value { path, .. } => path,
+        };
+        let in_fragment = path.iter().any(|p| p == "x-ddia");
+        // Compose and Kubernetes keys are yaml-language-server's; only fragments are ours.
+        if !is_spec && !in_fragment {
+            let _ = language_id;
+            return Ok(None);
+        }
+        let items = match &completing {
+            completion::Completing::Key { path, present } => {
+                let Some(node) = completion::schema_for(path) else {
+                    return Ok(None);
+                };
+                let mut items: Vec<CompletionItem> = node
+                    .properties()
+                    .into_iter()
+                    .filter(|(key, _)| !present.iter().any(|p| p == key))
+                    .map(|(key, child)| CompletionItem {
+                        label: key.to_owned(),
+                        kind: Some(CompletionItemKind::PROPERTY),
+                        documentation: child.description().map(|d| {
+                            Documentation::MarkupContent(MarkupContent {
+                                kind: MarkupKind::Markdown,
+                                value: d.to_owned(),
+                            })
+                        }),
+                        insert_text: Some(format!("{key}: ")),
+                        ..Default::default()
+                    })
+                    .collect();
+                if node.properties().iter().any(|(k, _)| *k == "replication")
+                    && !present.iter().any(|p| p == "replication")
+                {
+                    items.push(CompletionItem {
+                        label: "replication (section)".to_owned(),
+                        kind: Some(CompletionItemKind::SNIPPET),
+                        detail: Some("mode, replicas and quorums".to_owned()),
+                        insert_text: Some(
+                            "replication:\n  mode: ${1|single-leader,multi-leader,leaderless,none|}\n  replicas: ${2:3}\n  write_quorum: ${3:2}\n  read_quorum: ${4:2}".to_owned(),
+                        ),
+                        insert_text_format: Some(InsertTextFormat::SNIPPET),
+                        ..Default::default()
+                    });
+                }
+                items
+            }
+            completion::Completing::Value { path, key } => {
+                let mut full = path.clone();
+                full.push(key.clone());
+                let Some(node) = completion::schema_for(&full) else {
+                    return Ok(None);
+                };
+                node.enum_values()
+                    .into_iter()
+                    .map(|value| CompletionItem {
+                        label: value.to_owned(),
+                        kind: Some(CompletionItemKind::ENUM_MEMBER),
+                        documentation: completion::value_doc(key, value, &full).map(|d| {
+                            Documentation::MarkupContent(MarkupContent {
+                                kind: MarkupKind::Markdown,
+                                value: d.to_owned(),
+                            })
+                        }),
+                        ..Default::default()
+                    })
+                    .collect()
+            }
+        };
+        Ok((!items.is_empty()).then_some(CompletionResponse::Array(items)))
+    }
+
+    async fn goto_definition(
+        &self,
+        params: GotoDefinitionParams,
+    ) -> Result<Option<GotoDefinitionResponse>> {
+        let uri = params.text_document_position_params.text_document.uri;
+        let position = params.text_document_position_params.position;
+        let Some(analyzed) = self.analyze(&uri).await else {
+            return Ok(None);
+        };
+        let encoding = self.encoding();
+        let offset = convert::offset(&analyzed.index, position, encoding);
+        let Some(site) = analyzed
+            .names
+            .iter()
+            .find(|s| s.range.contains_inclusive(offset))
+        else {
+            return Ok(None);
+        };
+        let Some(definition) = analyzed
+            .names
+            .iter()
+            .find(|s| s.definition && s.name == site.name)
+        else {
+            return Ok(None);
+        };
+        Ok(Some(GotoDefinitionResponse::Scalar(Location::new(
+            uri,
+            convert::range(&analyzed.index, definition.range, encoding),
+        ))))
+    }
+
+    async fn references(&self, params: ReferenceParams) -> Result<Option<Vec<Location>>> {
+        let uri = params.text_document_position.text_document.uri;
+        let position = params.text_document_position.position;
+        let Some(analyzed) = self.analyze(&uri).await else {
+            return Ok(None);
+        };
+        let encoding = self.encoding();
+        let offset = convert::offset(&analyzed.index, position, encoding);
+        let Some(site) = analyzed
+            .names
+            .iter()
+            .find(|s| s.range.contains_inclusive(offset))
+        else {
+            return Ok(None);
+        };
+        let include = params.context.include_declaration;
+        let locations: Vec<Location> = analyzed
+            .names
+            .iter()
+            .filter(|s| s.name == site.name && (include || !s.definition))
+            .map(|s| {
+                Location::new(
+                    uri.clone(),
+                    convert::range(&analyzed.index, s.range, encoding),
+                )
+            })
+            .collect();
+        Ok(Some(locations))
+    }
+
+    async fn rename(&self, params: RenameParams) -> Result<Option<WorkspaceEdit>> {
+        let uri = params.text_document_position.text_document.uri;
+        let position = params.text_document_position.position;
+        let new_name = params.new_name;
+        let valid = !new_name.is_empty()
+            && new_name
+                .chars()
+                .all(|c| c.is_alphanumeric() || matches!(c, '-' | '_' | '.'));
+        if !valid {
+            return Err(tower_lsp_server::jsonrpc::Error::invalid_params(format!(
+                "`{new_name}` is not a valid component name (letters, digits, `-`, `_`, `.`)"
+            )));
+        }
+        let Some(analyzed) = self.analyze(&uri).await else {
+            return Ok(None);
+        };
+        let encoding = self.encoding();
+        let offset = convert::offset(&analyzed.index, position, encoding);
+        let Some(site) = analyzed
+            .names
+            .iter()
+            .find(|s| s.range.contains_inclusive(offset))
+        else {
+            return Ok(None);
+        };
+        let edits: Vec<TextEdit> = analyzed
+            .names
+            .iter()
+            .filter(|s| s.name == site.name)
+            .map(|s| TextEdit {
+                range: convert::range(&analyzed.index, s.range, encoding),
+                new_text: new_name.clone(),
+            })
+            .collect();
+        Ok(Some(WorkspaceEdit {
+            changes: Some(HashMap::from([(uri, edits)])),
+            ..Default::default()
+        }))
+    }
+
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
         let uri = params.text_document_position_params.text_document.uri;
         let position = params.text_document_position_params.position;
@@ -332,7 +534,7 @@ impl LanguageServer for Backend {
             .filter(|d| d.range.contains_inclusive(offset))
             .min_by_key(|d| d.range.len())
         else {
-            return Ok(None);
+            return Ok(vocabulary_hover(&analyzed, offset, encoding));
         };
         let mut markdown = format!(
             "**{}** ({})\n\n{}\n",
@@ -441,6 +643,42 @@ impl Backend {
             ..Default::default()
         })
     }
+}
+
+/// Hover on a key or enumerated value of the spec vocabulary, from the schema.
+fn vocabulary_hover(analyzed: &Analyzed, offset: usize, encoding: ColumnEncoding) -> Option<Hover> {
+    if !matches!(analyzed.kind, FileKind::Spec | FileKind::Compose) {
+        return None;
+    }
+    let doc = analyzed.parse.stream.first_document()?;
+    let place = context::place_at(doc, offset)?;
+    if analyzed.kind == FileKind::Compose && !place.path.iter().any(|p| p == "x-ddia") {
+        return None;
+    }
+    let node = completion::schema_for(&place.path)?;
+    let key = place.path.last()?.clone();
+    let markdown = if place.on_key {
+        format!("**{key}**\n\n{}", node.description()?)
+    } else {
+        let value = place.text.clone()?;
+        match completion::value_doc(&key, &value, &place.path) {
+            Some(doc) => format!(
+                "{doc}\n\n---\n\n`{key}`: {}",
+                node.description().unwrap_or("")
+            ),
+            None if node.enum_values().contains(&value.as_str()) => {
+                format!("`{key}: {value}`\n\n{}", node.description()?)
+            }
+            None => return None,
+        }
+    };
+    Some(Hover {
+        contents: HoverContents::Markup(MarkupContent {
+            kind: MarkupKind::Markdown,
+            value: markdown,
+        }),
+        range: Some(convert::range(&analyzed.index, place.range, encoding)),
+    })
 }
 
 /// The "Why is this bad" section of a rule's documentation.

@@ -32,6 +32,72 @@ pub struct Analyzed {
     pub hovers: Vec<(TextRange, String)>,
     /// The outline: components of the model, grouped.
     pub symbols: Vec<OutlineGroup>,
+    /// Every place a component name is defined or used, for navigation and rename.
+    pub names: Vec<NameSite>,
+    pub kind: crate::kind::FileKind,
+    /// The YAML view of the analysed text, for hovers and completion.
+    pub parse: crate::syntax::Parse,
+}
+
+/// A component name where it is defined (a key under `datastores:`) or used (a
+/// `depends_on` entry, an access pattern's `datastore`, a step's `service`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NameSite {
+    pub name: String,
+    pub range: TextRange,
+    pub definition: bool,
+}
+
+fn name_sites(model: &SystemModel) -> Vec<NameSite> {
+    let mut sites = Vec::new();
+    let mut add = |name: &str, range: TextRange, definition: bool| {
+        sites.push(NameSite {
+            name: name.to_owned(),
+            range,
+            definition,
+        });
+    };
+    for datastore in &model.datastores {
+        if datastore.origin == crate::model::Origin::Spec {
+            add(&datastore.name.value, datastore.name.range, true);
+        }
+    }
+    for service in &model.services {
+        add(&service.name.value, service.name.range, true);
+        for dependency in &service.dependencies {
+            add(&dependency.target.value, dependency.target.range, false);
+        }
+    }
+    for stream in model
+        .streams
+        .iter()
+        .filter(|s| s.origin == crate::model::Origin::Spec)
+    {
+        for consumer in &stream.consumers {
+            add(&consumer.name.value, consumer.name.range, false);
+        }
+    }
+    for workflow in &model.workflows {
+        for step in &workflow.steps {
+            if let Some(service) = &step.service {
+                add(&service.value, service.range, false);
+            }
+        }
+    }
+    for pattern in model.requirements.iter().flat_map(|r| &r.access_patterns) {
+        if let Some(datastore) = &pattern.datastore {
+            add(&datastore.value, datastore.range, false);
+        }
+    }
+    for workload in &model.workloads {
+        if workload.kind == crate::model::WorkloadKind::ComposeService {
+            add(&workload.name.value, workload.name.range, true);
+            for dependency in &workload.depends_on {
+                add(&dependency.target.value, dependency.target.range, false);
+            }
+        }
+    }
+    sites
 }
 
 /// A group of the outline ("Datastores") and its entries: name, name range, full range.
@@ -217,6 +283,9 @@ pub fn analyze_snapshot(uri: &Uri, text: String, version: i32, language_id: &str
             .map(image_hovers)
             .unwrap_or_default(),
         symbols: analysis.model.as_ref().map(outline).unwrap_or_default(),
+        names: analysis.model.as_ref().map(name_sites).unwrap_or_default(),
+        kind: analysis.kind,
+        parse: analysis.parse,
         diagnostics: analysis.diagnostics,
         failures: analysis.failures,
     }

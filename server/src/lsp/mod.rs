@@ -6,8 +6,12 @@
 //! only if the document has not changed since.
 
 mod backend;
+mod completion;
+mod context;
 pub mod convert;
 mod document;
+mod schema;
+mod vocabulary_docs;
 
 pub use backend::Backend;
 use tower_lsp_server::{LspService, Server};
