@@ -463,7 +463,11 @@ async fn hover_explains_vocabulary_keys_and_values() {
     let value = hover["result"]["contents"]["value"]
         .as_str()
         .expect("hover");
-    assert!(value.starts_with("**Leaderless replication.**"), "{value}");
+    assert!(
+        value.starts_with("**Leaderless (Dynamo-style) replication"),
+        "{value}"
+    );
+    assert!(value.contains("read repair"), "{value}");
     assert!(value.contains("W + R > N"), "{value}");
     assert_eq!(
         hover["result"]["range"],
