@@ -134,6 +134,13 @@ pub fn analyze(input: AnalysisInput<'_>) -> Analysis {
         analysis.diagnostics.extend(found);
         analysis.failures.extend(failures);
     }
+    let index = crate::line_index::LineIndex::new(input.text);
+    crate::suppression::apply(
+        &mut analysis.diagnostics,
+        &analysis.parse.stream.comments,
+        input.text,
+        &index,
+    );
     analysis.diagnostics.sort_by(|a, b| {
         (a.range.start, a.range.end, a.code).cmp(&(b.range.start, b.range.end, b.code))
     });

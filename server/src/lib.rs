@@ -13,5 +13,6 @@ pub mod line_index;
 pub mod lsp;
 pub mod model;
 pub mod rules;
+pub mod suppression;
 pub mod syntax;
 pub mod text;

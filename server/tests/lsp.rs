@@ -300,10 +300,19 @@ async fn code_actions_carry_the_fixes_and_fix_all_applies_safe_ones() {
         )
         .await;
     let actions = response["result"].as_array().expect("actions");
-    assert_eq!(actions.len(), 1);
+    // The fix, then "ignore on this line" and "ignore in this file".
+    assert_eq!(actions.len(), 3);
     assert_eq!(actions[0]["title"], "Add `jitter: true`");
     assert_eq!(actions[0]["kind"], "quickfix");
     assert_eq!(actions[0]["isPreferred"], true);
+    assert_eq!(
+        actions[2]["title"],
+        "Ignore `retry-without-jitter` in this file"
+    );
+    assert_eq!(
+        actions[2]["edit"]["changes"][URI][0]["newText"],
+        "# ddia: ignore-file[retry-without-jitter]\n"
+    );
     let edit = &actions[0]["edit"]["changes"][URI][0];
     assert_eq!(edit["newText"], ", jitter: true");
     assert_eq!(edit["range"]["start"], json!({"line": 4, "character": 89}));
@@ -584,4 +593,67 @@ async fn definition_references_and_rename_of_component_names() {
             .as_str()
             .is_some_and(|m| m.contains("not a valid component name"))
     );
+}
+
+#[tokio::test]
+async fn findings_can_be_ignored_from_code_actions_and_codes_in_comments_are_explained() {
+    let mut client = Client::start();
+    client.initialize(json!({})).await;
+    let text = "ddia: 1\ndatastores:\n  orders:\n    replication: {mode: single-leader, replicas: 1}  # ddia: ignore[missing-backup]\n";
+    open(&mut client, text).await;
+    let diagnostics = client.diagnostics(URI, 1).await;
+    let spof = diagnostics
+        .iter()
+        .find(|d| d["code"] == "single-point-of-failure")
+        .cloned()
+        .expect("single-point-of-failure");
+    let response = client
+        .request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": URI}, "range": spof["range"], "context": {"diagnostics": [spof]}}),
+        )
+        .await;
+    let actions = response["result"].as_array().expect("actions");
+    let titles: Vec<&str> = actions.iter().filter_map(|a| a["title"].as_str()).collect();
+    assert!(
+        titles.contains(&"Ignore `single-point-of-failure` on this line"),
+        "{titles:?}"
+    );
+    assert!(
+        titles.contains(&"Ignore `single-point-of-failure` in this file"),
+        "{titles:?}"
+    );
+    let on_line = actions
+        .iter()
+        .find(|a| a["title"] == "Ignore `single-point-of-failure` on this line")
+        .expect("line action");
+    // The existing comment on that line gets the code added to its list.
+    let edit = &on_line["edit"]["changes"][URI][0];
+    assert_eq!(edit["newText"], ", single-point-of-failure");
+    assert_eq!(edit["range"]["start"], json!({"line": 3, "character": 82}));
+    // Hover on the code inside the comment.
+    let hover = client
+        .request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": URI}, "position": {"line": 3, "character": 75}}),
+        )
+        .await;
+    let value = hover["result"]["contents"]["value"]
+        .as_str()
+        .expect("hover");
+    assert!(value.starts_with("**missing-backup** (warning)"), "{value}");
+    // Completion of codes inside the brackets.
+    let response = client
+        .request(
+            "textDocument/completion",
+            json!({"textDocument": {"uri": URI}, "position": {"line": 3, "character": 70}}),
+        )
+        .await;
+    let labels: Vec<&str> = response["result"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .filter_map(|i| i["label"].as_str())
+        .collect();
+    assert!(labels.contains(&"non-overlapping-quorums"));
 }

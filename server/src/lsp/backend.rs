@@ -264,6 +264,8 @@ impl LanguageServer for Backend {
                 .is_none_or(|kinds| kinds.iter().any(|k| kind.as_str().starts_with(k.as_str())))
         };
         let mut actions: Vec<CodeActionOrCommand> = Vec::new();
+        // Suppressions come after every fix.
+        let mut ignores: Vec<CodeActionOrCommand> = Vec::new();
         if wants(&CodeActionKind::QUICKFIX) {
             for diagnostic in &params.context.diagnostics {
                 if diagnostic.source.as_deref() != Some("ddia") {
@@ -277,6 +279,9 @@ impl LanguageServer for Backend {
                     continue;
                 };
                 let single_safe_fix = data.fixes.len() == 1 && data.fixes[0].safe;
+                if let Some(NumberOrString::String(code)) = &diagnostic.code {
+                    ignores.extend(self.ignore_actions(&uri, code, diagnostic).await);
+                }
                 for fix in data.fixes {
                     actions.push(CodeActionOrCommand::CodeAction(CodeAction {
                         title: fix.title,
@@ -292,6 +297,7 @@ impl LanguageServer for Backend {
                 }
             }
         }
+        actions.extend(ignores);
         let fix_all = CodeActionKind::new(FIX_ALL);
         if only.as_ref().is_some_and(|kinds| {
             kinds
@@ -330,6 +336,24 @@ impl LanguageServer for Backend {
         let offset = convert::offset(&index, position, encoding);
         let is_spec = analyzed.kind == FileKind::Spec
             || crate::kind::kind_from_name(&super::document::path_of(&uri)) == Some(FileKind::Spec);
+        // Rule codes inside a suppression comment's brackets.
+        let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+        let prefix = &text[line_start..offset];
+        if let Some(at) = prefix.find("# ddia: ignore")
+            && prefix[at..].contains('[')
+            && !prefix[at..].contains(']')
+        {
+            let items = rules::ALL_RULES
+                .iter()
+                .map(|rule| CompletionItem {
+                    label: rule.code.to_owned(),
+                    kind: Some(CompletionItemKind::CONSTANT),
+                    detail: Some(rule.summary.to_owned()),
+                    ..Default::default()
+                })
+                .collect();
+            return Ok(Some(CompletionResponse::Array(items)));
+        }
         let Some(completing) = completion::completing(&text, offset) else {
             return Ok(None);
         };
@@ -528,6 +552,9 @@ impl LanguageServer for Backend {
                 range: Some(convert::range(&analyzed.index, *range, encoding)),
             }));
         }
+        if let Some(hover) = suppression_hover(&analyzed, offset, encoding) {
+            return Ok(Some(hover));
+        }
         let Some(finding) = analyzed
             .diagnostics
             .iter()
@@ -560,6 +587,56 @@ impl LanguageServer for Backend {
 }
 
 impl Backend {
+    /// "Ignore CODE on this line" and "Ignore CODE in this file", as suppression comments.
+    async fn ignore_actions(
+        &self,
+        uri: &Uri,
+        code: &str,
+        diagnostic: &Diagnostic,
+    ) -> Vec<CodeActionOrCommand> {
+        if matches!(code, "unused-suppression" | "invalid-suppression") {
+            return Vec::new();
+        }
+        let Some(analyzed) = self.analyze(uri).await else {
+            return Vec::new();
+        };
+        let text = match self.documents.get(uri) {
+            Some(document) if document.version == analyzed.version => document.text.clone(),
+            _ => return Vec::new(),
+        };
+        let encoding = self.encoding();
+        let range = convert::text_range(&analyzed.index, diagnostic.range, encoding);
+        let comments = &analyzed.parse.stream.comments;
+        let fixes = [
+            crate::suppression::ignore_on_line(code, range, &text, comments, &analyzed.index),
+            crate::suppression::ignore_in_file(code),
+        ];
+        fixes
+            .into_iter()
+            .map(|fix| {
+                let edits = fix
+                    .edits
+                    .iter()
+                    .map(|edit| TextEdit {
+                        range: convert::range(&analyzed.index, edit.range, encoding),
+                        new_text: edit.content.clone(),
+                    })
+                    .collect();
+                CodeActionOrCommand::CodeAction(CodeAction {
+                    title: fix.message,
+                    kind: Some(CodeActionKind::QUICKFIX),
+                    diagnostics: Some(vec![diagnostic.clone()]),
+                    edit: Some(WorkspaceEdit {
+                        changes: Some(HashMap::from([(uri.clone(), edits)])),
+                        ..Default::default()
+                    }),
+                    is_preferred: Some(false),
+                    ..Default::default()
+                })
+            })
+            .collect()
+    }
+
     /// The outline of a document: its components grouped by kind.
     async fn outline(&self, uri: &Uri) -> Option<Vec<DocumentSymbol>> {
         let analyzed = self.analyze(uri).await?;
@@ -643,6 +720,43 @@ impl Backend {
             ..Default::default()
         })
     }
+}
+
+/// Hover on a rule code inside a suppression comment: what the rule finds.
+fn suppression_hover(
+    analyzed: &Analyzed,
+    offset: usize,
+    encoding: ColumnEncoding,
+) -> Option<Hover> {
+    let comment = analyzed
+        .parse
+        .stream
+        .comments
+        .iter()
+        .find(|c| c.range.contains_inclusive(offset))?;
+    // The suppression's codes are located in the text; the comment's own text is enough.
+    let text_stub = " ".repeat(comment.range.start) + &comment.text;
+    let index = crate::line_index::LineIndex::new(&text_stub);
+    let suppression = crate::suppression::parse_comment(comment, &text_stub, &index)?;
+    let (code, range) = suppression
+        .codes
+        .iter()
+        .find(|(_, range)| range.contains_inclusive(offset))?;
+    let rule = rules::rule(code)?;
+    Some(Hover {
+        contents: HoverContents::Markup(MarkupContent {
+            kind: MarkupKind::Markdown,
+            value: format!(
+                "**{}** ({})\n\n{}.\n\n{}\n\n[Rule documentation]({})",
+                rule.code,
+                rule.severity.as_str(),
+                rule.summary,
+                why_section(&rule.docs()),
+                rule.url()
+            ),
+        }),
+        range: Some(convert::range(&analyzed.index, *range, encoding)),
+    })
 }
 
 /// Hover on a key or enumerated value of the spec vocabulary, from the schema.

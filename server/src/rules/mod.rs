@@ -21,6 +21,7 @@ mod duplicate_key;
 mod ephemeral_datastore_storage;
 mod even_consensus_cluster;
 mod exposed_datastore_port;
+mod invalid_suppression;
 mod last_write_wins;
 mod min_insync_replicas_too_high;
 mod missing_backup;
@@ -59,6 +60,7 @@ mod unknown_key;
 mod unpinned_image;
 mod unspecified_quorum;
 mod untested_restore;
+mod unused_suppression;
 mod unversioned_event_schema;
 
 use crate::diagnostic::{Diagnostic, Severity};
@@ -207,6 +209,8 @@ pub static ALL_RULES: &[&Rule] = &[
     &resource_limit::RESOURCE_LIMIT,
     &schema_violation::SCHEMA_VIOLATION,
     &unknown_key::UNKNOWN_KEY,
+    &unused_suppression::UNUSED_SUPPRESSION,
+    &invalid_suppression::INVALID_SUPPRESSION,
     &multi_leader_without_conflict_resolution::MULTI_LEADER_WITHOUT_CONFLICT_RESOLUTION,
     &last_write_wins::LAST_WRITE_WINS,
     &multi_leader_single_region::MULTI_LEADER_SINGLE_REGION,
@@ -256,10 +260,12 @@ pub static ALL_RULES: &[&Rule] = &[
 ];
 
 pub use duplicate_key::DUPLICATE_KEY;
+pub use invalid_suppression::INVALID_SUPPRESSION;
 pub use resource_limit::RESOURCE_LIMIT;
 pub use schema_violation::SCHEMA_VIOLATION;
 pub use syntax_error::SYNTAX_ERROR;
 pub use unknown_key::UNKNOWN_KEY;
+pub use unused_suppression::UNUSED_SUPPRESSION;
 
 /// `1 replica`, `3 replicas`: a count with its noun.
 pub(crate) fn count(n: i64, one: &str, many: &str) -> String {
