@@ -13,6 +13,7 @@ pub mod line_index;
 pub mod lsp;
 pub mod model;
 pub mod rules;
+pub mod settings;
 pub mod suppression;
 pub mod syntax;
 pub mod text;

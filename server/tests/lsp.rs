@@ -657,3 +657,43 @@ async fn findings_can_be_ignored_from_code_actions_and_codes_in_comments_are_exp
         .collect();
     assert!(labels.contains(&"non-overlapping-quorums"));
 }
+
+#[tokio::test]
+async fn settings_select_rules_and_override_severities_and_changes_republish() {
+    let mut client = Client::start();
+    client
+        .request(
+            "initialize",
+            json!({"processId": null, "capabilities": {}, "initializationOptions": {"ddia": {"ignore": ["missing-backup"], "severity": {"non-overlapping-quorums": "error"}}}}),
+        )
+        .await;
+    client.notify("initialized", json!({})).await;
+    open(&mut client, SPEC).await;
+    let diagnostics = client.diagnostics(URI, 1).await;
+    assert!(diagnostics.iter().all(|d| d["code"] != "missing-backup"));
+    assert_eq!(quorum_diagnostic(&diagnostics)["severity"], 1);
+    client
+        .notify(
+            "workspace/didChangeConfiguration",
+            json!({"settings": {"ddia": {"select": ["missing-backup"]}}}),
+        )
+        .await;
+    let diagnostics = client.diagnostics(URI, 1).await;
+    let codes: Vec<&str> = diagnostics
+        .iter()
+        .filter_map(|d| d["code"].as_str())
+        .collect();
+    assert_eq!(codes, ["missing-backup"]);
+}
+
+#[tokio::test]
+async fn initialize_capabilities() {
+    let mut client = Client::start();
+    let response = client
+        .initialize(json!({"general": {"positionEncodings": ["utf-16"]}}))
+        .await;
+    insta::assert_json_snapshot!(
+        "initialize_capabilities",
+        response["result"]["capabilities"]
+    );
+}

@@ -19,6 +19,8 @@ const FIX_ALL: &str = "source.fixAll.ddia";
 
 pub struct Backend {
     client: Client,
+    /// Rule selection and severities from the client's settings.
+    settings: RwLock<crate::settings::Settings>,
     documents: DashMap<Uri, Document>,
     encoding: RwLock<ColumnEncoding>,
     /// Whether the client pulls diagnostics (`textDocument/diagnostic`); then the
@@ -30,6 +32,7 @@ impl Backend {
     pub fn new(client: Client) -> Self {
         Backend {
             client,
+            settings: RwLock::new(crate::settings::Settings::default()),
             documents: DashMap::new(),
             encoding: RwLock::new(ColumnEncoding::Utf16),
             pull_diagnostics: AtomicBool::new(false),
@@ -60,8 +63,11 @@ impl Backend {
             )
         };
         let snapshot_uri = uri.clone();
+        let settings = self.settings.read().map(|s| s.clone()).unwrap_or_default();
         let analyzed = tokio::task::spawn_blocking(move || {
-            analyze_snapshot(&snapshot_uri, text, version, &language_id)
+            let mut analyzed = analyze_snapshot(&snapshot_uri, text, version, &language_id);
+            settings.apply(&mut analyzed.diagnostics);
+            analyzed
         })
         .await;
         let analyzed = match analyzed {
@@ -147,6 +153,9 @@ impl LanguageServer for Backend {
         if let Some(pid) = params.process_id {
             watch_parent(pid);
         }
+        if let Some(options) = params.initialization_options {
+            self.update_settings(options).await;
+        }
         Ok(InitializeResult {
             server_info: Some(ServerInfo {
                 name: "ddia".to_owned(),
@@ -226,6 +235,26 @@ impl LanguageServer for Backend {
             );
         }
         self.refresh(uri).await;
+    }
+
+    async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
+        if !self.update_settings(params.settings).await {
+            return;
+        }
+        // Analyse every open document again with the new settings.
+        let uris: Vec<Uri> = self
+            .documents
+            .iter()
+            .map(|entry| entry.key().clone())
+            .collect();
+        for uri in &uris {
+            if let Some(mut document) = self.documents.get_mut(uri) {
+                document.analysis = None;
+            }
+        }
+        for uri in uris {
+            self.refresh(uri).await;
+        }
     }
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
@@ -587,6 +616,41 @@ impl LanguageServer for Backend {
 }
 
 impl Backend {
+    /// Reads settings (`{"select": ..., "ignore": ..., "severity": ...}`, at the top
+    /// level or under `ddia`); invalid ones are reported to the user and ignored.
+    async fn update_settings(&self, value: serde_json::Value) -> bool {
+        let value = value.get("ddia").cloned().unwrap_or(value);
+        match serde_json::from_value::<crate::settings::Settings>(value) {
+            Ok(settings) => {
+                let unknown = settings.unknown_selectors();
+                if !unknown.is_empty() {
+                    self.client
+                        .show_message(
+                            MessageType::WARNING,
+                            format!(
+                                "ddia: unknown rule codes or categories in the settings: {}",
+                                unknown.join(", ")
+                            ),
+                        )
+                        .await;
+                }
+                if let Ok(mut slot) = self.settings.write() {
+                    *slot = settings;
+                }
+                true
+            }
+            Err(error) => {
+                self.client
+                    .show_message(
+                        MessageType::ERROR,
+                        format!("ddia: invalid settings: {error}"),
+                    )
+                    .await;
+                false
+            }
+        }
+    }
+
     /// "Ignore CODE on this line" and "Ignore CODE in this file", as suppression comments.
     async fn ignore_actions(
         &self,
