@@ -1,0 +1,124 @@
+"""Drives the real `ddia lsp` binary over stdio with an independent client (pytest-lsp).
+
+Covers what an editor does: open, change, diagnostics, hover, code action and its
+edit, completion, shutdown. The binary is `target/debug/ddia` (built by `cargo test`),
+or the path in `DDIA_BIN`.
+"""
+
+import os
+import pathlib
+
+import pytest_lsp
+from lsprotocol import types
+from pytest_lsp import ClientServerConfig, LanguageClient, client_capabilities
+
+ROOT = pathlib.Path(__file__).resolve().parents[2]
+BINARY = os.environ.get("DDIA_BIN", str(ROOT / "target" / "debug" / "ddia"))
+URI = "file:///project/shop.ddia.yaml"
+SPEC = """\
+ddia: 1
+datastores:
+  carts:
+    replication:
+      mode: leaderless
+      replicas: 3
+      write_quorum: 1
+      read_quorum: 1
+"""
+
+
+@pytest_lsp.fixture(config=ClientServerConfig(server_command=[BINARY, "lsp"]))
+async def client(lsp_client: LanguageClient):
+    await lsp_client.initialize_session(
+        types.InitializeParams(
+            capabilities=client_capabilities("visual-studio-code"),
+            root_uri="file:///project",
+        )
+    )
+    yield
+    await lsp_client.shutdown_session()
+
+
+async def open_spec(client: LanguageClient, text: str = SPEC) -> list[types.Diagnostic]:
+    client.text_document_did_open(
+        types.DidOpenTextDocumentParams(
+            text_document=types.TextDocumentItem(uri=URI, language_id="yaml", version=1, text=text)
+        )
+    )
+    # VS Code's capabilities include pull diagnostics: ask for them.
+    report = await client.text_document_diagnostic_async(
+        types.DocumentDiagnosticParams(text_document=types.TextDocumentIdentifier(uri=URI))
+    )
+    return report.items
+
+
+def by_code(diagnostics: list[types.Diagnostic], code: str) -> types.Diagnostic:
+    return next(d for d in diagnostics if d.code == code)
+
+
+async def test_diagnostics_with_positions_and_related_locations(client: LanguageClient):
+    diagnostics = await open_spec(client)
+    quorum = by_code(diagnostics, "non-overlapping-quorums")
+    assert quorum.range == types.Range(types.Position(7, 19), types.Position(7, 20))
+    assert quorum.source == "ddia"
+    assert quorum.severity == types.DiagnosticSeverity.Warning
+    assert quorum.message.startswith("W + R = 2 is not greater than N = 3")
+    assert [r.message for r in quorum.related_information] == ["W = 1", "N = 3"]
+
+
+async def test_change_updates_diagnostics(client: LanguageClient):
+    await open_spec(client)
+    client.text_document_did_change(
+        types.DidChangeTextDocumentParams(
+            text_document=types.VersionedTextDocumentIdentifier(uri=URI, version=2),
+            content_changes=[
+                types.TextDocumentContentChangePartial(
+                    range=types.Range(types.Position(7, 19), types.Position(7, 20)), text="3"
+                )
+            ],
+        )
+    )
+    report = await client.text_document_diagnostic_async(
+        types.DocumentDiagnosticParams(text_document=types.TextDocumentIdentifier(uri=URI))
+    )
+    codes = {d.code for d in report.items}
+    assert "non-overlapping-quorums" not in codes
+    assert "all-replica-quorum" in codes
+
+
+async def test_hover_on_a_vocabulary_value(client: LanguageClient):
+    await open_spec(client)
+    hover = await client.text_document_hover_async(
+        types.HoverParams(
+            text_document=types.TextDocumentIdentifier(uri=URI), position=types.Position(4, 14)
+        )
+    )
+    assert "W + R > N" in hover.contents.value
+
+
+async def test_code_action_edit_fixes_the_finding(client: LanguageClient):
+    diagnostics = await open_spec(client)
+    quorum = by_code(diagnostics, "non-overlapping-quorums")
+    actions = await client.text_document_code_action_async(
+        types.CodeActionParams(
+            text_document=types.TextDocumentIdentifier(uri=URI),
+            range=quorum.range,
+            context=types.CodeActionContext(diagnostics=[quorum]),
+        )
+    )
+    first = actions[0]
+    assert first.title == "Raise `read_quorum` to 3 (N - W + 1), so that W + R = 4 > N = 3"
+    (edit,) = first.edit.changes[URI]
+    assert edit.new_text == "3"
+    assert edit.range == quorum.range
+
+
+async def test_completion_of_enumerated_values(client: LanguageClient):
+    await open_spec(client, "ddia: 1\ndatastores:\n  carts:\n    replication:\n      mode: \n")
+    result = await client.text_document_completion_async(
+        types.CompletionParams(
+            text_document=types.TextDocumentIdentifier(uri=URI), position=types.Position(4, 12)
+        )
+    )
+    items = result.items if hasattr(result, "items") else result
+    assert [item.label for item in items] == ["none", "single-leader", "multi-leader", "leaderless"]
