@@ -300,8 +300,16 @@ async fn code_actions_carry_the_fixes_and_fix_all_applies_safe_ones() {
         )
         .await;
     let actions = response["result"].as_array().expect("actions");
-    // The fix, then "ignore on this line" and "ignore in this file".
-    assert_eq!(actions.len(), 3);
+    // The fix, then "ignore on this line", "ignore in this file", "show documentation".
+    assert_eq!(actions.len(), 4);
+    assert_eq!(
+        actions[3]["command"]["command"],
+        "ddia.showRuleDocumentation"
+    );
+    assert_eq!(
+        actions[3]["command"]["arguments"],
+        json!(["retry-without-jitter"])
+    );
     assert_eq!(actions[0]["title"], "Add `jitter: true`");
     assert_eq!(actions[0]["kind"], "quickfix");
     assert_eq!(actions[0]["isPreferred"], true);
@@ -696,4 +704,36 @@ async fn initialize_capabilities() {
         "initialize_capabilities",
         response["result"]["capabilities"]
     );
+}
+
+#[tokio::test]
+async fn show_documentation_asks_the_editor_to_open_the_rule_page() {
+    let mut client = Client::start();
+    client.initialize(json!({})).await;
+    client
+        .send(json!({"jsonrpc": "2.0", "id": 99, "method": "workspace/executeCommand",
+            "params": {"command": "ddia.showRuleDocumentation", "arguments": ["non-overlapping-quorums"]}}))
+        .await;
+    // The server asks the client to show the page, then answers the command.
+    let request = loop {
+        let message = client.receive().await;
+        if message["method"] == "window/showDocument" {
+            break message;
+        }
+    };
+    assert_eq!(
+        request["params"]["uri"],
+        "https://github.com/ddia-lint/ddia/blob/main/server/docs/rules/non-overlapping-quorums.md"
+    );
+    assert_eq!(request["params"]["external"], true);
+    client
+        .send(json!({"jsonrpc": "2.0", "id": request["id"], "result": {"success": true}}))
+        .await;
+    let response = loop {
+        let message = client.receive().await;
+        if message["id"] == 99 {
+            break message;
+        }
+    };
+    assert_eq!(response["result"], Value::Null);
 }

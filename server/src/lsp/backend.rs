@@ -17,6 +17,9 @@ use tower_lsp_server::{Client, LanguageServer};
 /// The code action kind that applies every safe fix of a file.
 const FIX_ALL: &str = "source.fixAll.ddia";
 
+/// The command that opens a rule's documentation (its argument is the rule's code).
+const SHOW_DOCUMENTATION: &str = "ddia.showRuleDocumentation";
+
 pub struct Backend {
     client: Client,
     /// Rule selection and severities from the client's settings.
@@ -173,6 +176,10 @@ impl LanguageServer for Backend {
                     ..Default::default()
                 }),
                 definition_provider: Some(OneOf::Left(true)),
+                execute_command_provider: Some(ExecuteCommandOptions {
+                    commands: vec![SHOW_DOCUMENTATION.to_owned()],
+                    ..Default::default()
+                }),
                 references_provider: Some(OneOf::Left(true)),
                 rename_provider: Some(OneOf::Left(true)),
                 code_action_provider: Some(CodeActionProviderCapability::Options(
@@ -235,6 +242,52 @@ impl LanguageServer for Backend {
             );
         }
         self.refresh(uri).await;
+    }
+
+    async fn execute_command(
+        &self,
+        params: ExecuteCommandParams,
+    ) -> Result<Option<serde_json::Value>> {
+        if params.command != SHOW_DOCUMENTATION {
+            return Err(tower_lsp_server::jsonrpc::Error::invalid_params(format!(
+                "unknown command `{}`",
+                params.command
+            )));
+        }
+        let code = params
+            .arguments
+            .first()
+            .and_then(|argument| argument.as_str())
+            .unwrap_or_default();
+        let Some(rule) = rules::rule(code) else {
+            return Err(tower_lsp_server::jsonrpc::Error::invalid_params(format!(
+                "no rule has the code `{code}`"
+            )));
+        };
+        let Ok(uri) = rule.url().parse::<Uri>() else {
+            return Ok(None);
+        };
+        // Ask the editor to open the rule's page; clients without `window/showDocument`
+        // get the page's address in a message instead.
+        let shown = self
+            .client
+            .show_document(ShowDocumentParams {
+                uri,
+                external: Some(true),
+                take_focus: Some(true),
+                selection: None,
+            })
+            .await
+            .unwrap_or(false);
+        if !shown {
+            self.client
+                .show_message(
+                    MessageType::INFO,
+                    format!("{}: {} ({})", rule.code, rule.summary, rule.url()),
+                )
+                .await;
+        }
+        Ok(None)
     }
 
     async fn did_change_configuration(&self, params: DidChangeConfigurationParams) {
@@ -310,6 +363,22 @@ impl LanguageServer for Backend {
                 let single_safe_fix = data.fixes.len() == 1 && data.fixes[0].safe;
                 if let Some(NumberOrString::String(code)) = &diagnostic.code {
                     ignores.extend(self.ignore_actions(&uri, code, diagnostic).await);
+                    if let Some(rule) = rules::rule(code) {
+                        ignores.push(CodeActionOrCommand::CodeAction(CodeAction {
+                            title: format!("Show documentation for `{}`", rule.code),
+                            kind: Some(CodeActionKind::QUICKFIX),
+                            diagnostics: Some(vec![diagnostic.clone()]),
+                            command: Some(Command {
+                                title: format!("Show documentation for `{}`", rule.code),
+                                command: SHOW_DOCUMENTATION.to_owned(),
+                                arguments: Some(vec![serde_json::Value::String(
+                                    rule.code.to_owned(),
+                                )]),
+                            }),
+                            is_preferred: Some(false),
+                            ..Default::default()
+                        }));
+                    }
                 }
                 for fix in data.fixes {
                     actions.push(CodeActionOrCommand::CodeAction(CodeAction {
