@@ -237,67 +237,53 @@ impl<'a> Reader<'a> {
         Spanned::new(value, self.doc.range(node), self.doc.range(key))
     }
 
-    pub(crate) fn string(&mut self, map: NodeId, key: &str) -> Option<Spanned<String>> {
+    /// Reads `map[key]` with `read`; a value it rejects is reported as not being
+    /// `expected` ("a whole number").
+    fn typed<T>(
+        &mut self,
+        map: NodeId,
+        key: &str,
+        expected: &str,
+        read: impl Fn(&crate::syntax::Scalar) -> Option<T>,
+    ) -> Option<Spanned<T>> {
         let (key_id, node) = self.value(map, key)?;
-        match self.doc.scalar(node) {
-            Some(scalar) => Some(self.spanned(scalar.text.clone(), key_id, node)),
+        match self.doc.scalar(node).and_then(read) {
+            Some(value) => Some(self.spanned(value, key_id, node)),
             None => {
                 let found = describe(self.doc, node);
                 self.problem(
                     self.doc.range(node),
-                    format!("`{key}` must be a text value, found {found}"),
+                    format!("`{key}` must be {expected}, found {found}"),
                 );
                 None
             }
         }
+    }
+
+    pub(crate) fn string(&mut self, map: NodeId, key: &str) -> Option<Spanned<String>> {
+        self.typed(map, key, "a text value", |scalar| Some(scalar.text.clone()))
     }
 
     pub(crate) fn integer(&mut self, map: NodeId, key: &str) -> Option<Spanned<i64>> {
-        let (key_id, node) = self.value(map, key)?;
-        match self.doc.scalar(node).map(|s| &s.value) {
-            Some(ScalarValue::Int(value)) => Some(self.spanned(*value, key_id, node)),
-            _ => {
-                let found = describe(self.doc, node);
-                self.problem(
-                    self.doc.range(node),
-                    format!("`{key}` must be a whole number, found {found}"),
-                );
-                None
-            }
-        }
+        self.typed(map, key, "a whole number", |scalar| match scalar.value {
+            ScalarValue::Int(value) => Some(value),
+            _ => None,
+        })
     }
 
     fn number(&mut self, map: NodeId, key: &str) -> Option<Spanned<f64>> {
-        let (key_id, node) = self.value(map, key)?;
-        match self.doc.scalar(node).map(|s| &s.value) {
-            Some(ScalarValue::Int(value)) => Some(self.spanned(*value as f64, key_id, node)),
-            Some(ScalarValue::Float(value)) if value.is_finite() => {
-                Some(self.spanned(*value, key_id, node))
-            }
-            _ => {
-                let found = describe(self.doc, node);
-                self.problem(
-                    self.doc.range(node),
-                    format!("`{key}` must be a number, found {found}"),
-                );
-                None
-            }
-        }
+        self.typed(map, key, "a number", |scalar| match scalar.value {
+            ScalarValue::Int(value) => Some(value as f64),
+            ScalarValue::Float(value) if value.is_finite() => Some(value),
+            _ => None,
+        })
     }
 
     pub(crate) fn boolean(&mut self, map: NodeId, key: &str) -> Option<Spanned<bool>> {
-        let (key_id, node) = self.value(map, key)?;
-        match self.doc.scalar(node).map(|s| &s.value) {
-            Some(ScalarValue::Bool(value)) => Some(self.spanned(*value, key_id, node)),
-            _ => {
-                let found = describe(self.doc, node);
-                self.problem(
-                    self.doc.range(node),
-                    format!("`{key}` must be true or false, found {found}"),
-                );
-                None
-            }
-        }
+        self.typed(map, key, "true or false", |scalar| match scalar.value {
+            ScalarValue::Bool(value) => Some(value),
+            _ => None,
+        })
     }
 
     /// Reads an enumerated value; `values` lists the valid spellings for the message.
