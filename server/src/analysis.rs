@@ -9,7 +9,7 @@ use crate::rules::{
     DUPLICATE_KEY, RESOURCE_LIMIT, RuleFailure, SCHEMA_VIOLATION, SYNTAX_ERROR, UNKNOWN_KEY,
     run_rules,
 };
-use crate::syntax::{Parse, ProblemKind, parse};
+use crate::syntax::{Parse, ProblemKind};
 use std::path::Path;
 
 /// What to analyse: the text and what is known about where it comes from.
@@ -20,6 +20,9 @@ pub struct AnalysisInput<'a> {
     pub path: Option<&'a Path>,
     /// The editor's language id (`yaml`, `dockercompose`), if any.
     pub language_id: Option<&'a str>,
+    /// The [`crate::syntax::Parse::reusable`] tree of the previous version, edited to
+    /// this text, for an incremental reparse (editors); `None` parses from scratch.
+    pub previous_tree: Option<&'a tree_sitter::Tree>,
     /// Reads a file the analysed one refers to (a Compose `env_file`), given its path.
     /// `None` reads nothing: the analysis then uses only the text.
     pub read_file: Option<&'a ReadFile>,
@@ -53,7 +56,7 @@ pub struct Analysis {
 /// Analyses a file. Never panics into the caller: a failing rule is skipped and
 /// listed in [`Analysis::failures`].
 pub fn analyze(input: AnalysisInput<'_>) -> Analysis {
-    let parse = parse(input.text);
+    let parse = crate::syntax::parse_incremental(input.text, input.previous_tree);
     let mut kind = detect(input.path, input.language_id, &parse.stream);
     if matches!(kind, FileKind::Compose | FileKind::Kubernetes) && is_template(input.text) {
         // Helm and mustache templates are not YAML until rendered: judging them

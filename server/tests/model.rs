@@ -9,6 +9,7 @@ fn model_of(text: &str) -> SystemModel {
         text,
         path: Some(std::path::Path::new("m.ddia.yaml")),
         language_id: None,
+        previous_tree: None,
         read_file: Some(&ddia::analysis::read_from_disk),
     });
     assert_eq!(analysis.kind, FileKind::Spec);

@@ -391,3 +391,88 @@ fn a_byte_order_mark_and_any_line_ending_are_accepted() {
         );
     }
 }
+
+/// A small deterministic generator for the edit sequences below.
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self, bound: usize) -> usize {
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
+        ((self.0 >> 33) as usize) % bound.max(1)
+    }
+}
+
+#[test]
+fn incremental_reparse_equals_a_fresh_parse_after_random_edits() {
+    let pieces = [
+        "a",
+        ": ",
+        "\n",
+        "  ",
+        "- ",
+        "[",
+        "]",
+        "{",
+        "}",
+        "mode: leaderless",
+        "\n  replicas: 3",
+        "#",
+        "\"",
+        "&x ",
+        "*x",
+        "é",
+        "😀",
+        "\t",
+        "",
+    ];
+    for seed in 0..16u64 {
+        let mut rng = Lcg(seed);
+        let mut text = std::fs::read_to_string(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../examples/checkout.ddia.yaml"
+        ))
+        .expect("the example exists");
+        let mut tree = parse(&text)
+            .reusable
+            .expect("the example is parsed as given");
+        for _ in 0..20 {
+            // Pick a range on character boundaries and replace it.
+            let mut start = rng.next(text.len() + 1);
+            while !text.is_char_boundary(start) {
+                start -= 1;
+            }
+            let mut end = (start + rng.next(12)).min(text.len());
+            while !text.is_char_boundary(end) {
+                end -= 1;
+            }
+            let insert = pieces[rng.next(pieces.len())];
+            ddia::syntax::edit_tree(&mut tree, &text, start, end, insert);
+            text.replace_range(start..end, insert);
+            let incremental = ddia::syntax::parse_incremental(&text, Some(&tree));
+            let fresh = parse(&text);
+            let render_stream = |p: &ddia::syntax::Parse| -> Vec<String> {
+                p.stream
+                    .documents
+                    .iter()
+                    .filter_map(|doc| doc.root.map(|root| render(doc, root)))
+                    .collect()
+            };
+            assert_eq!(
+                render_stream(&incremental),
+                render_stream(&fresh),
+                "seed {seed}: {text:?}"
+            );
+            assert_eq!(
+                incremental.problems, fresh.problems,
+                "seed {seed}: {text:?}"
+            );
+            match incremental.reusable {
+                Some(next) => tree = next,
+                None => tree = parse(&text).reusable.unwrap_or(tree),
+            }
+        }
+    }
+}

@@ -75,6 +75,7 @@ pub fn analyze_file(path: &Path) -> (String, Analysis) {
         text: &text,
         path: Some(path),
         language_id: None,
+        previous_tree: None,
         read_file: Some(&ddia::analysis::read_from_disk),
     });
     (text, analysis)

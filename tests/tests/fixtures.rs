@@ -82,6 +82,7 @@ fn every_fix_removes_its_finding_and_keeps_valid_yaml() {
                     text: &fixed,
                     path: Some(&fixture),
                     language_id: None,
+                    previous_tree: None,
                     read_file: Some(&ddia::analysis::read_from_disk),
                 });
                 assert!(

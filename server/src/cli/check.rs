@@ -97,6 +97,7 @@ fn check_source(source: Source, stdin_filename: Option<&Path>) -> Result<Checked
         text: &text,
         path: path.as_deref(),
         language_id: None,
+        previous_tree: None,
         read_file: Some(&crate::analysis::read_from_disk),
     });
     for failure in &analysis.failures {

@@ -52,7 +52,7 @@ impl Backend {
     /// Analyses the current version of a document and stores the result, unless the
     /// document changed meanwhile. Returns the analysis if it is still current.
     async fn analyze(&self, uri: &Uri) -> Option<Arc<Analyzed>> {
-        let (text, version, language_id) = {
+        let (text, version, language_id, previous_tree) = {
             let document = self.documents.get(uri)?;
             if let Some(analysis) = &document.analysis
                 && analysis.version == document.version
@@ -63,12 +63,14 @@ impl Backend {
                 document.text.clone(),
                 document.version,
                 document.language_id.clone(),
+                document.tree.clone(),
             )
         };
         let snapshot_uri = uri.clone();
         let settings = self.settings.read().map(|s| s.clone()).unwrap_or_default();
         let analyzed = tokio::task::spawn_blocking(move || {
-            let mut analyzed = analyze_snapshot(&snapshot_uri, text, version, &language_id);
+            let mut analyzed =
+                analyze_snapshot(&snapshot_uri, text, version, &language_id, previous_tree);
             settings.apply(&mut analyzed.diagnostics);
             analyzed
         })
@@ -102,6 +104,7 @@ impl Backend {
         if document.version != version {
             return None;
         }
+        document.tree = analyzed.parse.reusable.clone();
         document.analysis = Some(analyzed.clone());
         Some(analyzed)
     }

@@ -19,6 +19,9 @@ pub struct Document {
     pub language_id: String,
     /// The analysis of `analyzed_version`, if one finished.
     pub analysis: Option<Arc<Analyzed>>,
+    /// The syntax tree of the last analysis, edited with every change since, for an
+    /// incremental reparse.
+    pub tree: Option<tree_sitter::Tree>,
 }
 
 /// The result of analysing one version of a document.
@@ -205,6 +208,7 @@ impl Document {
             version,
             language_id,
             analysis: None,
+            tree: None,
         }
     }
 
@@ -222,9 +226,15 @@ impl Document {
                     let target = convert::text_range(&index, range, encoding);
                     let start = floor_char_boundary(&self.text, target.start);
                     let end = floor_char_boundary(&self.text, target.end.max(start));
+                    if let Some(tree) = &mut self.tree {
+                        crate::syntax::edit_tree(tree, &self.text, start, end, &change.text);
+                    }
                     self.text.replace_range(start..end, &change.text);
                 }
-                None => self.text = change.text,
+                None => {
+                    self.text = change.text;
+                    self.tree = None;
+                }
             }
         }
         self.version = version;
@@ -266,12 +276,19 @@ fn percent_decode(text: &str) -> String {
 }
 
 /// Analyses a snapshot of a document. Runs off the async runtime.
-pub fn analyze_snapshot(uri: &Uri, text: String, version: i32, language_id: &str) -> Analyzed {
+pub fn analyze_snapshot(
+    uri: &Uri,
+    text: String,
+    version: i32,
+    language_id: &str,
+    previous_tree: Option<tree_sitter::Tree>,
+) -> Analyzed {
     let path = path_of(uri);
     let analysis = analyze(AnalysisInput {
         text: &text,
         path: Some(&path),
         language_id: Some(language_id),
+        previous_tree: previous_tree.as_ref(),
         read_file: Some(&crate::analysis::read_from_disk),
     });
     Analyzed {

@@ -52,6 +52,9 @@ pub struct Parse {
     pub tree: tree_sitter::Tree,
     pub stream: YamlStream,
     pub problems: Vec<SyntaxProblem>,
+    /// The tree to edit and pass to [`parse_incremental`] for the next version of the
+    /// text (`None` when the first parse was not of the text as given).
+    pub reusable: Option<tree_sitter::Tree>,
 }
 
 impl std::fmt::Debug for Parse {
@@ -65,7 +68,14 @@ impl std::fmt::Debug for Parse {
 
 /// Parses YAML text. Never fails and never panics on any input.
 pub fn parse(text: &str) -> Parse {
-    let recovered = recovery::parse_with_recovery(text);
+    parse_incremental(text, None)
+}
+
+/// Parses YAML text reusing `previous`, the [`Parse::reusable`] tree of an earlier
+/// version already updated with `Tree::edit` for every change since. The result is the
+/// same as [`parse`]'s; only the work differs.
+pub fn parse_incremental(text: &str, previous: Option<&tree_sitter::Tree>) -> Parse {
+    let recovered = recovery::parse_with_recovery(text, previous);
     let mut problems = recovered.problems;
     let (stream, lower_problems) = lower::lower(&recovered.tree, &recovered.text);
     problems.extend(lower_problems);
@@ -75,7 +85,47 @@ pub fn parse(text: &str) -> Parse {
         tree: recovered.tree,
         stream,
         problems,
+        reusable: recovered.reusable,
     }
+}
+
+/// The tree-sitter point (row, byte column) of a byte offset: rows end at `\n` only,
+/// as tree-sitter counts them.
+pub fn ts_point(text: &str, offset: usize) -> tree_sitter::Point {
+    let offset = offset.min(text.len());
+    let before = &text.as_bytes()[..offset];
+    let row = before.iter().filter(|&&b| b == b'\n').count();
+    let line_start = before
+        .iter()
+        .rposition(|&b| b == b'\n')
+        .map_or(0, |i| i + 1);
+    tree_sitter::Point::new(row, offset - line_start)
+}
+
+/// Tells `tree` that `text[start..old_end]` is being replaced by `new_text`; call it
+/// with the text as it is before the replacement.
+pub fn edit_tree(
+    tree: &mut tree_sitter::Tree,
+    text: &str,
+    start: usize,
+    old_end: usize,
+    new_text: &str,
+) {
+    let start_position = ts_point(text, start);
+    let old_end_position = ts_point(text, old_end);
+    let rows = new_text.bytes().filter(|&b| b == b'\n').count();
+    let new_end_position = match new_text.rfind('\n') {
+        Some(last) => tree_sitter::Point::new(start_position.row + rows, new_text.len() - last - 1),
+        None => tree_sitter::Point::new(start_position.row, start_position.column + new_text.len()),
+    };
+    tree.edit(&tree_sitter::InputEdit {
+        start_byte: start,
+        old_end_byte: old_end,
+        new_end_byte: start + new_text.len(),
+        start_position,
+        old_end_position,
+        new_end_position,
+    });
 }
 
 /// A tree-sitter parser for the patched YAML grammar.

@@ -25,6 +25,9 @@ pub(super) struct Recovered {
     pub text: String,
     pub tree: Tree,
     pub problems: Vec<SyntaxProblem>,
+    /// The first parse, of the input exactly as given, when it was one: an editor can
+    /// edit it and hand it back to reparse the next version incrementally.
+    pub reusable: Option<Tree>,
 }
 
 /// One place where parsing went wrong.
@@ -37,7 +40,7 @@ struct ErrorSite {
     blank: Option<TextRange>,
 }
 
-pub(super) fn parse_with_recovery(input: &str) -> Recovered {
+pub(super) fn parse_with_recovery(input: &str, previous: Option<&Tree>) -> Recovered {
     let mut parser = new_parser();
     let mut text = input.to_owned();
     let mut problems: Vec<SyntaxProblem> = Vec::new();
@@ -58,7 +61,11 @@ pub(super) fn parse_with_recovery(input: &str) -> Recovered {
         blanked.insert(line.start);
         blank(&mut text, line);
     }
-    let mut tree = parse_text(&mut parser, &text, None);
+    // The previous tree (edited to this text) is reused only when nothing was
+    // blanked: its tokens were scanned from the text as the editor has it.
+    let pristine = blanked.is_empty();
+    let mut tree = parse_text(&mut parser, &text, previous.filter(|_| pristine));
+    let reusable = pristine.then(|| tree.clone());
 
     // Only the first error of each round is trusted: the ones after it are often
     // consequences of it, and vanish once its line is blanked.
@@ -90,6 +97,7 @@ pub(super) fn parse_with_recovery(input: &str) -> Recovered {
         text,
         tree,
         problems,
+        reusable,
     }
 }
 
