@@ -260,6 +260,29 @@ async fn a_thousand_changes_without_waiting_end_in_the_right_state() {
             .await;
     }
     let last = client.diagnostics(URI, 1001).await;
+    // Exactly what a fresh analysis of the expected text reports, position for position.
+    let expected_text = format!("ddia: 1{}\n", "x".repeat(1000));
+    let fresh = ddia::analysis::analyze(ddia::analysis::AnalysisInput {
+        text: &expected_text,
+        path: Some(std::path::Path::new("/work/shop.ddia.yaml")),
+        language_id: Some("yaml"),
+        ..Default::default()
+    });
+    let index = ddia::line_index::LineIndex::new(&expected_text);
+    let position = |offset: usize| {
+        let p = index.line_col(offset, ddia::line_index::ColumnEncoding::Utf16);
+        json!({"line": p.line, "character": p.column})
+    };
+    let expected: Vec<Value> = fresh
+        .diagnostics
+        .iter()
+        .map(|d| json!({"code": d.code, "range": {"start": position(d.range.start), "end": position(d.range.end)}}))
+        .collect();
+    let actual: Vec<Value> = last
+        .iter()
+        .map(|d| json!({"code": d["code"], "range": d["range"]}))
+        .collect();
+    assert_eq!(actual, expected);
     // `ddia: 1xxx…` is not a version number: the spec reports it.
     assert!(
         last.iter().any(|d| d["code"] == "schema-violation"),
