@@ -53,9 +53,15 @@ pub struct Analysis {
     pub failures: Vec<RuleFailure>,
 }
 
+/// Files larger than this are not analysed (one informational finding says so).
+pub const MAX_FILE_SIZE: usize = 20 * 1024 * 1024;
+
 /// Analyses a file. Never panics into the caller: a failing rule is skipped and
 /// listed in [`Analysis::failures`].
 pub fn analyze(input: AnalysisInput<'_>) -> Analysis {
+    if input.text.len() > MAX_FILE_SIZE {
+        return too_large(input);
+    }
     let parse = crate::syntax::parse_incremental(input.text, input.previous_tree);
     let mut kind = detect(input.path, input.language_id, &parse.stream);
     if matches!(kind, FileKind::Compose | FileKind::Kubernetes) && is_template(input.text) {
@@ -199,4 +205,33 @@ pub fn is_template(text: &str) -> bool {
         let quotes = before.matches('"').count() + before.matches('\'').count();
         quotes % 2 == 0
     })
+}
+
+/// The analysis of a file above [`MAX_FILE_SIZE`]: nothing but a note, for specs and
+/// for files named like Compose files (other YAML gets nothing, as always).
+fn too_large(input: AnalysisInput<'_>) -> Analysis {
+    let named = input.path.is_some_and(|path| {
+        crate::kind::kind_from_name(path).is_some() || crate::kind::is_compose_name(path)
+    });
+    let mut diagnostics = Vec::new();
+    if named {
+        let mut note = RESOURCE_LIMIT.diagnostic(
+            crate::text::TextRange::empty(0),
+            format!(
+                "this file is {:.1} MB, above the {} MB ddia analyses: it was not checked",
+                input.text.len() as f64 / (1024.0 * 1024.0),
+                MAX_FILE_SIZE / (1024 * 1024)
+            ),
+        );
+        // Information, not a problem with the design.
+        note.severity = crate::diagnostic::Severity::Info;
+        diagnostics.push(note);
+    }
+    Analysis {
+        kind: FileKind::Other,
+        parse: crate::syntax::parse(""),
+        model: None,
+        diagnostics,
+        failures: Vec::new(),
+    }
 }

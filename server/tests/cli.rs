@@ -289,3 +289,26 @@ fn rules_lists_every_rule_as_json() {
         assert!(codes.contains(&code), "{code} is missing");
     }
 }
+
+#[test]
+fn files_above_the_size_limit_get_one_note_and_no_analysis() {
+    let dir = scratch("huge");
+    let line = format!("x-pad: {}\n", "a".repeat(1000));
+    let text = format!("ddia: 1\n{}", line.repeat(21_000));
+    std::fs::write(dir.join("huge.ddia.yaml"), text).expect("write");
+    let output = run_in(
+        &dir,
+        &["check", "--output-format", "json", "huge.ddia.yaml"],
+    );
+    assert_eq!(output.status.code(), Some(0), "an info note alone passes");
+    let value: serde_json::Value = serde_json::from_str(&stdout(&output)).expect("JSON");
+    let findings = value.as_array().expect("array");
+    assert_eq!(findings.len(), 1);
+    assert_eq!(findings[0]["code"], "resource-limit");
+    assert_eq!(findings[0]["severity"], "info");
+    assert!(
+        findings[0]["message"]
+            .as_str()
+            .is_some_and(|m| m.starts_with("this file is 20.2 MB, above the 20 MB"))
+    );
+}
