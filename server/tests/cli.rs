@@ -312,3 +312,111 @@ fn files_above_the_size_limit_get_one_note_and_no_analysis() {
             .is_some_and(|m| m.starts_with("this file is 20.2 MB, above the 20 MB"))
     );
 }
+
+#[test]
+fn machine_formats_of_the_examples() {
+    for format in ["concise", "github", "junit", "gitlab", "json-lines"] {
+        let output = run_in(
+            &repo_root(),
+            &[
+                "check",
+                "--output-format",
+                format,
+                "examples/checkout.ddia.yaml",
+            ],
+        );
+        assert_eq!(output.status.code(), Some(1), "{format}");
+        insta::assert_snapshot!(format!("format_{format}"), stdout(&output));
+    }
+}
+
+#[test]
+fn sarif_lists_every_rule_and_exact_regions() {
+    let output = run_in(
+        &repo_root(),
+        &[
+            "check",
+            "--output-format",
+            "sarif",
+            "examples/checkout.ddia.yaml",
+        ],
+    );
+    let log: serde_json::Value = serde_json::from_str(&stdout(&output)).expect("SARIF is JSON");
+    assert_eq!(log["version"], "2.1.0");
+    let run = &log["runs"][0];
+    let rules = run["tool"]["driver"]["rules"].as_array().expect("rules");
+    let listed = run_in(&repo_root(), &["rules", "--json"]);
+    let all: serde_json::Value = serde_json::from_str(&stdout(&listed)).expect("JSON");
+    assert_eq!(rules.len(), all.as_array().map(Vec::len).unwrap_or(0));
+    for rule in rules {
+        assert!(rule["id"].is_string() && rule["shortDescription"]["text"].is_string());
+        assert!(
+            rule["fullDescription"]["text"]
+                .as_str()
+                .is_some_and(|t| t.contains("## What it does"))
+        );
+        assert!(
+            rule["helpUri"]
+                .as_str()
+                .is_some_and(|u| u.starts_with("https://"))
+        );
+    }
+    let quorum = run["results"]
+        .as_array()
+        .expect("results")
+        .iter()
+        .find(|r| r["ruleId"] == "non-overlapping-quorums")
+        .expect("the quorum finding");
+    assert_eq!(quorum["level"], "warning");
+    assert_eq!(
+        quorum["locations"][0]["physicalLocation"]["region"],
+        serde_json::json!({"startLine": 82, "startColumn": 20, "endLine": 82, "endColumn": 21})
+    );
+    let index = quorum["ruleIndex"].as_u64().expect("rule index") as usize;
+    assert_eq!(rules[index]["id"], "non-overlapping-quorums");
+    assert_eq!(run["columnKind"], "unicodeCodePoints");
+}
+
+#[test]
+fn fail_on_statistics_quiet_and_output_file() {
+    let root = repo_root();
+    // The example has errors, warnings and info findings.
+    let status = |args: &[&str]| run_in(&root, args).status.code();
+    assert_eq!(
+        status(&["check", "--fail-on", "never", "examples/"]),
+        Some(0)
+    );
+    assert_eq!(
+        status(&["check", "--fail-on", "error", "examples/"]),
+        Some(1)
+    );
+    let statistics = stdout(&run_in(&root, &["check", "--statistics", "examples/"]));
+    assert!(
+        statistics
+            .lines()
+            .any(|l| l.split_whitespace().take(3).collect::<Vec<_>>()
+                == ["1", "non-overlapping-quorums", "warning"]),
+        "{statistics}"
+    );
+    let quiet = stdout(&run_in(&root, &["check", "-q", "examples/clean.ddia.yaml"]));
+    assert_eq!(quiet, "");
+    let dir = scratch("report");
+    let report = dir.join("report.json");
+    let output = run_in(
+        &root,
+        &[
+            "check",
+            "--output-format",
+            "json",
+            "-o",
+            report.to_str().expect("UTF-8 path"),
+            "examples/",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(1));
+    assert_eq!(stdout(&output), "");
+    let written: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(&report).expect("the report is written"))
+            .expect("JSON");
+    assert_eq!(written.as_array().map(Vec::len), Some(9));
+}

@@ -1,7 +1,7 @@
 //! `ddia check`: analyses files in parallel and prints their findings.
 
 use super::files::{collect, decode};
-use super::{CheckArgs, OutputFormat, exit, render_full, render_json};
+use super::{CheckArgs, FailOn, OutputFormat, exit, render_full, render_json, render_other};
 use crate::analysis::{AnalysisInput, analyze};
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::line_index::LineIndex;
@@ -55,13 +55,27 @@ pub fn run(args: &CheckArgs) -> u8 {
     }
     checked.sort_by(|a, b| a.name.cmp(&b.name));
 
-    let stdout = anstream::stdout();
-    let mut out = stdout.lock();
-    let written = match args.output_format {
-        OutputFormat::Full => render_full::render(&mut out, &checked),
-        OutputFormat::Json => render_json::render(&mut out, &checked),
+    let written = match &args.output_file {
+        Some(path) => {
+            let mut buffer: Vec<u8> = Vec::new();
+            let rendered = render(&mut buffer, args, &checked);
+            rendered
+                .and_then(|()| std::fs::write(path, &buffer))
+                .map_err(|error| {
+                    errors.push(format!(
+                        "{}: cannot write the report: {error}",
+                        path.display()
+                    ));
+                })
+        }
+        None => {
+            let stdout = anstream::stdout();
+            let mut out = stdout.lock();
+            let rendered = render(&mut out, args, &checked);
+            let _ = out.flush();
+            rendered.map_err(|_| ())
+        }
     };
-    let _ = out.flush();
     let mut stderr = anstream::stderr().lock();
     for error in &errors {
         let _ = writeln!(stderr, "error: {error}");
@@ -69,11 +83,36 @@ pub fn run(args: &CheckArgs) -> u8 {
     if written.is_err() || !errors.is_empty() {
         return exit::FAILURE;
     }
-    let failing = checked
-        .iter()
-        .flat_map(|file| &file.diagnostics)
-        .any(|d| matches!(d.severity, Severity::Error | Severity::Warning));
+    let threshold = match args.fail_on {
+        FailOn::Error => Some(Severity::Error),
+        FailOn::Warning => Some(Severity::Warning),
+        FailOn::Info => Some(Severity::Info),
+        FailOn::Never => None,
+    };
+    // Severities are ordered from the most to the least severe.
+    let failing = threshold.is_some_and(|threshold| {
+        checked
+            .iter()
+            .flat_map(|file| &file.diagnostics)
+            .any(|d| d.severity <= threshold)
+    });
     if failing { exit::FINDINGS } else { exit::CLEAN }
+}
+
+fn render(out: &mut impl Write, args: &CheckArgs, checked: &[CheckedFile]) -> std::io::Result<()> {
+    if args.statistics {
+        return render_other::statistics(out, checked);
+    }
+    match args.output_format {
+        OutputFormat::Full => render_full::render(out, checked, args.quiet),
+        OutputFormat::Json => render_json::render(out, checked),
+        OutputFormat::Concise => render_other::concise(out, checked),
+        OutputFormat::JsonLines => render_other::json_lines(out, checked),
+        OutputFormat::Sarif => render_other::sarif(out, checked),
+        OutputFormat::Github => render_other::github(out, checked),
+        OutputFormat::Junit => render_other::junit(out, checked),
+        OutputFormat::Gitlab => render_other::gitlab(out, checked),
+    }
 }
 
 fn check_source(source: Source, stdin_filename: Option<&Path>) -> Result<CheckedFile, String> {

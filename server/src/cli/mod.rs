@@ -4,6 +4,7 @@ mod check;
 mod files;
 mod render_full;
 mod render_json;
+mod render_other;
 
 use clap::{Parser, Subcommand, ValueEnum};
 use std::path::PathBuf;
@@ -48,6 +49,27 @@ pub struct CheckArgs {
     /// The file name to assume for standard input (decides the file kind and the name shown).
     #[arg(long)]
     pub stdin_filename: Option<PathBuf>,
+    /// Print how many findings each rule has instead of the findings.
+    #[arg(long)]
+    pub statistics: bool,
+    /// The lowest severity that makes the exit status 1.
+    #[arg(long, value_enum, default_value_t = FailOn::Warning)]
+    pub fail_on: FailOn,
+    /// Print the findings only: no summary line.
+    #[arg(long, short)]
+    pub quiet: bool,
+    /// Write the report to this file instead of standard output.
+    #[arg(long, short)]
+    pub output_file: Option<PathBuf>,
+}
+
+/// The lowest severity that fails the check.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum FailOn {
+    Error,
+    Warning,
+    Info,
+    Never,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -56,6 +78,18 @@ pub enum OutputFormat {
     Full,
     /// One JSON array of findings.
     Json,
+    /// One line per finding: `path:line:col: severity[code] message`.
+    Concise,
+    /// One JSON object per line.
+    JsonLines,
+    /// SARIF 2.1.0, for code scanning (GitHub, Azure DevOps ...).
+    Sarif,
+    /// GitHub Actions workflow commands (annotations on the pull request).
+    Github,
+    /// JUnit XML, for CI test reports.
+    Junit,
+    /// GitLab Code Quality report.
+    Gitlab,
 }
 
 /// Exit statuses, as documented in the README.

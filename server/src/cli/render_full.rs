@@ -10,7 +10,7 @@ use std::io::{self, Write};
 /// their own.
 const NEARBY_LINES: usize = 8;
 
-pub fn render(out: &mut impl Write, files: &[CheckedFile]) -> io::Result<()> {
+pub fn render(out: &mut impl Write, files: &[CheckedFile], quiet: bool) -> io::Result<()> {
     let renderer = Renderer::styled();
     let mut counts = [0usize; 3];
     let mut fixable = 0;
@@ -25,6 +25,9 @@ pub fn render(out: &mut impl Write, files: &[CheckedFile]) -> io::Result<()> {
         }
     }
     let total: usize = counts.iter().sum();
+    if quiet {
+        return Ok(());
+    }
     if total == 0 {
         writeln!(
             out,

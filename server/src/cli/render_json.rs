@@ -28,7 +28,7 @@ struct JsonFix<'a> {
 }
 
 #[derive(Serialize)]
-struct JsonDiagnostic<'a> {
+pub(super) struct JsonDiagnostic<'a> {
     code: &'a str,
     severity: &'a str,
     message: &'a str,
@@ -48,7 +48,7 @@ fn location(index: &LineIndex, offset: usize) -> Location {
     }
 }
 
-fn to_json<'a>(file: &'a CheckedFile, diagnostic: &'a Diagnostic) -> JsonDiagnostic<'a> {
+pub(super) fn to_json<'a>(file: &'a CheckedFile, diagnostic: &'a Diagnostic) -> JsonDiagnostic<'a> {
     let index = &file.index;
     JsonDiagnostic {
         code: diagnostic.code,
