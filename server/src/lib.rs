@@ -7,6 +7,7 @@
 
 pub mod analysis;
 pub mod cli;
+pub mod config;
 pub mod diagnostic;
 pub mod kind;
 pub mod line_index;

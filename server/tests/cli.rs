@@ -420,3 +420,81 @@ fn fail_on_statistics_quiet_and_output_file() {
             .expect("JSON");
     assert_eq!(written.as_array().map(Vec::len), Some(9));
 }
+
+#[test]
+fn the_nearest_ddia_toml_configures_the_check() {
+    let dir = scratch("config");
+    std::fs::create_dir_all(dir.join("specs/generated")).expect("mkdir");
+    std::fs::write(
+        dir.join("ddia.toml"),
+        "ignore = [\"missing-backup\"]\nextend-exclude = [\"generated\"]\n\n[severity]\nnon-overlapping-quorums = \"error\"\n\n[per-file-ignores]\n\"specs/legacy.ddia.yaml\" = [\"non-overlapping-quorums\"]\n",
+    )
+    .expect("write");
+    std::fs::write(dir.join("specs/shop.ddia.yaml"), QUORUM_SPEC).expect("write");
+    std::fs::write(dir.join("specs/legacy.ddia.yaml"), QUORUM_SPEC).expect("write");
+    std::fs::write(dir.join("specs/generated/x.ddia.yaml"), QUORUM_SPEC).expect("write");
+    let output = run_in(
+        &dir.join("specs"),
+        &["check", "--output-format", "concise", "."],
+    );
+    let text = stdout(&output);
+    assert!(!text.contains("missing-backup"), "{text}");
+    assert!(!text.contains("generated/"), "{text}");
+    assert!(
+        !text.contains("legacy.ddia.yaml:8"),
+        "per-file ignore: {text}"
+    );
+    assert!(
+        text.contains("shop.ddia.yaml:8:20: error[non-overlapping-quorums]"),
+        "{text}"
+    );
+    // `--isolated` ignores the file.
+    let isolated = stdout(&run_in(
+        &dir.join("specs"),
+        &["check", "--isolated", "--output-format", "concise", "."],
+    ));
+    assert!(isolated.contains("missing-backup"), "{isolated}");
+}
+
+#[test]
+fn a_broken_ddia_toml_is_an_error_with_file_line_and_key() {
+    let dir = scratch("bad-config");
+    std::fs::write(
+        dir.join("ddia.toml"),
+        "select = [\"replication\"]\nignroe = [\"x\"]\n",
+    )
+    .expect("write");
+    std::fs::write(dir.join("shop.ddia.yaml"), QUORUM_SPEC).expect("write");
+    let output = run_in(&dir, &["check", "."]);
+    assert_eq!(output.status.code(), Some(2));
+    let message = stderr(&output);
+    assert!(
+        message.contains("ddia.toml:2:1: unknown field `ignroe`"),
+        "{message}"
+    );
+    let output = run_in(&dir, &["check", "--config", "missing.toml", "."]);
+    assert_eq!(output.status.code(), Some(2));
+}
+
+#[test]
+fn a_file_can_opt_into_the_development_profile() {
+    let dir = scratch("profile");
+    let compose = "# ddia: profile=development\nservices:\n  db:\n    image: postgres:16\n    ports: [\"5432:5432\"]\n";
+    std::fs::write(dir.join("compose.yaml"), compose).expect("write");
+    let output = run_in(
+        &dir,
+        &["check", "--output-format", "concise", "compose.yaml"],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    std::fs::write(
+        dir.join("compose.yaml"),
+        &compose[compose.find('\n').expect("line") + 1..],
+    )
+    .expect("write");
+    let output = run_in(
+        &dir,
+        &["check", "--output-format", "concise", "compose.yaml"],
+    );
+    assert_eq!(output.status.code(), Some(1));
+    assert!(stdout(&output).contains("exposed-datastore-port"));
+}

@@ -760,3 +760,34 @@ async fn show_documentation_asks_the_editor_to_open_the_rule_page() {
     };
     assert_eq!(response["result"], Value::Null);
 }
+
+#[tokio::test]
+async fn the_workspace_ddia_toml_applies_when_the_client_sends_no_settings() {
+    let dir = std::env::temp_dir().join(format!("ddia-lsp-config-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    std::fs::write(dir.join("ddia.toml"), "ignore = [\"missing-backup\"]\n").expect("write");
+    let root = format!("file://{}", dir.display());
+    let uri = format!("{root}/shop.ddia.yaml");
+    let mut client = Client::start();
+    client
+        .request(
+            "initialize",
+            json!({"processId": null, "rootUri": root, "capabilities": {}}),
+        )
+        .await;
+    client.notify("initialized", json!({})).await;
+    client
+        .notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": SPEC}}),
+        )
+        .await;
+    let diagnostics = client.diagnostics(&uri, 1).await;
+    assert!(
+        diagnostics
+            .iter()
+            .any(|d| d["code"] == "non-overlapping-quorums")
+    );
+    assert!(diagnostics.iter().all(|d| d["code"] != "missing-backup"));
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -3,11 +3,14 @@
 use super::files::{collect, decode};
 use super::{CheckArgs, FailOn, OutputFormat, exit, render_full, render_json, render_other};
 use crate::analysis::{AnalysisInput, analyze};
+use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::line_index::LineIndex;
 use rayon::prelude::*;
+use std::collections::HashMap;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 /// One checked file and its findings.
 pub struct CheckedFile {
@@ -19,8 +22,58 @@ pub struct CheckedFile {
 }
 
 enum Source {
-    File(PathBuf),
+    /// A file, and whether it was found by walking a directory (then `exclude` applies).
+    File(PathBuf, bool),
     Stdin,
+}
+
+/// Finds the configuration of each file: `--config`, `--isolated`, or the nearest
+/// `ddia.toml` above it (each directory is looked up once).
+struct Configs {
+    fixed: Option<Option<Arc<Config>>>,
+    by_dir: HashMap<PathBuf, Option<Arc<Config>>>,
+    errors: Vec<String>,
+}
+
+impl Configs {
+    fn new(args: &CheckArgs) -> Result<Configs, String> {
+        let fixed = if args.isolated {
+            Some(None)
+        } else if let Some(path) = &args.config {
+            Some(Some(Arc::new(
+                Config::load(path).map_err(|e| e.to_string())?,
+            )))
+        } else {
+            None
+        };
+        Ok(Configs {
+            fixed,
+            by_dir: HashMap::new(),
+            errors: Vec::new(),
+        })
+    }
+
+    fn for_file(&mut self, file: &Path) -> Option<Arc<Config>> {
+        if let Some(fixed) = &self.fixed {
+            return fixed.clone();
+        }
+        let dir = std::path::absolute(file)
+            .ok()
+            .and_then(|p| p.parent().map(Path::to_path_buf))
+            .unwrap_or_default();
+        if let Some(found) = self.by_dir.get(&dir) {
+            return found.clone();
+        }
+        let config = crate::config::discover(&dir).and_then(|path| match Config::load(&path) {
+            Ok(config) => Some(Arc::new(config)),
+            Err(error) => {
+                self.errors.push(error.to_string());
+                None
+            }
+        });
+        self.by_dir.insert(dir, config.clone());
+        config
+    }
 }
 
 pub fn run(args: &CheckArgs) -> u8 {
@@ -36,15 +89,53 @@ pub fn run(args: &CheckArgs) -> u8 {
     if !paths.is_empty() {
         let (files, walk_errors) = collect(&paths);
         errors.extend(walk_errors);
-        sources.extend(files.into_iter().map(Source::File));
+        sources.extend(files.into_iter().map(|file| {
+            let walked = !paths.iter().any(|p| p == &file);
+            Source::File(file, walked)
+        }));
     }
     if reads_stdin {
         sources.push(Source::Stdin);
     }
+    let mut configs = match Configs::new(args) {
+        Ok(configs) => configs,
+        Err(error) => {
+            eprintln!("error: {error}");
+            return exit::FAILURE;
+        }
+    };
+    let mut jobs: Vec<(Source, Option<Arc<Config>>)> = Vec::new();
+    for source in sources {
+        let config = match &source {
+            Source::File(path, _) => configs.for_file(path),
+            Source::Stdin => {
+                let name = args
+                    .stdin_filename
+                    .clone()
+                    .unwrap_or_else(|| PathBuf::from("./-"));
+                configs.for_file(&name)
+            }
+        };
+        if let (Source::File(path, true), Some(config)) = (&source, &config)
+            && config.excluded(&std::path::absolute(path).unwrap_or_else(|_| path.clone()))
+        {
+            continue;
+        }
+        jobs.push((source, config));
+    }
+    if !configs.errors.is_empty() {
+        // A broken configuration is never silently ignored.
+        for error in &configs.errors {
+            eprintln!("error: {error}");
+        }
+        return exit::FAILURE;
+    }
 
-    let results: Vec<Result<CheckedFile, String>> = sources
+    let results: Vec<Result<CheckedFile, String>> = jobs
         .into_par_iter()
-        .map(|source| check_source(source, args.stdin_filename.as_deref()))
+        .map(|(source, config)| {
+            check_source(source, args.stdin_filename.as_deref(), config.as_deref())
+        })
         .collect();
     let mut checked: Vec<CheckedFile> = Vec::new();
     for result in results {
@@ -115,9 +206,13 @@ fn render(out: &mut impl Write, args: &CheckArgs, checked: &[CheckedFile]) -> st
     }
 }
 
-fn check_source(source: Source, stdin_filename: Option<&Path>) -> Result<CheckedFile, String> {
+fn check_source(
+    source: Source,
+    stdin_filename: Option<&Path>,
+    config: Option<&Config>,
+) -> Result<CheckedFile, String> {
     let (name, path, bytes) = match source {
-        Source::File(path) => {
+        Source::File(path, _) => {
             let bytes = std::fs::read(&path)
                 .map_err(|error| format!("{}: cannot read: {error}", path.display()))?;
             (display_name(&path), Some(path), bytes)
@@ -132,13 +227,32 @@ fn check_source(source: Source, stdin_filename: Option<&Path>) -> Result<Checked
         }
     };
     let text = decode(bytes).map_err(|error| format!("{name}: {error}"))?;
-    let analysis = analyze(AnalysisInput {
+    let mut analysis = analyze(AnalysisInput {
         text: &text,
         path: path.as_deref(),
         language_id: None,
         previous_tree: None,
         read_file: Some(&crate::analysis::read_from_disk),
     });
+    // The configuration's settings (with per-file ignores and the profile), or just a
+    // profile the file opts into with a comment.
+    let settings = match config {
+        Some(config) => {
+            let absolute = path
+                .as_deref()
+                .map(|p| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf()))
+                .unwrap_or_default();
+            config.settings_for(&absolute, &text)
+        }
+        None => {
+            let mut settings = crate::settings::Settings::default();
+            if let Some(profile) = crate::config::profile_of(&text) {
+                crate::config::apply_profile(&mut settings, profile);
+            }
+            settings
+        }
+    };
+    settings.apply(&mut analysis.diagnostics);
     for failure in &analysis.failures {
         eprintln!(
             "warning: {name}: rule `{}` failed and was skipped: {}",

@@ -61,6 +61,12 @@ pub struct CheckArgs {
     /// Write the report to this file instead of standard output.
     #[arg(long, short)]
     pub output_file: Option<PathBuf>,
+    /// Use this configuration file instead of the nearest `ddia.toml`.
+    #[arg(long, conflicts_with = "isolated")]
+    pub config: Option<PathBuf>,
+    /// Ignore every configuration file.
+    #[arg(long)]
+    pub isolated: bool,
 }
 
 /// The lowest severity that fails the check.

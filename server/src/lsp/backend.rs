@@ -24,6 +24,8 @@ pub struct Backend {
     client: Client,
     /// Rule selection and severities from the client's settings.
     settings: RwLock<crate::settings::Settings>,
+    /// The workspace's `ddia.toml`, used when the client sends no settings.
+    config: RwLock<Option<Arc<crate::config::Config>>>,
     documents: DashMap<Uri, Document>,
     encoding: RwLock<ColumnEncoding>,
     /// Whether the client pulls diagnostics (`textDocument/diagnostic`); then the
@@ -36,6 +38,7 @@ impl Backend {
         Backend {
             client,
             settings: RwLock::new(crate::settings::Settings::default()),
+            config: RwLock::new(None),
             documents: DashMap::new(),
             encoding: RwLock::new(ColumnEncoding::Utf16),
             pull_diagnostics: AtomicBool::new(false),
@@ -67,8 +70,20 @@ impl Backend {
             )
         };
         let snapshot_uri = uri.clone();
-        let settings = self.settings.read().map(|s| s.clone()).unwrap_or_default();
+        let client_settings = self.settings.read().map(|s| s.clone()).unwrap_or_default();
+        let config = self.config.read().ok().and_then(|c| c.clone());
         let analyzed = tokio::task::spawn_blocking(move || {
+            // The client's settings win; else the workspace's `ddia.toml`; a file's
+            // `# ddia: profile=...` comment applies either way.
+            let mut settings = match &config {
+                Some(config) if client_settings == crate::settings::Settings::default() => {
+                    config.settings_for(&super::document::path_of(&snapshot_uri), &text)
+                }
+                _ => client_settings,
+            };
+            if let Some(profile) = crate::config::profile_of(&text) {
+                crate::config::apply_profile(&mut settings, profile);
+            }
             let mut analyzed =
                 analyze_snapshot(&snapshot_uri, text, version, &language_id, previous_tree);
             settings.apply(&mut analyzed.diagnostics);
