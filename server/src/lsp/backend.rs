@@ -177,6 +177,28 @@ impl LanguageServer for Backend {
         if let Some(options) = params.initialization_options {
             self.update_settings(options).await;
         }
+        #[allow(deprecated)]
+        let root = params
+            .workspace_folders
+            .as_ref()
+            .and_then(|folders| folders.first().map(|f| f.uri.clone()))
+            .or(params.root_uri.clone());
+        if let Some(root) = root
+            && let Some(path) = crate::config::discover(&super::document::path_of(&root))
+        {
+            match crate::config::Config::load(&path) {
+                Ok(config) => {
+                    if let Ok(mut slot) = self.config.write() {
+                        *slot = Some(Arc::new(config));
+                    }
+                }
+                Err(error) => {
+                    self.client
+                        .show_message(MessageType::ERROR, format!("ddia: {error}"))
+                        .await;
+                }
+            }
+        }
         Ok(InitializeResult {
             server_info: Some(ServerInfo {
                 name: "ddia".to_owned(),
