@@ -350,6 +350,25 @@ missing-backup = "error"
     }
 
     #[test]
+    fn the_published_schema_names_exactly_the_keys_read() {
+        let schema: serde_json::Value =
+            serde_json::from_str(include_str!("../../grammars/ddia-toml.schema.json"))
+                .expect("the schema is JSON");
+        let properties = schema["properties"].as_object().expect("properties");
+        let mut toml_text = String::new();
+        for (key, property) in properties {
+            let value = match property["type"].as_str() {
+                Some("array") => "[]".to_owned(),
+                Some("object") => "{}".to_owned(),
+                _ => format!("{:?}", property["enum"][0].as_str().expect("an enum")),
+            };
+            toml_text.push_str(&format!("{key} = {value}\n"));
+        }
+        parse(&toml_text).expect("every key of the schema is accepted");
+        assert_eq!(properties.len(), 8, "the schema and ConfigFile list the same 8 keys");
+    }
+
+    #[test]
     fn a_file_opts_into_a_profile_with_a_comment() {
         assert_eq!(
             profile_of("# ddia: profile=development\nservices: {}\n"),
