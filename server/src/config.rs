@@ -365,7 +365,11 @@ missing-backup = "error"
             toml_text.push_str(&format!("{key} = {value}\n"));
         }
         parse(&toml_text).expect("every key of the schema is accepted");
-        assert_eq!(properties.len(), 8, "the schema and ConfigFile list the same 8 keys");
+        assert_eq!(
+            properties.len(),
+            8,
+            "the schema and ConfigFile list the same 8 keys"
+        );
     }
 
     #[test]

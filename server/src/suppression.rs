@@ -32,7 +32,19 @@ pub struct Suppression {
 
 /// Parses the ddia suppression in a comment, if it is one.
 pub fn parse_comment(comment: &Comment, text: &str, index: &LineIndex) -> Option<Suppression> {
-    let body = comment.text.strip_prefix('#')?.trim_start();
+    // The directive may follow another comment on the same line:
+    // `# explained elsewhere  # ddia: ignore[...]`.
+    let start = if comment
+        .text
+        .trim_start_matches('#')
+        .trim_start()
+        .starts_with("ddia:")
+    {
+        0
+    } else {
+        comment.text.rfind("# ddia:")?
+    };
+    let body = comment.text[start..].strip_prefix('#')?.trim_start();
     let directive = body.strip_prefix("ddia:")?.trim_start();
     let (file, rest) = if let Some(rest) = directive.strip_prefix("ignore-file") {
         (true, rest)

@@ -498,3 +498,104 @@ fn a_file_can_opt_into_the_development_profile() {
     assert_eq!(output.status.code(), Some(1));
     assert!(stdout(&output).contains("exposed-datastore-port"));
 }
+
+const FIXABLE_SPEC: &str = "\
+ddia: 1   # a comment the fix must keep
+services:
+  api:
+    replicas: 2
+    depends_on:
+      orders: {timeout: 1s, circuit_breaker: true, retries: {max: 3, backoff: exponential}}
+datastores:
+  orders:
+    replication: {mode: leaderless, replicas: 3, write_quorum: 1, read_quorum: 1}
+";
+
+#[test]
+fn fix_applies_safe_fixes_only_and_converges() {
+    let dir = scratch("fix");
+    let file = dir.join("shop.ddia.yaml");
+    std::fs::write(&file, FIXABLE_SPEC).expect("write");
+    let output = run_in(
+        &dir,
+        &[
+            "check",
+            "--fix",
+            "--output-format",
+            "concise",
+            "shop.ddia.yaml",
+        ],
+    );
+    assert!(
+        !stdout(&output).contains("retry-without-jitter"),
+        "{}",
+        stdout(&output)
+    );
+    let fixed = std::fs::read_to_string(&file).expect("read");
+    // The safe fix (jitter) is applied; the unsafe one (quorums) is not; every other
+    // byte is unchanged.
+    assert_eq!(
+        fixed,
+        FIXABLE_SPEC.replace(
+            "backoff: exponential}",
+            "backoff: exponential, jitter: true}"
+        )
+    );
+    // A second run changes nothing.
+    run_in(&dir, &["check", "--fix", "shop.ddia.yaml"]);
+    assert_eq!(std::fs::read_to_string(&file).expect("read"), fixed);
+    // Unsafe fixes too.
+    run_in(&dir, &["check", "--unsafe-fixes", "shop.ddia.yaml"]);
+    let unsafe_fixed = std::fs::read_to_string(&file).expect("read");
+    assert!(
+        // R rises to 3, then the all-replica-quorum fix settles on majorities.
+        unsafe_fixed.contains("write_quorum: 2, read_quorum: 2}"),
+        "{unsafe_fixed}"
+    );
+    assert!(unsafe_fixed.starts_with("ddia: 1   # a comment the fix must keep\n"));
+}
+
+#[test]
+fn diff_prints_the_fixes_and_writes_nothing() {
+    let dir = scratch("diff");
+    let file = dir.join("shop.ddia.yaml");
+    std::fs::write(&file, FIXABLE_SPEC).expect("write");
+    let output = run_in(&dir, &["check", "--diff", "shop.ddia.yaml"]);
+    let text = stdout(&output);
+    assert!(
+        text.contains("--- a/shop.ddia.yaml\n+++ b/shop.ddia.yaml\n"),
+        "{text}"
+    );
+    assert!(text.contains("+      orders: {timeout: 1s, circuit_breaker: true, retries: {max: 3, backoff: exponential, jitter: true}}"), "{text}");
+    assert_eq!(std::fs::read_to_string(&file).expect("read"), FIXABLE_SPEC);
+}
+
+#[test]
+fn add_ignore_writes_a_baseline_that_checks_clean() {
+    let dir = scratch("baseline");
+    let file = dir.join("shop.ddia.yaml");
+    std::fs::write(&file, FIXABLE_SPEC).expect("write");
+    let output = run_in(&dir, &["check", "--add-ignore", "shop.ddia.yaml"]);
+    assert_eq!(
+        output.status.code(),
+        Some(0),
+        "{}{}",
+        stdout(&output),
+        stderr(&output)
+    );
+    let baseline = std::fs::read_to_string(&file).expect("read");
+    assert!(
+        baseline.contains("# a comment the fix must keep"),
+        "existing comments are kept: {baseline}"
+    );
+    assert!(
+        baseline.contains("# ddia: ignore[non-overlapping-quorums"),
+        "{baseline}"
+    );
+    let output = run_in(
+        &dir,
+        &["check", "--output-format", "concise", "shop.ddia.yaml"],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
+    assert_eq!(stdout(&output), "");
+}

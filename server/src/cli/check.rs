@@ -19,6 +19,10 @@ pub struct CheckedFile {
     pub text: String,
     pub index: LineIndex,
     pub diagnostics: Vec<Diagnostic>,
+    /// The file on disk (`None` for standard input).
+    pub path: Option<PathBuf>,
+    /// The settings the file was checked with, to check it again after fixing.
+    pub settings: crate::settings::Settings,
 }
 
 enum Source {
@@ -145,6 +149,22 @@ pub fn run(args: &CheckArgs) -> u8 {
         }
     }
     checked.sort_by(|a, b| a.name.cmp(&b.name));
+    if args.fix || args.unsafe_fixes || args.diff || args.add_ignore {
+        let changed = super::fix::run(args, &mut checked, &mut errors);
+        if args.diff {
+            // Only the diff is printed; the status says whether there is one.
+            for error in &errors {
+                eprintln!("error: {error}");
+            }
+            return if !errors.is_empty() {
+                exit::FAILURE
+            } else if changed {
+                exit::FINDINGS
+            } else {
+                exit::CLEAN
+            };
+        }
+    }
 
     let written = match &args.output_file {
         Some(path) => {
@@ -265,6 +285,8 @@ fn check_source(
         index,
         diagnostics: analysis.diagnostics,
         text,
+        path,
+        settings,
     })
 }
 

@@ -2,6 +2,7 @@
 
 mod check;
 mod files;
+mod fix;
 mod render_full;
 mod render_json;
 mod render_other;
@@ -67,6 +68,18 @@ pub struct CheckArgs {
     /// Ignore every configuration file.
     #[arg(long)]
     pub isolated: bool,
+    /// Apply the safe fixes to the files.
+    #[arg(long)]
+    pub fix: bool,
+    /// Apply the unsafe fixes too (they change the design: review the result).
+    #[arg(long)]
+    pub unsafe_fixes: bool,
+    /// Print the fixes as a unified diff instead of writing them.
+    #[arg(long)]
+    pub diff: bool,
+    /// Add a suppression comment for every current finding (a baseline).
+    #[arg(long, conflicts_with_all = ["fix", "unsafe_fixes", "diff"])]
+    pub add_ignore: bool,
 }
 
 /// The lowest severity that fails the check.
