@@ -1,0 +1,159 @@
+//! Stable-toolchain robustness checks: simulated typing and random edits over the
+//! examples, replaying what the fuzz targets in `tests/fuzz` do, so CI covers them.
+
+use std::path::Path;
+
+use ddia::analysis::{Analysis, AnalysisInput, analyze};
+use ddia::syntax::{edit_tree, parse, parse_incremental};
+use ddia::text::TextRange;
+use ddia_tests::repo_root;
+
+/// A small deterministic generator (xorshift64), so a failure reproduces exactly.
+struct Random(u64);
+
+impl Random {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+
+    fn below(&mut self, bound: usize) -> usize {
+        usize::try_from(self.next() % bound.max(1) as u64).expect("bound fits in usize")
+    }
+}
+
+fn analyze_text(text: &str, path: &Path, previous: Option<&tree_sitter::Tree>) -> Analysis {
+    analyze(AnalysisInput {
+        text,
+        path: Some(path),
+        language_id: None,
+        previous_tree: previous,
+        read_file: None,
+    })
+}
+
+fn assert_valid_range(text: &str, range: TextRange, context: &str) {
+    assert!(
+        range.start <= range.end && range.end <= text.len(),
+        "{context}: range {range:?} is outside the {} bytes of text",
+        text.len()
+    );
+    assert!(
+        text.is_char_boundary(range.start) && text.is_char_boundary(range.end),
+        "{context}: range {range:?} splits a character"
+    );
+}
+
+fn assert_sound(text: &str, analysis: &Analysis, context: &str) {
+    assert!(
+        analysis.failures.is_empty(),
+        "{context}: rules failed: {:?}",
+        analysis.failures
+    );
+    for diagnostic in &analysis.diagnostics {
+        assert_valid_range(text, diagnostic.range, context);
+        for related in &diagnostic.related {
+            assert_valid_range(text, related.range, context);
+        }
+        for fix in &diagnostic.fixes {
+            for edit in &fix.edits {
+                assert_valid_range(text, edit.range, context);
+            }
+        }
+    }
+}
+
+#[test]
+fn typing_an_example_character_by_character_never_fails() {
+    let path = repo_root().join("examples/checkout.ddia.yaml");
+    let full = std::fs::read_to_string(&path).expect("the example is readable");
+    let mut previous = None;
+    let mut typed = String::new();
+    for character in full.chars() {
+        // Type like the editor does: append, tell the old tree, reparse.
+        let start = typed.len();
+        typed.push(character);
+        if let Some(tree) = previous.as_mut() {
+            edit_tree(tree, &typed[..start], start, start, &typed[start..]);
+        }
+        let analysis = analyze_text(&typed, &path, previous.as_ref());
+        assert_sound(&typed, &analysis, &format!("after {} bytes", typed.len()));
+        previous = analysis.parse.reusable;
+    }
+}
+
+#[test]
+fn random_edits_reparse_incrementally_to_the_same_result_as_a_fresh_parse() {
+    const FRAGMENTS: &[&str] = &[
+        "",
+        " ",
+        "\n",
+        "  ",
+        ":",
+        "- ",
+        "{",
+        "}",
+        "[",
+        "]",
+        ",",
+        "&a ",
+        "*a",
+        "<<: *a\n",
+        "#",
+        "\"",
+        "'",
+        "|\n",
+        ">-\n",
+        "\t",
+        "é",
+        "数据",
+        "🦀",
+        "\r\n",
+        "replicas: 4",
+        "mode: leaderless",
+        "null",
+        "~",
+        "---\n",
+        "...\n",
+        "!!str ",
+        "? ",
+    ];
+    for (seed, example) in [
+        (0x9E37_79B9_7F4A_7C15_u64, "examples/checkout.ddia.yaml"),
+        (0xD1B5_4A32_D192_ED03, "examples/clean.ddia.yaml"),
+    ] {
+        let path = repo_root().join(example);
+        let mut text = std::fs::read_to_string(&path).expect("the example is readable");
+        let mut random = Random(seed);
+        let mut tree = parse(&text).reusable;
+        for step in 0..400 {
+            let mut start = random.below(text.len() + 1);
+            while !text.is_char_boundary(start) {
+                start -= 1;
+            }
+            let mut end = (start + random.below(12)).min(text.len());
+            while !text.is_char_boundary(end) {
+                end -= 1;
+            }
+            let insert = FRAGMENTS[random.below(FRAGMENTS.len())];
+            if let Some(tree) = tree.as_mut() {
+                edit_tree(tree, &text, start, end, insert);
+            }
+            text.replace_range(start..end, insert);
+            let context = format!("{example}, seed {seed:#x}, step {step}");
+            let incremental = parse_incremental(&text, tree.as_ref());
+            let fresh = parse(&text);
+            assert_eq!(incremental.problems, fresh.problems, "{context}");
+            assert_eq!(
+                incremental.stream.documents.len(),
+                fresh.stream.documents.len(),
+                "{context}"
+            );
+            let analysis = analyze_text(&text, &path, incremental.reusable.as_ref());
+            assert_sound(&text, &analysis, &context);
+            tree = analysis.parse.reusable;
+        }
+    }
+}
