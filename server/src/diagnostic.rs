@@ -2,6 +2,7 @@
 
 use crate::text::TextRange;
 use serde::Serialize;
+use std::borrow::Cow;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -120,4 +121,87 @@ pub fn apply_edits(text: &str, edits: &[Edit]) -> (String, usize) {
     }
     out.push_str(&text[position..]);
     (out, applied)
+}
+
+/// Codes whose range covers a secret value, which no output may repeat.
+pub const SECRET_CODES: &[&str] = &["plaintext-secret"];
+
+/// The text with every byte inside a secret finding's range replaced by `*`, so the
+/// source snippets of any finding never show a secret. Byte offsets stay valid.
+pub fn redact_secrets<'t>(text: &'t str, diagnostics: &[Diagnostic]) -> Cow<'t, str> {
+    let secrets: Vec<TextRange> = diagnostics
+        .iter()
+        .filter(|d| SECRET_CODES.contains(&d.code))
+        .map(|d| d.range)
+        .filter(|r| {
+            r.end <= text.len() && text.is_char_boundary(r.start) && text.is_char_boundary(r.end)
+        })
+        .collect();
+    if secrets.is_empty() {
+        return Cow::Borrowed(text);
+    }
+    let mut bytes = text.as_bytes().to_vec();
+    for range in secrets {
+        for (offset, character) in text[range.as_range()].char_indices() {
+            if character == '\n' || character == '\r' {
+                continue;
+            }
+            let start = range.start + offset;
+            bytes[start..start + character.len_utf8()].fill(b'*');
+        }
+    }
+    // Whole characters were replaced by ASCII, so the bytes are still UTF-8.
+    Cow::Owned(String::from_utf8(bytes).unwrap_or_else(|_| "*".repeat(text.len())))
+}
+
+/// Replaces every secret value that `diagnostics` found in `source` wherever it occurs
+/// in `output` (for output that is not built from byte ranges, such as diffs).
+pub fn scrub_secrets(output: &str, source: &str, diagnostics: &[Diagnostic]) -> String {
+    let mut scrubbed = output.to_owned();
+    for diagnostic in diagnostics
+        .iter()
+        .filter(|d| SECRET_CODES.contains(&d.code))
+    {
+        let Some(value) = source.get(diagnostic.range.as_range()) else {
+            continue;
+        };
+        if !value.trim().is_empty() {
+            scrubbed = scrubbed.replace(value, &"*".repeat(value.chars().count()));
+        }
+    }
+    scrubbed
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn secret(start: usize, end: usize) -> Diagnostic {
+        Diagnostic {
+            code: "plaintext-secret",
+            severity: Severity::Warning,
+            message: String::from("a secret"),
+            range: TextRange::new(start, end),
+            related: Vec::new(),
+            fixes: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn redaction_masks_whole_characters_and_keeps_offsets() {
+        let text = "PASSWORD: pässwörd\nnext: 1\n";
+        let redacted = redact_secrets(text, &[secret(10, 20)]);
+        assert_eq!(redacted.len(), text.len());
+        assert_eq!(redacted, "PASSWORD: **********\nnext: 1\n");
+    }
+
+    #[test]
+    fn scrubbing_removes_the_value_from_free_text() {
+        let source = "TOKEN: abc123\n";
+        let output = "-TOKEN: abc123\n+TOKEN: ${TOKEN}\n";
+        assert_eq!(
+            scrub_secrets(output, source, &[secret(7, 13)]),
+            "-TOKEN: ******\n+TOKEN: ${TOKEN}\n"
+        );
+    }
 }

@@ -599,3 +599,64 @@ fn add_ignore_writes_a_baseline_that_checks_clean() {
     assert_eq!(output.status.code(), Some(0), "{}", stdout(&output));
     assert_eq!(stdout(&output), "");
 }
+
+/// A Compose file with a planted secret, once as a value and once inside a URL, next
+/// to a finding with a fix so that diffs show the secret's line as context.
+const SECRET: &str = "Zq8-unique-SECRET-7731";
+
+#[test]
+fn a_planted_secret_appears_in_no_output_of_any_kind() {
+    let dir = scratch("secret");
+    let compose = format!(
+        "services:\n  db:\n    image: postgres:16.2\n    environment:\n      POSTGRES_PASSWORD: \"{SECRET}\"\n      DATABASE_URL: postgres://app:{SECRET}@db/app\n    ports:\n      - \"5432:5432\"\n    volumes: [data:/var/lib/postgresql/data]\nvolumes:\n  data:\n"
+    );
+    std::fs::write(dir.join("compose.yaml"), &compose).expect("write");
+    let mut runs: Vec<Vec<&str>> = [
+        "full",
+        "json",
+        "concise",
+        "json-lines",
+        "sarif",
+        "github",
+        "junit",
+        "gitlab",
+    ]
+    .iter()
+    .map(|format| vec!["check", "--output-format", format, "compose.yaml"])
+    .collect();
+    runs.push(vec!["check", "--statistics", "compose.yaml"]);
+    runs.push(vec!["check", "--unsafe-fixes", "--diff", "compose.yaml"]);
+    for args in runs {
+        let output = run_in(&dir, &args);
+        let all = format!("{}{}", stdout(&output), stderr(&output));
+        assert!(
+            !all.contains(SECRET),
+            "`ddia {}` leaked the secret:\n{all}",
+            args.join(" ")
+        );
+        if args.contains(&"json") {
+            let report: serde_json::Value = serde_json::from_str(&stdout(&output)).expect("JSON");
+            let secrets = report
+                .as_array()
+                .expect("an array")
+                .iter()
+                .filter(|finding| finding["code"] == "plaintext-secret")
+                .count();
+            assert_eq!(secrets, 2, "both secrets are found: {report}");
+        }
+        if args.contains(&"full") {
+            assert!(
+                all.contains("POSTGRES_PASSWORD: ************************"),
+                "{all}"
+            );
+        }
+        if args.contains(&"--diff") {
+            assert!(all.contains("+      - \"127.0.0.1:5432:5432\""), "{all}");
+        }
+    }
+    // The diff did not write the file.
+    assert_eq!(
+        std::fs::read_to_string(dir.join("compose.yaml")).expect("read"),
+        compose
+    );
+}

@@ -9,7 +9,7 @@
 use super::CheckArgs;
 use super::check::CheckedFile;
 use crate::analysis::{AnalysisInput, analyze, read_from_disk};
-use crate::diagnostic::{Applicability, Diagnostic, Edit, apply_edits};
+use crate::diagnostic::{Applicability, Diagnostic, Edit, apply_edits, scrub_secrets};
 use crate::line_index::LineIndex;
 use crate::text::TextRange;
 use std::io::Write;
@@ -41,12 +41,16 @@ pub fn run(args: &CheckArgs, checked: &mut [CheckedFile], errors: &mut Vec<Strin
         changed = true;
         if args.diff {
             let diff = similar::TextDiff::from_lines(&original, &text);
+            let rendered = diff
+                .unified_diff()
+                .context_radius(3)
+                .header(&format!("a/{}", file.name), &format!("b/{}", file.name))
+                .to_string();
+            // Context lines may hold a secret the check found: never print it.
             let _ = write!(
                 diff_out,
                 "{}",
-                diff.unified_diff()
-                    .context_radius(3)
-                    .header(&format!("a/{}", file.name), &format!("b/{}", file.name))
+                scrub_secrets(&rendered, &original, &file.diagnostics)
             );
             continue;
         }

@@ -1,7 +1,7 @@
 //! The default human output: rustc-style findings with the source line and a caret underline.
 
 use super::check::CheckedFile;
-use crate::diagnostic::{Applicability, Diagnostic, Severity};
+use crate::diagnostic::{Applicability, Diagnostic, Severity, redact_secrets};
 use crate::text::TextRange;
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 use std::io::{self, Write};
@@ -15,12 +15,14 @@ pub fn render(out: &mut impl Write, files: &[CheckedFile], quiet: bool) -> io::R
     let mut counts = [0usize; 3];
     let mut fixable = 0;
     for file in files {
+        // Snippets show the source, so secrets found in it are masked first.
+        let shown = redact_secrets(&file.text, &file.diagnostics);
         for diagnostic in &file.diagnostics {
             counts[diagnostic.severity as usize] += 1;
             if !diagnostic.fixes.is_empty() {
                 fixable += 1;
             }
-            let report = report(file, diagnostic);
+            let report = report(file, &shown, diagnostic);
             writeln!(out, "{}\n", renderer.render(&report))?;
         }
     }
@@ -90,7 +92,7 @@ fn lines_around(file: &CheckedFile, ranges: &[TextRange]) -> (TextRange, usize) 
     (TextRange::new(start, end), first + 1)
 }
 
-fn report<'a>(file: &'a CheckedFile, diagnostic: &'a Diagnostic) -> Vec<Group<'a>> {
+fn report<'a>(file: &'a CheckedFile, shown: &'a str, diagnostic: &'a Diagnostic) -> Vec<Group<'a>> {
     let index = &file.index;
     let main_line = index.line_of(diagnostic.range.start);
     let (nearby, distant): (Vec<_>, Vec<_>) = diagnostic.related.iter().partition(|related| {
@@ -99,7 +101,7 @@ fn report<'a>(file: &'a CheckedFile, diagnostic: &'a Diagnostic) -> Vec<Group<'a
     let mut ranges = vec![diagnostic.range];
     ranges.extend(nearby.iter().map(|r| r.range));
     let (window, line_start) = lines_around(file, &ranges);
-    let source = &file.text[window.as_range()];
+    let source = &shown[window.as_range()];
     let local = |range: TextRange| {
         let start = range.start.clamp(window.start, window.end) - window.start;
         let end = range.end.clamp(window.start, window.end) - window.start;
@@ -134,7 +136,7 @@ fn report<'a>(file: &'a CheckedFile, diagnostic: &'a Diagnostic) -> Vec<Group<'a
         let end = related.range.end.clamp(window.start, window.end) - window.start;
         groups.push(
             Group::with_title(Level::NOTE.secondary_title(related.message.as_str())).element(
-                Snippet::source(&file.text[window.as_range()])
+                Snippet::source(&shown[window.as_range()])
                     .line_start(line_start)
                     .path(file.name.as_str())
                     .annotation(AnnotationKind::Context.span(start..end)),
