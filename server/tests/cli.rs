@@ -660,3 +660,72 @@ fn a_planted_secret_appears_in_no_output_of_any_kind() {
         compose
     );
 }
+
+#[test]
+fn crafted_file_names_are_escaped_in_every_machine_format() {
+    let dir = scratch("escaping");
+    let name = "q\"uote\n::error::injected 100%,a:b <&> 'x'.ddia.yaml";
+    std::fs::write(dir.join(name), FIXABLE_SPEC)
+        .expect("a file name with a newline is valid on Unix");
+    let json = run_in(&dir, &["check", "--output-format", "json", name]);
+    let report: serde_json::Value = serde_json::from_str(&stdout(&json)).expect("JSON");
+    let findings = report.as_array().expect("an array").len();
+    assert!(findings > 0, "the spec has findings");
+    assert_eq!(
+        filenames(&report),
+        vec![name.to_owned()],
+        "JSON keeps the name exactly"
+    );
+
+    let github = stdout(&run_in(&dir, &["check", "--output-format", "github", name]));
+    let lines: Vec<&str> = github.lines().collect();
+    assert_eq!(
+        lines.len(),
+        findings,
+        "one workflow command per finding:\n{github}"
+    );
+    for line in &lines {
+        assert!(
+            line.starts_with("::warning file=")
+                || line.starts_with("::error file=")
+                || line.starts_with("::notice file="),
+            "{line}"
+        );
+        assert!(
+            line.contains(
+                "file=q\"uote%0A%3A%3Aerror%3A%3Ainjected 100%25%2Ca%3Ab <&> 'x'.ddia.yaml,line="
+            ),
+            "the name is escaped as a property: {line}"
+        );
+    }
+
+    let junit = stdout(&run_in(&dir, &["check", "--output-format", "junit", name]));
+    assert!(
+        junit.contains(
+            "q&quot;uote&#10;::error::injected 100%,a:b &lt;&amp;&gt; &apos;x&apos;.ddia.yaml"
+        ),
+        "{junit}"
+    );
+    assert!(
+        !junit.contains("<&>") && !junit.contains("q\"uote"),
+        "{junit}"
+    );
+
+    let sarif = stdout(&run_in(&dir, &["check", "--output-format", "sarif", name]));
+    let sarif: serde_json::Value = serde_json::from_str(&sarif).expect("valid JSON");
+    assert_eq!(
+        sarif["runs"][0]["results"][0]["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "q%22uote%0A%3A%3Aerror%3A%3Ainjected%20100%25%2Ca%3Ab%20%3C%26%3E%20%27x%27.ddia.yaml"
+    );
+    let gitlab = stdout(&run_in(&dir, &["check", "--output-format", "gitlab", name]));
+    let gitlab: serde_json::Value = serde_json::from_str(&gitlab).expect("valid JSON");
+    assert_eq!(gitlab[0]["location"]["path"], name);
+    let lines = stdout(&run_in(
+        &dir,
+        &["check", "--output-format", "json-lines", name],
+    ));
+    for line in lines.lines() {
+        let finding: serde_json::Value = serde_json::from_str(line).expect("each line is JSON");
+        assert_eq!(finding["filename"], name);
+    }
+}

@@ -79,6 +79,25 @@ pub fn github(out: &mut impl Write, files: &[CheckedFile]) -> io::Result<()> {
     Ok(())
 }
 
+/// A file name as a SARIF artifact URI: a relative reference with `/` separators, or
+/// a `file://` URI for an absolute path, with every other byte that a URI cannot carry
+/// as is percent-encoded (so a colon never reads as a scheme).
+fn sarif_uri(name: &str) -> String {
+    let path = name.replace('\\', "/");
+    let mut uri = String::with_capacity(path.len());
+    if path.starts_with('/') {
+        uri.push_str("file://");
+    }
+    for byte in path.bytes() {
+        if byte.is_ascii_alphanumeric() || matches!(byte, b'-' | b'.' | b'_' | b'~' | b'/') {
+            uri.push(char::from(byte));
+        } else {
+            uri.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    uri
+}
+
 /// A stable 64-bit FNV-1a hash, for fingerprints.
 fn fnv(parts: &[&str]) -> u64 {
     let mut hash: u64 = 0xcbf29ce484222325;
@@ -118,12 +137,26 @@ pub fn gitlab(out: &mut impl Write, files: &[CheckedFile]) -> io::Result<()> {
     writeln!(out)
 }
 
+/// Escapes text for an XML attribute or element. Control characters that XML 1.0
+/// cannot carry at all (even as references) become U+FFFD; line breaks and tabs
+/// become character references so attributes keep them.
 fn xml_escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-        .replace('\'', "&apos;")
+    let mut escaped = String::with_capacity(text.len());
+    for character in text.chars() {
+        match character {
+            '&' => escaped.push_str("&amp;"),
+            '<' => escaped.push_str("&lt;"),
+            '>' => escaped.push_str("&gt;"),
+            '"' => escaped.push_str("&quot;"),
+            '\'' => escaped.push_str("&apos;"),
+            '\n' => escaped.push_str("&#10;"),
+            '\r' => escaped.push_str("&#13;"),
+            '\t' => escaped.push_str("&#9;"),
+            c if c < ' ' || c == '\u{FFFE}' || c == '\u{FFFF}' => escaped.push('\u{FFFD}'),
+            c => escaped.push(c),
+        }
+    }
+    escaped
 }
 
 /// JUnit XML: a test case per finding (failed), and a passing one per clean file.
@@ -212,7 +245,7 @@ pub fn sarif(out: &mut impl Write, files: &[CheckedFile]) -> io::Result<()> {
                         "id": id,
                         "message": {"text": related.message},
                         "physicalLocation": {
-                            "artifactLocation": {"uri": file.name},
+                            "artifactLocation": {"uri": sarif_uri(&file.name)},
                             "region": {"startLine": line, "startColumn": column, "endLine": end_line, "endColumn": end_column},
                         },
                     })
@@ -224,7 +257,7 @@ pub fn sarif(out: &mut impl Write, files: &[CheckedFile]) -> io::Result<()> {
                 "message": {"text": d.message},
                 "locations": [{
                     "physicalLocation": {
-                        "artifactLocation": {"uri": file.name},
+                        "artifactLocation": {"uri": sarif_uri(&file.name)},
                         "region": {
                             "startLine": start_line,
                             "startColumn": start_column,
