@@ -125,12 +125,7 @@ impl Backend {
     }
 
     fn lsp_diagnostics(&self, uri: &Uri, analyzed: &Analyzed) -> Vec<Diagnostic> {
-        let encoding = self.encoding();
-        analyzed
-            .diagnostics
-            .iter()
-            .map(|finding| convert::diagnostic(uri, &analyzed.index, encoding, finding))
-            .collect()
+        convert::diagnostics(uri, &analyzed.index, self.encoding(), &analyzed.diagnostics)
     }
 
     /// Analyses and, unless the client pulls diagnostics, publishes them.

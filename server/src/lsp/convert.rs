@@ -74,6 +74,45 @@ pub struct DiagnosticData {
     pub fixes: Vec<FixData>,
 }
 
+/// At most this many findings of one file go to the editor: a pathological or
+/// generated file must not flood the client. The rest are summarised in one finding.
+pub const MAX_PUBLISHED_DIAGNOSTICS: usize = 1000;
+
+/// A file's findings as LSP diagnostics, capped at [`MAX_PUBLISHED_DIAGNOSTICS`]: the
+/// most severe are kept, then the earliest, and one informational diagnostic at the
+/// top of the file counts the ones left out.
+pub fn diagnostics(
+    uri: &Uri,
+    index: &LineIndex,
+    encoding: ColumnEncoding,
+    findings: &[Diagnostic],
+) -> Vec<lsp::Diagnostic> {
+    let mut shown: Vec<&Diagnostic> = findings.iter().collect();
+    let hidden = shown.len().saturating_sub(MAX_PUBLISHED_DIAGNOSTICS - 1);
+    if hidden > 1 {
+        shown.sort_by_key(|finding| (finding.severity as u8, finding.range.start));
+        shown.truncate(MAX_PUBLISHED_DIAGNOSTICS - 1);
+        shown.sort_by_key(|finding| (finding.range.start, finding.range.end));
+    }
+    let mut published: Vec<lsp::Diagnostic> = shown
+        .iter()
+        .map(|finding| diagnostic(uri, index, encoding, finding))
+        .collect();
+    if hidden > 1 {
+        published.push(lsp::Diagnostic {
+            range: lsp::Range::default(),
+            severity: Some(DiagnosticSeverity::INFORMATION),
+            code: Some(NumberOrString::String("too-many-findings".to_owned())),
+            source: Some("ddia".to_owned()),
+            message: format!(
+                "{hidden} more findings in this file are not shown (the editor gets at most {MAX_PUBLISHED_DIAGNOSTICS}); run `ddia check` on the file to see them all"
+            ),
+            ..lsp::Diagnostic::default()
+        });
+    }
+    published
+}
+
 pub fn diagnostic(
     uri: &Uri,
     index: &LineIndex,
@@ -150,6 +189,54 @@ mod tests {
         assert_eq!(
             position(&index, end_of_quote, ColumnEncoding::Utf8),
             Position::new(0, 15)
+        );
+    }
+
+    fn finding(severity: Severity, start: usize) -> Diagnostic {
+        Diagnostic {
+            code: "unknown-key",
+            severity,
+            message: format!("finding at {start}"),
+            range: crate::text::TextRange::new(start, start + 1),
+            related: Vec::new(),
+            fixes: Vec::new(),
+        }
+    }
+
+    #[test]
+    fn published_diagnostics_are_capped_keeping_the_most_severe() {
+        let text = "x\n".repeat(3000);
+        let index = LineIndex::new(&text);
+        let uri = Uri::from_str("file:///tmp/big.ddia.yaml").expect("a valid URI");
+        let exactly: Vec<Diagnostic> = (0..MAX_PUBLISHED_DIAGNOSTICS)
+            .map(|line| finding(Severity::Info, line * 2))
+            .collect();
+        let published = diagnostics(&uri, &index, ColumnEncoding::Utf16, &exactly);
+        assert_eq!(published.len(), MAX_PUBLISHED_DIAGNOSTICS);
+        assert!(
+            published
+                .iter()
+                .all(|d| d.code != Some(NumberOrString::String("too-many-findings".into())))
+        );
+
+        // 2,500 findings: the one error at the end survives, the summary counts the rest.
+        let mut many: Vec<Diagnostic> = (0..2499)
+            .map(|line| finding(Severity::Info, line * 2))
+            .collect();
+        many.push(finding(Severity::Error, 2499 * 2));
+        let published = diagnostics(&uri, &index, ColumnEncoding::Utf16, &many);
+        assert_eq!(published.len(), MAX_PUBLISHED_DIAGNOSTICS);
+        assert!(
+            published
+                .iter()
+                .any(|d| d.severity == Some(DiagnosticSeverity::ERROR)
+                    && d.range.start == Position::new(2499, 0))
+        );
+        let summary = published.last().expect("a summary");
+        assert_eq!(summary.range, lsp::Range::default());
+        assert_eq!(
+            summary.message,
+            "1501 more findings in this file are not shown (the editor gets at most 1000); run `ddia check` on the file to see them all"
         );
     }
 }
