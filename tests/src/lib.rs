@@ -228,3 +228,53 @@ fn line_diff(expected: &str, actual: &str) -> String {
     }
     out
 }
+
+/// Applies the edit sequence that `data` encodes the way the language server applies
+/// edits (text and syntax tree together) and panics unless every incremental reparse
+/// equals a fresh parse of the same text. Each edit is two bytes of position, one of
+/// length, then the inserted text up to `;`. The `edits` fuzz target runs this on
+/// arbitrary bytes; the stable suite replays the fuzz corpus through it.
+pub fn replay_fuzz_edits(data: &[u8]) {
+    let mut text = String::from(
+        "ddia: 1\ndatastores:\n  a:\n    replication: {mode: leaderless, replicas: 3}\n",
+    );
+    let mut tree = ddia::syntax::parse(&text).reusable;
+    let mut rest = data;
+    let mut edits = 0;
+    while rest.len() >= 3 && edits < 64 {
+        edits += 1;
+        let position = usize::from(u16::from_le_bytes([rest[0], rest[1]]));
+        let removed = usize::from(rest[2] % 16);
+        rest = &rest[3..];
+        let end_of_insert = rest
+            .iter()
+            .position(|&b| b == b';')
+            .unwrap_or(rest.len())
+            .min(32);
+        let insert = String::from_utf8_lossy(&rest[..end_of_insert]).into_owned();
+        rest = &rest[(end_of_insert + 1).min(rest.len())..];
+        let mut start = position % (text.len() + 1);
+        while !text.is_char_boundary(start) {
+            start -= 1;
+        }
+        let mut end = (start + removed).min(text.len());
+        while !text.is_char_boundary(end) {
+            end -= 1;
+        }
+        if let Some(tree) = tree.as_mut() {
+            ddia::syntax::edit_tree(tree, &text, start, end, &insert);
+        }
+        text.replace_range(start..end, &insert);
+        let incremental = ddia::syntax::parse_incremental(&text, tree.as_ref());
+        let fresh = ddia::syntax::parse(&text);
+        assert_eq!(
+            incremental.problems, fresh.problems,
+            "edit {edits} gives {text:?}"
+        );
+        assert_eq!(
+            incremental.stream.documents.len(),
+            fresh.stream.documents.len()
+        );
+        tree = incremental.reusable.or(fresh.reusable);
+    }
+}

@@ -158,54 +158,6 @@ fn random_edits_reparse_incrementally_to_the_same_result_as_a_fresh_parse() {
     }
 }
 
-/// Replays the byte encoding of the `edits` fuzz target (see
-/// `tests/fuzz/fuzz_targets/edits.rs`): each edit is two bytes of position, one of
-/// length, then the inserted text up to `;`.
-fn replay_fuzz_edits(data: &[u8]) {
-    let mut text = String::from(
-        "ddia: 1\ndatastores:\n  a:\n    replication: {mode: leaderless, replicas: 3}\n",
-    );
-    let mut tree = parse(&text).reusable;
-    let mut rest = data;
-    let mut edits = 0;
-    while rest.len() >= 3 && edits < 64 {
-        edits += 1;
-        let position = usize::from(u16::from_le_bytes([rest[0], rest[1]]));
-        let removed = usize::from(rest[2] % 16);
-        rest = &rest[3..];
-        let end_of_insert = rest
-            .iter()
-            .position(|&b| b == b';')
-            .unwrap_or(rest.len())
-            .min(32);
-        let insert = String::from_utf8_lossy(&rest[..end_of_insert]).into_owned();
-        rest = &rest[(end_of_insert + 1).min(rest.len())..];
-        let mut start = position % (text.len() + 1);
-        while !text.is_char_boundary(start) {
-            start -= 1;
-        }
-        let mut end = (start + removed).min(text.len());
-        while !text.is_char_boundary(end) {
-            end -= 1;
-        }
-        if let Some(tree) = tree.as_mut() {
-            edit_tree(tree, &text, start, end, &insert);
-        }
-        text.replace_range(start..end, &insert);
-        let incremental = parse_incremental(&text, tree.as_ref());
-        let fresh = parse(&text);
-        assert_eq!(
-            incremental.problems, fresh.problems,
-            "edit {edits} gives {text:?}"
-        );
-        assert_eq!(
-            incremental.stream.documents.len(),
-            fresh.stream.documents.len()
-        );
-        tree = incremental.reusable.or(fresh.reusable);
-    }
-}
-
 #[test]
 fn the_edit_fuzz_corpus_and_its_past_crashes_replay_cleanly() {
     let root = repo_root().join("tests/fuzz/corpus/edits");
@@ -213,7 +165,7 @@ fn the_edit_fuzz_corpus_and_its_past_crashes_replay_cleanly() {
     for entry in std::fs::read_dir(&root).expect("the edits corpus exists") {
         let path = entry.expect("a directory entry").path();
         let data = std::fs::read(&path).expect("a corpus file is readable");
-        replay_fuzz_edits(&data);
+        ddia_tests::replay_fuzz_edits(&data);
         replayed += 1;
     }
     assert!(replayed > 0, "no corpus files in {}", root.display());
