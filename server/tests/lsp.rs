@@ -1,31 +1,33 @@
 //! Drives the language server in-process over an in-memory pipe, as an editor would.
 
-use ddia::lsp::Backend;
 use serde_json::{Value, json};
 use tokio::io::{
     AsyncBufReadExt, AsyncReadExt, AsyncWriteExt, BufReader, DuplexStream, ReadHalf, WriteHalf,
 };
-use tower_lsp_server::{LspService, Server};
+use tower_lsp_server::Server;
 
 struct Client {
     writer: WriteHalf<DuplexStream>,
     reader: BufReader<ReadHalf<DuplexStream>>,
     next_id: i64,
     notifications: Vec<Value>,
+    /// The serving loop; it ends when the server exits.
+    server: tokio::task::JoinHandle<()>,
 }
 
 impl Client {
     fn start() -> Client {
         let (client_side, server_side) = tokio::io::duplex(1 << 20);
         let (server_read, server_write) = tokio::io::split(server_side);
-        let (service, socket) = LspService::new(Backend::new);
-        tokio::spawn(Server::new(server_read, server_write, socket).serve(service));
+        let (service, socket) = ddia::lsp::service();
+        let server = tokio::spawn(Server::new(server_read, server_write, socket).serve(service));
         let (read, writer) = tokio::io::split(client_side);
         Client {
             writer,
             reader: BufReader::new(read),
             next_id: 1,
             notifications: Vec::new(),
+            server,
         }
     }
 
@@ -39,27 +41,7 @@ impl Client {
     }
 
     async fn receive(&mut self) -> Value {
-        let mut length = 0;
-        loop {
-            let mut line = String::new();
-            self.reader
-                .read_line(&mut line)
-                .await
-                .expect("the server writes");
-            let line = line.trim_end();
-            if line.is_empty() {
-                break;
-            }
-            if let Some(value) = line.strip_prefix("Content-Length: ") {
-                length = value.parse().expect("a numeric length");
-            }
-        }
-        let mut body = vec![0; length];
-        self.reader
-            .read_exact(&mut body)
-            .await
-            .expect("a whole message");
-        serde_json::from_slice(&body).expect("JSON")
+        read_message(&mut self.reader).await
     }
 
     async fn request(&mut self, method: &str, params: Value) -> Value {
@@ -117,6 +99,27 @@ impl Client {
         self.notify("initialized", json!({})).await;
         response
     }
+}
+
+async fn read_message(reader: &mut BufReader<ReadHalf<DuplexStream>>) -> Value {
+    let mut length = 0;
+    loop {
+        let mut line = String::new();
+        reader
+            .read_line(&mut line)
+            .await
+            .expect("the server writes");
+        let line = line.trim_end();
+        if line.is_empty() {
+            break;
+        }
+        if let Some(value) = line.strip_prefix("Content-Length: ") {
+            length = value.parse().expect("a numeric length");
+        }
+    }
+    let mut body = vec![0; length];
+    reader.read_exact(&mut body).await.expect("a whole message");
+    serde_json::from_slice(&body).expect("JSON")
 }
 
 const URI: &str = "file:///work/shop.ddia.yaml";
@@ -790,4 +793,370 @@ async fn the_workspace_ddia_toml_applies_when_the_client_sends_no_settings() {
     );
     assert!(diagnostics.iter().all(|d| d["code"] != "missing-backup"));
     let _ = std::fs::remove_dir_all(&dir);
+}
+
+// Faults, bursts and lifecycle: the server contains failures and never publishes stale
+// diagnostics.
+
+impl Client {
+    /// Reads messages until `done` holds for one, keeping the others as notifications.
+    async fn receive_until(&mut self, done: impl Fn(&Value) -> bool) -> Value {
+        loop {
+            let message = self.receive().await;
+            if done(&message) {
+                return message;
+            }
+            self.notifications.push(message);
+        }
+    }
+
+    /// Sends a burst of messages while reading what the server says meanwhile (as an
+    /// editor does: a server that cannot write stops reading), until `done` holds for a
+    /// message.
+    async fn burst(&mut self, messages: Vec<Value>, done: impl Fn(&Value) -> bool) {
+        let mut frames = Vec::new();
+        for message in messages {
+            let body = message.to_string();
+            frames.extend_from_slice(
+                format!("Content-Length: {}\r\n\r\n{body}", body.len()).as_bytes(),
+            );
+        }
+        let writer = &mut self.writer;
+        let reader = &mut self.reader;
+        let notifications = &mut self.notifications;
+        let write = async move {
+            writer.write_all(&frames).await.expect("the server reads");
+        };
+        let read = async move {
+            loop {
+                let message = read_message(reader).await;
+                let finished = done(&message);
+                notifications.push(message);
+                if finished {
+                    break;
+                }
+            }
+        };
+        tokio::join!(write, read);
+    }
+
+    /// Reads messages until the server has been silent for a moment.
+    async fn drain(&mut self) {
+        while let Ok(message) =
+            tokio::time::timeout(std::time::Duration::from_millis(300), self.receive()).await
+        {
+            self.notifications.push(message);
+        }
+    }
+
+    fn log_messages(&self) -> Vec<String> {
+        self.notifications
+            .iter()
+            .filter(|n| n["method"] == "window/logMessage")
+            .filter_map(|n| n["params"]["message"].as_str().map(str::to_owned))
+            .collect()
+    }
+}
+
+#[tokio::test]
+async fn a_panicking_rule_is_skipped_and_logged_and_the_others_still_report() {
+    let mut client = Client::start();
+    client.initialize(json!({})).await;
+    open(&mut client, &format!("{SPEC}# ddia-fault: rule-panic\n")).await;
+    let diagnostics = client.diagnostics(URI, 1).await;
+    quorum_diagnostic(&diagnostics);
+    client.drain().await;
+    let logs = client.log_messages();
+    assert!(
+        logs.iter().any(|log| log
+            == "ddia: rule `fault-injection` failed on file:///work/shop.ddia.yaml and was skipped: injected fault in a rule"),
+        "{logs:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_panicking_handler_fails_its_request_and_the_server_goes_on() {
+    let mut client = Client::start();
+    client.initialize(json!({})).await;
+    let broken = "file:///work/broken.ddia.yaml";
+    client
+        .notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": broken, "languageId": "yaml", "version": 1, "text": "ddia: 1\n# ddia-fault: hover-panic\n"}}),
+        )
+        .await;
+    let response = client
+        .request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": broken}, "position": {"line": 0, "character": 1}}),
+        )
+        .await;
+    assert_eq!(response["error"]["code"], -32603, "{response}");
+    assert_eq!(
+        response["error"]["message"],
+        "ddia failed to handle `textDocument/hover`: injected fault in the hover handler"
+    );
+    // The server still answers, on this document and on others.
+    open(&mut client, SPEC).await;
+    quorum_diagnostic(&client.diagnostics(URI, 1).await);
+    let hover = client
+        .request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": URI}, "position": {"line": 5, "character": 7}}),
+        )
+        .await;
+    assert!(hover["result"]["contents"]["value"].is_string(), "{hover}");
+    client.drain().await;
+    let logs = client.log_messages();
+    assert!(
+        logs.iter().any(|log| log
+            == "ddia: handling `textDocument/hover` failed and was skipped: injected fault in the hover handler"),
+        "{logs:?}"
+    );
+}
+
+#[tokio::test]
+async fn opening_changing_and_closing_a_thousand_documents_leaves_no_stale_diagnostics() {
+    let mut client = Client::start();
+    client.initialize(json!({})).await;
+    let uri = |i: usize| format!("file:///work/burst/{i}.ddia.yaml");
+    let mut messages = Vec::new();
+    for i in 0..1000 {
+        messages.push(json!({"jsonrpc": "2.0", "method": "textDocument/didOpen", "params": {"textDocument": {"uri": uri(i), "languageId": "yaml", "version": 1, "text": SPEC}}}));
+        // `replicas: 3` becomes `replicas: 30`.
+        messages.push(json!({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
+            "textDocument": {"uri": uri(i), "version": 2},
+            "contentChanges": [{"range": {"start": {"line": 5, "character": 17}, "end": {"line": 5, "character": 17}}, "text": "0"}]
+        }}));
+        // Every other document is closed; the rest stay open.
+        if i % 2 == 0 {
+            messages.push(json!({"jsonrpc": "2.0", "method": "textDocument/didClose", "params": {"textDocument": {"uri": uri(i)}}}));
+        }
+    }
+    let last_uri = uri(999);
+    client
+        .burst(messages, |m| {
+            m["method"] == "textDocument/publishDiagnostics"
+                && m["params"]["uri"] == last_uri.as_str()
+                && m["params"]["version"] == 2
+        })
+        .await;
+    // Then the server goes quiet.
+    client.drain().await;
+    let mut last: std::collections::HashMap<String, Value> = std::collections::HashMap::new();
+    for notification in &client.notifications {
+        if notification["method"] == "textDocument/publishDiagnostics" {
+            let params = &notification["params"];
+            let uri = params["uri"].as_str().expect("a uri").to_owned();
+            if let Some(previous) = last.get(&uri) {
+                // Versions never go backwards, and nothing follows a close.
+                assert!(
+                    !previous["version"].is_null(),
+                    "published after close: {notification}"
+                );
+                assert!(
+                    previous["version"].as_i64() <= params["version"].as_i64()
+                        || params["version"].is_null(),
+                    "{previous} then {notification}"
+                );
+            }
+            last.insert(uri, params.clone());
+        }
+    }
+    for i in 0..1000 {
+        let Some(final_state) = last.get(&uri(i)) else {
+            // A document closed before its first analysis may publish nothing at all.
+            assert!(i % 2 == 0, "no diagnostics for open document {i}");
+            continue;
+        };
+        if i % 2 == 0 {
+            assert!(final_state["version"].is_null(), "{final_state}");
+            assert_eq!(final_state["diagnostics"], json!([]), "{final_state}");
+        } else {
+            // `replicas: 30` with W = R = 1: still a finding, for version 2.
+            assert_eq!(final_state["version"], 2, "{final_state}");
+            let diagnostics = final_state["diagnostics"].as_array().expect("diagnostics");
+            let quorum = quorum_diagnostic(diagnostics);
+            assert!(
+                quorum["message"].as_str().is_some_and(|m| m.contains("30")),
+                "{quorum}"
+            );
+        }
+    }
+}
+
+/// A small deterministic generator, so the edit sequences are the same on every run.
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self, bound: usize) -> usize {
+        self.0 = self
+            .0
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        ((self.0 >> 33) as usize) % bound.max(1)
+    }
+}
+
+#[tokio::test]
+async fn ten_thousand_edits_on_one_document_end_in_the_right_state() {
+    let mut client = Client::start();
+    client.initialize(json!({})).await;
+    let mut lines: Vec<String> = SPEC.lines().map(str::to_owned).collect();
+    open(&mut client, SPEC).await;
+    client.diagnostics(URI, 1).await;
+    // Random edits inside the comment on a line of its own: insertions and deletions at
+    // random columns, so that the last version has a known text.
+    lines.push("# ".to_owned());
+    let comment_line = lines.len() - 1;
+    client
+        .notify(
+            "textDocument/didChange",
+            json!({
+                "textDocument": {"uri": URI, "version": 2},
+                "contentChanges": [{"range": {"start": {"line": comment_line, "character": 0}, "end": {"line": comment_line, "character": 0}}, "text": "# \n"}]
+            }),
+        )
+        .await;
+    let mut random = Lcg(9);
+    let mut messages = Vec::new();
+    for version in 3..10_003 {
+        let line = &mut lines[comment_line];
+        let column = 2 + random.next(line.len() - 1);
+        let deleting = random.next(3) == 0 && column < line.len();
+        let (end, text) = if deleting {
+            line.remove(column);
+            (column + 1, String::new())
+        } else {
+            let character = (b'a' + random.next(26) as u8) as char;
+            line.insert(column, character);
+            (column, character.to_string())
+        };
+        messages.push(json!({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
+            "textDocument": {"uri": URI, "version": version},
+            "contentChanges": [{"range": {"start": {"line": comment_line, "character": column}, "end": {"line": comment_line, "character": end}}, "text": text}]
+        }}));
+    }
+    // Finally a change whose effect on the findings is visible: `replicas: 3` → `7`.
+    messages.push(json!({"jsonrpc": "2.0", "method": "textDocument/didChange", "params": {
+        "textDocument": {"uri": URI, "version": 10_003},
+        "contentChanges": [{"range": {"start": {"line": 5, "character": 16}, "end": {"line": 5, "character": 17}}, "text": "7"}]
+    }}));
+    client
+        .burst(messages, |m| {
+            m["method"] == "textDocument/publishDiagnostics" && m["params"]["version"] == 10_003
+        })
+        .await;
+    lines[5] = lines[5].replace("replicas: 3", "replicas: 7");
+    let last = client.diagnostics(URI, 10_003).await;
+    let expected_text = format!("{}\n", lines.join("\n"));
+    let fresh = ddia::analysis::analyze(ddia::analysis::AnalysisInput {
+        text: &expected_text,
+        path: Some(std::path::Path::new("/work/shop.ddia.yaml")),
+        language_id: Some("yaml"),
+        ..Default::default()
+    });
+    let index = ddia::line_index::LineIndex::new(&expected_text);
+    let position = |offset: usize| {
+        let p = index.line_col(offset, ddia::line_index::ColumnEncoding::Utf16);
+        json!({"line": p.line, "character": p.column})
+    };
+    let expected: Vec<Value> = fresh
+        .diagnostics
+        .iter()
+        .map(|d| json!({"code": d.code, "message": d.message, "range": {"start": position(d.range.start), "end": position(d.range.end)}}))
+        .collect();
+    let actual: Vec<Value> = last
+        .iter()
+        .map(|d| json!({"code": d["code"], "message": d["message"], "range": d["range"]}))
+        .collect();
+    assert_eq!(actual, expected);
+    assert!(
+        quorum_diagnostic(&last)["message"]
+            .as_str()
+            .is_some_and(|m| m.contains('7')),
+        "{last:?}"
+    );
+}
+
+#[tokio::test]
+async fn a_cancelled_request_is_answered_and_the_server_goes_on() {
+    let mut client = Client::start();
+    client.initialize(json!({})).await;
+    // A large document, so that the analysis the hover waits for takes a while.
+    let mut text = String::from("ddia: 1\ndatastores:\n");
+    for i in 0..5000 {
+        text.push_str(&format!(
+            "  store{i}:\n    replication:\n      mode: leaderless\n      replicas: 3\n      write_quorum: 1\n      read_quorum: 1\n"
+        ));
+    }
+    open(&mut client, &text).await;
+    let id = client.next_id;
+    client.next_id += 1;
+    client
+        .send(json!({"jsonrpc": "2.0", "id": id, "method": "textDocument/hover", "params": {"textDocument": {"uri": URI}, "position": {"line": 5, "character": 7}}}))
+        .await;
+    client.notify("$/cancelRequest", json!({"id": id})).await;
+    let response = client
+        .receive_until(|m| m["id"] == id && m.get("method").is_none())
+        .await;
+    // Either the cancellation won (-32800) or the answer was already on its way.
+    assert!(
+        response["error"]["code"] == -32800 || response.get("result").is_some(),
+        "{response}"
+    );
+    let diagnostics = client.diagnostics(URI, 1).await;
+    // 999 findings and one that says how many more there are.
+    assert_eq!(diagnostics.len(), 1000, "the published diagnostics are capped");
+    assert_eq!(diagnostics[999]["code"], "too-many-findings");
+    let hover = client
+        .request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": URI}, "position": {"line": 5, "character": 7}}),
+        )
+        .await;
+    assert!(hover["result"]["contents"]["value"].is_string(), "{hover}");
+}
+
+#[tokio::test]
+async fn shutdown_with_requests_in_flight_answers_them_all_and_exit_ends_the_server() {
+    let mut client = Client::start();
+    client.initialize(json!({})).await;
+    open(&mut client, SPEC).await;
+    let mut ids = Vec::new();
+    for _ in 0..20 {
+        let id = client.next_id;
+        client.next_id += 1;
+        ids.push(id);
+        client
+            .send(json!({"jsonrpc": "2.0", "id": id, "method": "textDocument/hover", "params": {"textDocument": {"uri": URI}, "position": {"line": 5, "character": 7}}}))
+            .await;
+    }
+    let shutdown = client.next_id;
+    client.next_id += 1;
+    client
+        .send(json!({"jsonrpc": "2.0", "id": shutdown, "method": "shutdown"}))
+        .await;
+    ids.push(shutdown);
+    let mut answered = std::collections::HashSet::new();
+    while answered.len() < ids.len() {
+        let message = client
+            .receive_until(|m| m.get("id").is_some() && m.get("method").is_none())
+            .await;
+        assert!(message.get("error").is_none(), "{message}");
+        answered.insert(message["id"].as_i64().expect("a numeric id"));
+    }
+    // After shutdown, requests are refused; `exit` ends the serving loop.
+    let refused = client
+        .request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": URI}, "position": {"line": 5, "character": 7}}),
+        )
+        .await;
+    assert_eq!(refused["error"]["code"], -32600, "{refused}");
+    client.notify("exit", json!(null)).await;
+    tokio::time::timeout(std::time::Duration::from_secs(10), &mut client.server)
+        .await
+        .expect("the server exits after `exit`")
+        .expect("the serving task does not panic");
 }

@@ -31,6 +31,9 @@ pub struct Backend {
     /// Whether the client pulls diagnostics (`textDocument/diagnostic`); then the
     /// server does not push them too.
     pull_diagnostics: AtomicBool,
+    /// Held while deciding to publish and publishing, so that diagnostics of a closed
+    /// document or a superseded version can never be sent after the current ones.
+    publishing: tokio::sync::Mutex<()>,
 }
 
 impl Backend {
@@ -42,6 +45,7 @@ impl Backend {
             documents: DashMap::new(),
             encoding: RwLock::new(ColumnEncoding::Utf16),
             pull_diagnostics: AtomicBool::new(false),
+            publishing: tokio::sync::Mutex::new(()),
         }
     }
 
@@ -137,6 +141,15 @@ impl Backend {
             return;
         }
         let diagnostics = self.lsp_diagnostics(&uri, &analyzed);
+        let _publishing = self.publishing.lock().await;
+        let current = self
+            .documents
+            .get(&uri)
+            .is_some_and(|document| document.version == analyzed.version);
+        if !current {
+            // Closed or changed since: the close or the newer version publishes instead.
+            return;
+        }
         self.client
             .publish_diagnostics(uri, diagnostics, Some(analyzed.version))
             .await;
@@ -347,8 +360,11 @@ impl LanguageServer for Backend {
 
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         let uri = params.text_document.uri;
+        // Removed before any `.await`, so a reopening that follows is not undone.
         self.documents.remove(&uri);
-        if !self.pull_diagnostics.load(Ordering::Relaxed) {
+        let _publishing = self.publishing.lock().await;
+        let reopened = self.documents.contains_key(&uri);
+        if !reopened && !self.pull_diagnostics.load(Ordering::Relaxed) {
             self.client.publish_diagnostics(uri, Vec::new(), None).await;
         }
     }
@@ -670,6 +686,14 @@ impl LanguageServer for Backend {
         let Some(analyzed) = self.analyze(&uri).await else {
             return Ok(None);
         };
+        #[cfg(feature = "fault-injection")]
+        if self
+            .documents
+            .get(&uri)
+            .is_some_and(|document| document.text.contains(rules::FAULT_HOVER_PANIC))
+        {
+            panic!("injected fault in the hover handler");
+        }
         let encoding = self.encoding();
         let offset = convert::offset(&analyzed.index, position, encoding);
         if let Some((range, markdown)) = analyzed

@@ -10,11 +10,26 @@ mod completion;
 mod context;
 pub mod convert;
 mod document;
+mod guard;
 mod schema;
 mod vocabulary_docs;
 
 pub use backend::Backend;
-use tower_lsp_server::{LspService, Server};
+pub use guard::CatchPanic;
+use std::sync::{Arc, OnceLock};
+use tower_lsp_server::{ClientSocket, LspService, Server};
+
+/// The language server as a service, with panics in handlers caught and logged, and the
+/// socket through which it talks to the client.
+pub fn service() -> (CatchPanic<LspService<Backend>>, ClientSocket) {
+    let client_slot = Arc::new(OnceLock::new());
+    let slot = client_slot.clone();
+    let (service, socket) = LspService::new(move |client| {
+        let _ = slot.set(client.clone());
+        Backend::new(client)
+    });
+    (CatchPanic::new(service, client_slot), socket)
+}
 
 /// Serves the language server over stdin and stdout until the client exits.
 pub fn run_stdio() -> std::process::ExitCode {
@@ -29,10 +44,12 @@ pub fn run_stdio() -> std::process::ExitCode {
         }
     };
     runtime.block_on(async {
-        let (service, socket) = LspService::new(Backend::new);
+        let (service, socket) = service();
         Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
             .serve(service)
             .await;
     });
+    // An analysis still running for a client that has gone is not waited for long.
+    runtime.shutdown_timeout(std::time::Duration::from_secs(1));
     std::process::ExitCode::SUCCESS
 }

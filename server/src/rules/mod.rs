@@ -326,18 +326,47 @@ pub fn run_rules(model: &SystemModel, text: &str) -> (Vec<Diagnostic>, Vec<RuleF
         }));
         match result {
             Ok(found) => diagnostics.extend(found),
-            Err(payload) => {
-                let message = payload
-                    .downcast_ref::<&str>()
-                    .map(|s| (*s).to_owned())
-                    .or_else(|| payload.downcast_ref::<String>().cloned())
-                    .unwrap_or_else(|| "unknown panic".to_owned());
-                failures.push(RuleFailure {
-                    code: rule.code,
-                    message,
-                });
-            }
+            Err(payload) => failures.push(RuleFailure {
+                code: rule.code,
+                message: panic_message(payload.as_ref()),
+            }),
+        }
+    }
+    #[cfg(feature = "fault-injection")]
+    if text.contains(FAULT_RULE_PANIC) {
+        // A rule that fails, for tests of the failure path; never in a release build.
+        let result = std::panic::catch_unwind(|| injected_fault(text));
+        if let Err(payload) = result {
+            failures.push(RuleFailure {
+                code: "fault-injection",
+                message: panic_message(payload.as_ref()),
+            });
         }
     }
     (diagnostics, failures)
+}
+
+/// The test-only rule: it fails on every file it is given.
+#[cfg(feature = "fault-injection")]
+fn injected_fault(text: &str) -> usize {
+    assert!(text.is_empty(), "injected fault in a rule");
+    0
+}
+
+/// Files containing this text make a test-only rule panic (feature `fault-injection`).
+#[cfg(feature = "fault-injection")]
+pub const FAULT_RULE_PANIC: &str = "ddia-fault: rule-panic";
+
+/// Files containing this text make the language server's hover handler panic (feature
+/// `fault-injection`).
+#[cfg(feature = "fault-injection")]
+pub const FAULT_HOVER_PANIC: &str = "ddia-fault: hover-panic";
+
+/// The text of a panic's payload, when it has one.
+pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
+    payload
+        .downcast_ref::<&str>()
+        .map(|s| (*s).to_owned())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".to_owned())
 }
