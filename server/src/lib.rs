@@ -6,6 +6,7 @@
 //! together for one file.
 
 pub mod analysis;
+pub mod arithmetic;
 pub mod cli;
 pub mod config;
 pub mod diagnostic;
