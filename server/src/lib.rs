@@ -6,6 +6,7 @@
 //! together for one file.
 
 pub mod analysis;
+pub mod annotations;
 pub mod arithmetic;
 pub mod cli;
 pub mod config;
