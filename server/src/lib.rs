@@ -15,6 +15,7 @@ pub mod kind;
 pub mod line_index;
 pub mod lsp;
 pub mod model;
+pub mod review;
 pub mod rules;
 pub mod settings;
 pub mod suppression;
