@@ -11,6 +11,7 @@ pub mod arithmetic;
 pub mod cli;
 pub mod config;
 pub mod diagnostic;
+pub mod graph;
 pub mod kind;
 pub mod line_index;
 pub mod lsp;
