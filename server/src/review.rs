@@ -704,3 +704,54 @@ fn decisions(model: &SystemModel) -> Item {
         format!("{count}, {with_tradeoff} with a trade-off"),
     )
 }
+
+/// The box of a status in the text rendering: `[x]` covered, `[~]` partly, `[ ]`
+/// missing, `[-]` not applicable.
+pub fn status_box(status: Status) -> &'static str {
+    match status {
+        Status::Covered => "[x]",
+        Status::Partial => "[~]",
+        Status::Missing => "[ ]",
+        Status::NotApplicable => "[-]",
+    }
+}
+
+/// The checklist as plain text, grouped by part, with the 1-based line of the text
+/// that covers each item: what `ddia review` prints and the editor command shows.
+pub fn render_text(
+    checklist: &Checklist,
+    index: &crate::line_index::LineIndex,
+    file: &str,
+) -> String {
+    use std::fmt::Write;
+    let mut out = format!("Design checklist for {file}: {}\n", checklist.summary());
+    if let Some(note) = checklist.note {
+        let _ = writeln!(out, "{note}");
+    }
+    let title_width = checklist
+        .items
+        .iter()
+        .map(|i| i.title.chars().count())
+        .max()
+        .unwrap_or(0);
+    let mut part = None;
+    for item in &checklist.items {
+        if part != Some(item.part) {
+            let _ = write!(out, "\n{}\n", item.part.title());
+            part = Some(item.part);
+        }
+        let line = item.range.map_or_else(String::new, |range| {
+            let position = index.line_col(range.start, crate::line_index::ColumnEncoding::Scalar);
+            format!("line {}", position.line + 1)
+        });
+        let _ = writeln!(
+            out,
+            "  {} {:<title_width$}  {:<9} {}",
+            status_box(item.status),
+            item.title,
+            line,
+            item.detail
+        );
+    }
+    out
+}
