@@ -798,3 +798,28 @@ fn review_and_graph_fail_with_status_two_on_unusable_input() {
     assert_eq!(output.status.code(), Some(2));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[test]
+fn the_readme_graph_example_is_what_ddia_prints() {
+    let readme = std::fs::read_to_string(repo_root().join("README.md")).expect("the README");
+    let block = |fence: &str, after: usize| -> (String, usize) {
+        let start = readme[after..]
+            .find(fence)
+            .map(|i| after + i + fence.len())
+            .expect("the block");
+        let end = readme[start..].find("```").expect("the block's end") + start;
+        (readme[start..end].to_owned(), end)
+    };
+    let (spec, end) = block("```yaml\nddia: 1\nsystem: shop\n", 0);
+    let (mermaid, _) = block("```mermaid\n", end);
+    let dir = scratch("readme-graph");
+    std::fs::write(
+        dir.join("shop.ddia.yaml"),
+        format!("ddia: 1\nsystem: shop\n{spec}"),
+    )
+    .expect("write");
+    let output = run_in(&dir, &["graph", "shop.ddia.yaml"]);
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(stdout(&output), mermaid);
+    let _ = std::fs::remove_dir_all(&dir);
+}
