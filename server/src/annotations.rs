@@ -176,7 +176,7 @@ fn consensus_note(group: &ConsensusGroup) -> Option<(String, String)> {
                 plural(tolerated, "failure", "failures")
             );
             if let Some(f) = stated.filter(|f| *f > tolerated) {
-                let needed = f.saturating_mul(2).saturating_add(1);
+                let needed = i128::from(f) * 2 + 1;
                 let _ = write!(label, "; f = {f} needs 2f+1 = {needed}");
             }
             let tooltip = format!(
@@ -514,7 +514,7 @@ pub fn pbs_markdown(replication: &Replication) -> Option<String> {
             "| {} | {} | {} |",
             row.k,
             format_probability(row.stale),
-            format_probability(row.consistent())
+            arithmetic::format_complement(row.stale)
         );
     }
     let _ = write!(

@@ -76,9 +76,9 @@ impl ByzantineBound {
         (n >= 1 && self.factor >= 1).then(|| (n - 1) / self.factor)
     }
 
-    /// The members needed to tolerate `f` Byzantine ones: factor · f + 1, saturating.
-    pub fn needed(&self, f: i64) -> Option<i64> {
-        (f >= 0).then(|| self.factor.saturating_mul(f).saturating_add(1))
+    /// The members needed to tolerate `f` Byzantine ones: factor · f + 1, exactly.
+    pub fn needed(&self, f: i64) -> Option<i128> {
+        (f >= 0).then(|| i128::from(self.factor) * i128::from(f) + 1)
     }
 }
 
@@ -199,6 +199,14 @@ pub fn format_probability(p: f64) -> String {
     format!("{p:.4}")
 }
 
+/// One minus a small probability for people: `1 - 2.2e-19` rather than a rounded `1`.
+pub fn format_complement(p: f64) -> String {
+    if p > 0.0 && p < 0.001 {
+        return format!("1 - {p:.1e}");
+    }
+    format_probability(1.0 - p)
+}
+
 /// `1 failure`, `2 failures`.
 pub fn plural(count: impl Into<i128>, one: &str, many: &str) -> String {
     let count: i128 = count.into();
@@ -243,7 +251,7 @@ mod tests {
         assert_eq!(pbft.tolerance(6), Some(1));
         assert_eq!(pbft.tolerance(3), Some(0));
         assert_eq!(pbft.needed(2), Some(7));
-        assert_eq!(pbft.needed(i64::MAX), Some(i64::MAX));
+        assert_eq!(pbft.needed(i64::MAX), Some(3 * i128::from(i64::MAX) + 1));
         assert_eq!(pbft.needed(-1), None);
         let king = ByzantineBound { factor: 4 };
         assert_eq!(king.tolerance(9), Some(2));
@@ -311,5 +319,8 @@ mod tests {
         assert_eq!(format_probability(0.000_012_34), "1.2e-5");
         assert_eq!(format_probability(1.0 - 0.000_012_34), "1 - 1.2e-5");
         assert_eq!(format_probability(f64::NAN), "?");
+        assert_eq!(format_complement(2.2e-19), "1 - 2.2e-19");
+        assert_eq!(format_complement(0.0), "1");
+        assert_eq!(format_complement(0.25), "0.7500");
     }
 }
