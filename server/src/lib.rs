@@ -6,13 +6,17 @@
 //! together for one file.
 
 pub mod analysis;
+pub mod annotations;
+pub mod arithmetic;
 pub mod cli;
 pub mod config;
 pub mod diagnostic;
+pub mod graph;
 pub mod kind;
 pub mod line_index;
 pub mod lsp;
 pub mod model;
+pub mod review;
 pub mod rules;
 pub mod settings;
 pub mod suppression;

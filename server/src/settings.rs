@@ -96,6 +96,49 @@ impl Settings {
     }
 }
 
+/// An editor feature the client can switch off with `{"enable": false}`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Feature {
+    pub enable: bool,
+}
+
+impl Default for Feature {
+    /// Every feature is on unless the client turns it off.
+    fn default() -> Self {
+        Feature { enable: true }
+    }
+}
+
+/// What an editor client sends: the rule [`Settings`], plus `inlayHints` and
+/// `codeLens` (`{"enable": bool}`, both on by default), which only the language
+/// server reads.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ClientSettings {
+    pub rules: Settings,
+    pub inlay_hints: Feature,
+    pub code_lens: Feature,
+}
+
+impl ClientSettings {
+    /// Reads client settings; unknown keys are errors, as in [`Settings`].
+    pub fn from_json(mut value: serde_json::Value) -> Result<ClientSettings, serde_json::Error> {
+        let mut feature = |key: &str| -> Result<Feature, serde_json::Error> {
+            match value.as_object_mut().and_then(|object| object.remove(key)) {
+                Some(feature) => serde_json::from_value(feature),
+                None => Ok(Feature::default()),
+            }
+        };
+        let inlay_hints = feature("inlayHints")?;
+        let code_lens = feature("codeLens")?;
+        Ok(ClientSettings {
+            rules: serde_json::from_value(value)?,
+            inlay_hints,
+            code_lens,
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -136,5 +179,24 @@ mod tests {
             .expect("valid shape");
         assert_eq!(typo.unknown_selectors(), ["replicaton"]);
         assert!(serde_json::from_value::<Settings>(serde_json::json!({"ignroe": []})).is_err());
+    }
+
+    #[test]
+    fn editor_features_are_on_unless_switched_off() {
+        let defaults = ClientSettings::from_json(serde_json::json!({})).expect("valid");
+        assert_eq!(defaults, ClientSettings::default());
+        assert!(defaults.inlay_hints.enable && defaults.code_lens.enable);
+        let off = ClientSettings::from_json(serde_json::json!({
+            "inlayHints": {"enable": false},
+            "ignore": ["missing-backup"]
+        }))
+        .expect("valid");
+        assert!(!off.inlay_hints.enable);
+        assert!(off.code_lens.enable);
+        assert_eq!(off.rules.ignore, ["missing-backup"]);
+        assert!(
+            ClientSettings::from_json(serde_json::json!({"inlayHints": {"on": true}})).is_err()
+        );
+        assert!(ClientSettings::from_json(serde_json::json!({"inlayHint": {}})).is_err());
     }
 }

@@ -729,3 +729,97 @@ fn crafted_file_names_are_escaped_in_every_machine_format() {
         assert_eq!(finding["filename"], name);
     }
 }
+
+#[test]
+fn review_prints_the_checklist_and_exits_zero_even_with_missing_items() {
+    let output = run_in(
+        &repo_root(),
+        &["review", "tests/fixtures/review/partial.ddia.yaml"],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    insta::assert_snapshot!("review_partial", stdout(&output));
+
+    let output = run_in(&repo_root(), &["review", "examples/clean.ddia.yaml"]);
+    assert_eq!(output.status.code(), Some(0));
+    insta::assert_snapshot!("review_clean", stdout(&output));
+}
+
+#[test]
+fn review_as_json() {
+    let output = run_in(
+        &repo_root(),
+        &[
+            "review",
+            "--output-format",
+            "json",
+            "tests/fixtures/review/complete.ddia.yaml",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(0));
+    let value: serde_json::Value =
+        serde_json::from_str(&stdout(&output)).expect("stdout is one JSON document");
+    assert_eq!(value["summary"], "14 of 14 covered");
+    assert_eq!(value["items"][0]["id"], "load-parameters");
+    assert_eq!(value["items"][0]["line"], 4);
+    assert_eq!(value["items"][0]["column"], 3);
+    insta::assert_snapshot!("review_json", stdout(&output));
+}
+
+#[test]
+fn graph_prints_mermaid_by_default_and_dot_on_request() {
+    let output = run_in(&repo_root(), &["graph", "examples/checkout.ddia.yaml"]);
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    insta::assert_snapshot!("graph_checkout_mermaid", stdout(&output));
+    let output = run_in(
+        &repo_root(),
+        &["graph", "--format", "dot", "examples/checkout.ddia.yaml"],
+    );
+    assert_eq!(output.status.code(), Some(0));
+    insta::assert_snapshot!("graph_checkout_dot", stdout(&output));
+}
+
+#[test]
+fn review_and_graph_fail_with_status_two_on_unusable_input() {
+    let dir = scratch("design-errors");
+    std::fs::write(dir.join("values.yaml"), "replicaCount: 1\n").expect("write");
+    for command in ["review", "graph"] {
+        let output = run_in(&dir, &[command, "missing.ddia.yaml"]);
+        assert_eq!(output.status.code(), Some(2));
+        assert!(stderr(&output).contains("missing.ddia.yaml: cannot read"));
+        let output = run_in(&dir, &[command, "values.yaml"]);
+        assert_eq!(output.status.code(), Some(2));
+        assert!(
+            stderr(&output).contains("not a system spec, Compose file or Kubernetes manifest"),
+            "{}",
+            stderr(&output)
+        );
+    }
+    let output = run_in(&dir, &["graph", "--format", "png", "values.yaml"]);
+    assert_eq!(output.status.code(), Some(2));
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[test]
+fn the_readme_graph_example_is_what_ddia_prints() {
+    let readme = std::fs::read_to_string(repo_root().join("README.md")).expect("the README");
+    let block = |fence: &str, after: usize| -> (String, usize) {
+        let start = readme[after..]
+            .find(fence)
+            .map(|i| after + i + fence.len())
+            .expect("the block");
+        let end = readme[start..].find("```").expect("the block's end") + start;
+        (readme[start..end].to_owned(), end)
+    };
+    let (spec, end) = block("```yaml\nddia: 1\nsystem: shop\n", 0);
+    let (mermaid, _) = block("```mermaid\n", end);
+    let dir = scratch("readme-graph");
+    std::fs::write(
+        dir.join("shop.ddia.yaml"),
+        format!("ddia: 1\nsystem: shop\n{spec}"),
+    )
+    .expect("write");
+    let output = run_in(&dir, &["graph", "shop.ddia.yaml"]);
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(stdout(&output), mermaid);
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -795,6 +795,220 @@ async fn the_workspace_ddia_toml_applies_when_the_client_sends_no_settings() {
     let _ = std::fs::remove_dir_all(&dir);
 }
 
+/// A leaderless store after a name with a non-ASCII character, a Raft group and a
+/// stream, for hints whose columns differ between UTF-8 and UTF-16.
+const ARITHMETIC_SPEC: &str = "\
+ddia: 1
+datastores:
+  \"kärt😀\": {replication: {mode: leaderless, replicas: 3, write_quorum: 1, read_quorum: 1}}
+consensus:
+  meta: {algorithm: raft, nodes: 5}
+streams:
+  events: {replication_factor: 3, min_insync_replicas: 2}
+";
+
+async fn inlay_hints(client: &mut Client) -> Value {
+    client
+        .request(
+            "textDocument/inlayHint",
+            json!({"textDocument": {"uri": URI}, "range": {"start": {"line": 0, "character": 0}, "end": {"line": 100, "character": 0}}}),
+        )
+        .await["result"]
+        .clone()
+}
+
+fn labels_and_positions(hints: &Value) -> Vec<(String, u64, u64)> {
+    hints
+        .as_array()
+        .expect("hints")
+        .iter()
+        .map(|hint| {
+            (
+                hint["label"].as_str().expect("a label").to_owned(),
+                hint["position"]["line"].as_u64().expect("a line"),
+                hint["position"]["character"].as_u64().expect("a column"),
+            )
+        })
+        .collect()
+}
+
+#[tokio::test]
+async fn inlay_hints_compute_quorums_majorities_and_acks_in_the_negotiated_encoding() {
+    for (capabilities, shift) in [
+        (json!({}), 0),
+        // `ä` is one UTF-16 unit but two bytes; the emoji two units but four bytes.
+        (json!({"general": {"positionEncodings": ["utf-8"]}}), 3),
+    ] {
+        let mut client = Client::start();
+        client.initialize(capabilities).await;
+        open(&mut client, ARITHMETIC_SPEC).await;
+        client.diagnostics(URI, 1).await;
+        let hints = inlay_hints(&mut client).await;
+        assert_eq!(
+            labels_and_positions(&hints),
+            [
+                ("writes survive 2 down".to_owned(), 2, 73 + shift),
+                (
+                    "W+R=2 ≤ N=3: a read may miss the latest write; reads survive 2 down"
+                        .to_owned(),
+                    2,
+                    89 + shift
+                ),
+                ("majority 3 of 5, tolerates 2 failures".to_owned(), 4, 34),
+                ("acks=all survives 1 broker loss".to_owned(), 6, 56),
+            ]
+        );
+        assert_eq!(hints[0]["paddingLeft"], true);
+        assert_eq!(
+            hints[2]["tooltip"],
+            "A crash-fault consensus group decides with a majority: 3 of its 5 members. It keeps working while a majority is up, so it survives 2 crashed members (⌊(n-1)/2⌋)."
+        );
+    }
+}
+
+#[tokio::test]
+async fn inlay_hints_only_in_the_requested_range_and_off_when_the_setting_says_so() {
+    let mut client = Client::start();
+    client.initialize(json!({})).await;
+    open(&mut client, ARITHMETIC_SPEC).await;
+    client.diagnostics(URI, 1).await;
+    let hints = client
+        .request(
+            "textDocument/inlayHint",
+            json!({"textDocument": {"uri": URI}, "range": {"start": {"line": 4, "character": 0}, "end": {"line": 5, "character": 0}}}),
+        )
+        .await;
+    assert_eq!(
+        labels_and_positions(&hints["result"]),
+        [("majority 3 of 5, tolerates 2 failures".to_owned(), 4, 34)]
+    );
+    client
+        .notify(
+            "workspace/didChangeConfiguration",
+            json!({"settings": {"ddia": {"inlayHints": {"enable": false}, "codeLens": {"enable": false}}}}),
+        )
+        .await;
+    client.diagnostics(URI, 1).await;
+    assert_eq!(inlay_hints(&mut client).await, Value::Null);
+    let lenses = client
+        .request(
+            "textDocument/codeLens",
+            json!({"textDocument": {"uri": URI}}),
+        )
+        .await;
+    assert_eq!(lenses["result"], Value::Null);
+}
+
+#[tokio::test]
+async fn hover_on_a_leaderless_datastore_shows_its_design_and_staleness() {
+    let mut client = Client::start();
+    client.initialize(json!({})).await;
+    open(&mut client, SPEC).await;
+    client.diagnostics(URI, 1).await;
+    // On the datastore's name: the missing-backup finding, then the summary and PBS.
+    let hover = client
+        .request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": URI}, "position": {"line": 2, "character": 4}}),
+        )
+        .await;
+    let value = hover["result"]["contents"]["value"]
+        .as_str()
+        .expect("hover");
+    assert!(value.contains("| N / W / R | 3 / 1 / 1 |"), "{value}");
+    assert!(
+        value.contains("| failures tolerated | writes survive 2 replicas down, reads survive 2 |"),
+        "{value}"
+    );
+    assert!(value.contains("= C(2, 1) / C(3, 1) = 2/3."), "{value}");
+    assert!(
+        value.contains("| 1 | 0.6667 | 0.3333 |\n| 2 | 0.4444 | 0.5556 |\n| 3 | 0.2963 | 0.7037 |"),
+        "{value}"
+    );
+    assert!(value.contains("chosen uniformly at random"), "{value}");
+    // On R, where the quorum finding is: the finding first, the staleness after it.
+    let hover = client
+        .request(
+            "textDocument/hover",
+            json!({"textDocument": {"uri": URI}, "position": {"line": 7, "character": 19}}),
+        )
+        .await;
+    let value = hover["result"]["contents"]["value"]
+        .as_str()
+        .expect("hover");
+    let finding = value
+        .find("**non-overlapping-quorums**")
+        .expect("the finding");
+    let staleness = value
+        .find("**Staleness** (N = 3, W = 1, R = 1)")
+        .expect("the staleness table");
+    assert!(finding < staleness, "{value}");
+}
+
+#[tokio::test]
+async fn the_checklist_code_lens_and_its_command() {
+    let mut client = Client::start();
+    let response = client.initialize(json!({})).await;
+    let commands = &response["result"]["capabilities"]["executeCommandProvider"]["commands"];
+    assert_eq!(
+        *commands,
+        json!(["ddia.showRuleDocumentation", "ddia.showDesignChecklist"])
+    );
+    open(&mut client, NAVIGATION_SPEC).await;
+    client.diagnostics(URI, 1).await;
+    let lenses = client
+        .request(
+            "textDocument/codeLens",
+            json!({"textDocument": {"uri": URI}}),
+        )
+        .await;
+    let lens = &lenses["result"][0];
+    assert_eq!(
+        lens["range"],
+        json!({"start": {"line": 0, "character": 0}, "end": {"line": 0, "character": 4}})
+    );
+    assert_eq!(
+        lens["command"]["title"],
+        "Design checklist: 2 of 13 covered"
+    );
+    assert_eq!(lens["command"]["command"], "ddia.showDesignChecklist");
+    assert_eq!(lens["command"]["arguments"], json!([URI]));
+
+    client
+        .send(
+            json!({"jsonrpc": "2.0", "id": 77, "method": "workspace/executeCommand",
+            "params": {"command": "ddia.showDesignChecklist", "arguments": [URI]}}),
+        )
+        .await;
+    // The message and the response travel separately: either may come first.
+    let mut message = Value::Null;
+    let mut response = Value::Null;
+    while message.is_null() || response.is_null() {
+        let received = client.receive().await;
+        if received["method"] == "window/showMessage" {
+            message = received["params"]["message"].clone();
+        } else if received["id"] == 77 {
+            response = received;
+        }
+    }
+    let text = message.as_str().expect("a message");
+    assert!(
+        text.starts_with("Design checklist for shop.ddia.yaml: 2 of 13 covered\n"),
+        "{text}"
+    );
+    assert!(text.contains("[x] Access patterns"), "{text}");
+    assert!(text.contains("line 4    1 access pattern"), "{text}");
+    assert!(text.contains("[ ] Load parameters"), "{text}");
+    let result = &response["result"];
+    assert_eq!(result["summary"], "2 of 13 covered");
+    assert_eq!(result["items"][4]["id"], "access-patterns");
+    assert_eq!(result["items"][4]["status"], "covered");
+    assert_eq!(
+        result["items"][4]["range"]["start"],
+        json!({"line": 3, "character": 6})
+    );
+}
+
 // Faults, bursts and lifecycle: the server contains failures and never publishes stale
 // diagnostics.
 
@@ -1107,7 +1321,11 @@ async fn a_cancelled_request_is_answered_and_the_server_goes_on() {
     );
     let diagnostics = client.diagnostics(URI, 1).await;
     // 999 findings and one that says how many more there are.
-    assert_eq!(diagnostics.len(), 1000, "the published diagnostics are capped");
+    assert_eq!(
+        diagnostics.len(),
+        1000,
+        "the published diagnostics are capped"
+    );
     assert_eq!(diagnostics[999]["code"], "too-many-findings");
     let hover = client
         .request(

@@ -52,6 +52,26 @@ fn assert_sound(text: &str, analysis: &Analysis, context: &str) {
         "{context}: rules failed: {:?}",
         analysis.failures
     );
+    // The computed annotations, the checklist and the graph hold for any model too.
+    if let Some(model) = &analysis.model {
+        for hint in ddia::annotations::hints(model, text) {
+            assert_valid_range(text, TextRange::empty(hint.offset), context);
+        }
+        for hover in ddia::annotations::hovers(model) {
+            assert_valid_range(text, hover.range, context);
+        }
+        for item in ddia::review::review(model).items {
+            if let Some(range) = item.range {
+                assert_valid_range(text, range, context);
+            }
+        }
+        let graph = ddia::graph::build(model, &analysis.diagnostics);
+        assert!(
+            graph.to_mermaid().starts_with("flowchart LR\n"),
+            "{context}"
+        );
+        assert!(graph.to_dot().ends_with("}\n"), "{context}");
+    }
     for diagnostic in &analysis.diagnostics {
         assert_valid_range(text, diagnostic.range, context);
         for related in &diagnostic.related {

@@ -1,6 +1,7 @@
-//! The command-line front end: `ddia check`, `ddia rules`, `ddia explain`.
+//! The command-line front end: `ddia check`, `ddia review`, `ddia graph`, `ddia rules`, `ddia explain`.
 
 mod check;
+mod design;
 mod files;
 mod fix;
 mod render_full;
@@ -33,6 +34,22 @@ pub enum Command {
     Explain {
         /// The rule's code, such as `non-overlapping-quorums`.
         code: String,
+    },
+    /// Print the design-review checklist of a file: each item covered or missing, with the line that covers it.
+    Review {
+        /// A system spec (Compose and Kubernetes files get mostly missing items).
+        file: PathBuf,
+        /// How to print the checklist.
+        #[arg(long, value_enum, default_value_t = ReviewFormat::Text)]
+        output_format: ReviewFormat,
+    },
+    /// Print the dependency graph of a file, highlighting single points of failure and findings.
+    Graph {
+        /// A system spec, Compose file or Kubernetes manifest.
+        file: PathBuf,
+        /// The graph language.
+        #[arg(long, value_enum, default_value_t = GraphFormatArg::Mermaid)]
+        format: GraphFormatArg,
     },
     /// Run the language server over stdin and stdout (for editors).
     #[command(alias = "server")]
@@ -80,6 +97,24 @@ pub struct CheckArgs {
     /// Add a suppression comment for every current finding (a baseline).
     #[arg(long, conflicts_with_all = ["fix", "unsafe_fixes", "diff"])]
     pub add_ignore: bool,
+}
+
+/// How `ddia review` prints the checklist.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ReviewFormat {
+    /// A table grouped by part of the review.
+    Text,
+    /// One JSON object with the items.
+    Json,
+}
+
+/// The graph language of `ddia graph`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum GraphFormatArg {
+    /// A Mermaid flowchart (renders on GitHub and in many Markdown viewers).
+    Mermaid,
+    /// Graphviz DOT (`dot -Tsvg`).
+    Dot,
 }
 
 /// The lowest severity that fails the check.
@@ -138,6 +173,11 @@ pub fn main() -> ExitCode {
     let code = match cli.command {
         Command::Lsp => return crate::lsp::run_stdio(),
         Command::Check(args) => check::run(&args),
+        Command::Review {
+            file,
+            output_format,
+        } => design::review(&file, output_format),
+        Command::Graph { file, format } => design::graph(&file, format),
         Command::Rules { json } => rules(json),
         Command::Explain { code } => explain(&code),
     };

@@ -1,4 +1,4 @@
-//! The `LanguageServer` implementation: lifecycle, document sync, diagnostics, actions, hover.
+//! The `LanguageServer` implementation: lifecycle, document sync, diagnostics, actions, hovers, inlay hints and code lenses.
 
 use super::convert::{self, DiagnosticData};
 use super::document::{Analyzed, Document, analyze_snapshot};
@@ -20,6 +20,10 @@ const FIX_ALL: &str = "source.fixAll.ddia";
 /// The command that opens a rule's documentation (its argument is the rule's code).
 const SHOW_DOCUMENTATION: &str = "ddia.showRuleDocumentation";
 
+/// The command of the checklist code lens: shows the design-review checklist of the
+/// spec whose URI is its argument, and returns it as JSON.
+const SHOW_CHECKLIST: &str = "ddia.showDesignChecklist";
+
 pub struct Backend {
     client: Client,
     /// Rule selection and severities from the client's settings.
@@ -34,6 +38,12 @@ pub struct Backend {
     /// Held while deciding to publish and publishing, so that diagnostics of a closed
     /// document or a superseded version can never be sent after the current ones.
     publishing: tokio::sync::Mutex<()>,
+    /// The `inlayHints.enable` and `codeLens.enable` settings.
+    inlay_hints: AtomicBool,
+    code_lens: AtomicBool,
+    /// Whether the client can be asked to request inlay hints and code lenses again.
+    inlay_hint_refresh: AtomicBool,
+    code_lens_refresh: AtomicBool,
 }
 
 impl Backend {
@@ -46,6 +56,10 @@ impl Backend {
             encoding: RwLock::new(ColumnEncoding::Utf16),
             pull_diagnostics: AtomicBool::new(false),
             publishing: tokio::sync::Mutex::new(()),
+            inlay_hints: AtomicBool::new(true),
+            code_lens: AtomicBool::new(true),
+            inlay_hint_refresh: AtomicBool::new(false),
+            code_lens_refresh: AtomicBool::new(false),
         }
     }
 
@@ -179,6 +193,24 @@ impl LanguageServer for Backend {
             .and_then(|text| text.diagnostic.as_ref())
             .is_some();
         self.pull_diagnostics.store(pull, Ordering::Relaxed);
+        let workspace = params.capabilities.workspace.as_ref();
+        let refresh = |supported: Option<bool>| supported.unwrap_or(false);
+        self.inlay_hint_refresh.store(
+            refresh(
+                workspace
+                    .and_then(|w| w.inlay_hint.as_ref())
+                    .and_then(|c| c.refresh_support),
+            ),
+            Ordering::Relaxed,
+        );
+        self.code_lens_refresh.store(
+            refresh(
+                workspace
+                    .and_then(|w| w.code_lens.as_ref())
+                    .and_then(|c| c.refresh_support),
+            ),
+            Ordering::Relaxed,
+        );
         if let Some(pid) = params.process_id {
             watch_parent(pid);
         }
@@ -224,8 +256,12 @@ impl LanguageServer for Backend {
                     ..Default::default()
                 }),
                 definition_provider: Some(OneOf::Left(true)),
+                inlay_hint_provider: Some(OneOf::Left(true)),
+                code_lens_provider: Some(CodeLensOptions {
+                    resolve_provider: Some(false),
+                }),
                 execute_command_provider: Some(ExecuteCommandOptions {
-                    commands: vec![SHOW_DOCUMENTATION.to_owned()],
+                    commands: vec![SHOW_DOCUMENTATION.to_owned(), SHOW_CHECKLIST.to_owned()],
                     ..Default::default()
                 }),
                 references_provider: Some(OneOf::Left(true)),
@@ -296,6 +332,9 @@ impl LanguageServer for Backend {
         &self,
         params: ExecuteCommandParams,
     ) -> Result<Option<serde_json::Value>> {
+        if params.command == SHOW_CHECKLIST {
+            return self.show_checklist(&params.arguments).await;
+        }
         if params.command != SHOW_DOCUMENTATION {
             return Err(tower_lsp_server::jsonrpc::Error::invalid_params(format!(
                 "unknown command `{}`",
@@ -355,6 +394,13 @@ impl LanguageServer for Backend {
         }
         for uri in uris {
             self.refresh(uri).await;
+        }
+        // Hints and lenses may have been switched on or off.
+        if self.inlay_hint_refresh.load(Ordering::Relaxed) {
+            let _ = self.client.inlay_hint_refresh().await;
+        }
+        if self.code_lens_refresh.load(Ordering::Relaxed) {
+            let _ = self.client.code_lens_refresh().await;
         }
     }
 
@@ -680,6 +726,56 @@ impl LanguageServer for Backend {
         }))
     }
 
+    async fn inlay_hint(&self, params: InlayHintParams) -> Result<Option<Vec<InlayHint>>> {
+        if !self.inlay_hints.load(Ordering::Relaxed) {
+            return Ok(None);
+        }
+        let Some(analyzed) = self.analyze(&params.text_document.uri).await else {
+            return Ok(None);
+        };
+        let encoding = self.encoding();
+        let wanted = convert::text_range(&analyzed.index, params.range, encoding);
+        let hints = analyzed
+            .hints
+            .iter()
+            .filter(|hint| wanted.contains_inclusive(hint.offset))
+            .map(|hint| InlayHint {
+                position: convert::position(&analyzed.index, hint.offset, encoding),
+                label: InlayHintLabel::String(hint.label.clone()),
+                kind: None,
+                text_edits: None,
+                tooltip: Some(InlayHintTooltip::String(hint.tooltip.clone())),
+                padding_left: Some(true),
+                padding_right: None,
+                data: None,
+            })
+            .collect();
+        Ok(Some(hints))
+    }
+
+    async fn code_lens(&self, params: CodeLensParams) -> Result<Option<Vec<CodeLens>>> {
+        if !self.code_lens.load(Ordering::Relaxed) {
+            return Ok(None);
+        }
+        let uri = params.text_document.uri;
+        let Some(analyzed) = self.analyze(&uri).await else {
+            return Ok(None);
+        };
+        let Some((checklist, top)) = &analyzed.checklist else {
+            return Ok(None);
+        };
+        let title = format!("Design checklist: {}", checklist.summary());
+        Ok(Some(vec![CodeLens {
+            range: convert::range(&analyzed.index, *top, self.encoding()),
+            command: Some(Command {
+                title: title.clone(),
+                command: SHOW_CHECKLIST.to_owned(),
+                arguments: Some(vec![serde_json::Value::String(uri.as_str().to_owned())]),
+            }),
+            data: None,
+        }]))
+    }
+
     async fn hover(&self, params: HoverParams) -> Result<Option<Hover>> {
         let uri = params.text_document_position_params.text_document.uri;
         let position = params.text_document_position_params.position;
@@ -712,12 +808,27 @@ impl LanguageServer for Backend {
         if let Some(hover) = suppression_hover(&analyzed, offset, encoding) {
             return Ok(Some(hover));
         }
+        // A design summary or staleness table: alone, or after the finding there.
+        let design = analyzed
+            .design_hovers
+            .iter()
+            .filter(|note| note.range.contains_inclusive(offset))
+            .min_by_key(|note| note.range.len());
         let Some(finding) = analyzed
             .diagnostics
             .iter()
             .filter(|d| d.range.contains_inclusive(offset))
             .min_by_key(|d| d.range.len())
         else {
+            if let Some(note) = design {
+                return Ok(Some(Hover {
+                    contents: HoverContents::Markup(MarkupContent {
+                        kind: MarkupKind::Markdown,
+                        value: note.markdown.clone(),
+                    }),
+                    range: Some(convert::range(&analyzed.index, note.range, encoding)),
+                }));
+            }
             return Ok(vocabulary_hover(&analyzed, offset, encoding));
         };
         let mut markdown = format!(
@@ -733,6 +844,10 @@ impl LanguageServer for Backend {
                 rule.url()
             ));
         }
+        if let Some(note) = design {
+            markdown.push_str("\n\n---\n\n");
+            markdown.push_str(&note.markdown);
+        }
         Ok(Some(Hover {
             contents: HoverContents::Markup(MarkupContent {
                 kind: MarkupKind::Markdown,
@@ -744,12 +859,73 @@ impl LanguageServer for Backend {
 }
 
 impl Backend {
-    /// Reads settings (`{"select": ..., "ignore": ..., "severity": ...}`, at the top
-    /// level or under `ddia`); invalid ones are reported to the user and ignored.
+    /// Shows the design-review checklist of the spec named by the first argument (a
+    /// URI) as a message, and returns it as JSON (items with LSP ranges).
+    async fn show_checklist(
+        &self,
+        arguments: &[serde_json::Value],
+    ) -> Result<Option<serde_json::Value>> {
+        let Some(uri) = arguments
+            .first()
+            .and_then(|argument| argument.as_str())
+            .and_then(|text| text.parse::<Uri>().ok())
+        else {
+            return Err(tower_lsp_server::jsonrpc::Error::invalid_params(
+                "the argument must be the URI of an open system spec",
+            ));
+        };
+        let Some(analyzed) = self.analyze(&uri).await else {
+            return Err(tower_lsp_server::jsonrpc::Error::invalid_params(format!(
+                "{} is not open",
+                uri.as_str()
+            )));
+        };
+        let Some((checklist, _)) = &analyzed.checklist else {
+            return Err(tower_lsp_server::jsonrpc::Error::invalid_params(format!(
+                "{} is not a system spec: the design checklist applies to specs",
+                uri.as_str()
+            )));
+        };
+        let path = super::document::path_of(&uri);
+        let name = path.file_name().map_or_else(
+            || uri.as_str().to_owned(),
+            |n| n.to_string_lossy().into_owned(),
+        );
+        let text = crate::review::render_text(checklist, &analyzed.index, &name);
+        self.client.show_message(MessageType::INFO, text).await;
+        let encoding = self.encoding();
+        let items: Vec<serde_json::Value> = checklist
+            .items
+            .iter()
+            .map(|item| {
+                serde_json::json!({
+                    "id": item.id,
+                    "part": item.part.title(),
+                    "title": item.title,
+                    "status": item.status.as_str(),
+                    "range": item.range.map(|r| convert::range(&analyzed.index, r, encoding)),
+                    "detail": item.detail,
+                })
+            })
+            .collect();
+        Ok(Some(serde_json::json!({
+            "summary": checklist.summary(),
+            "items": items,
+        })))
+    }
+
+    /// Reads settings (`{"select": ..., "ignore": ..., "severity": ..., "inlayHints":
+    /// {"enable": ...}, "codeLens": {"enable": ...}}`, at the top level or under
+    /// `ddia`); invalid ones are reported to the user and ignored.
     async fn update_settings(&self, value: serde_json::Value) -> bool {
         let value = value.get("ddia").cloned().unwrap_or(value);
-        match serde_json::from_value::<crate::settings::Settings>(value) {
-            Ok(settings) => {
+        match crate::settings::ClientSettings::from_json(value) {
+            Ok(client) => {
+                self.inlay_hints
+                    .store(client.inlay_hints.enable, Ordering::Relaxed);
+                self.code_lens
+                    .store(client.code_lens.enable, Ordering::Relaxed);
+                let settings = client.rules;
                 let unknown = settings.unknown_selectors();
                 if !unknown.is_empty() {
                     self.client

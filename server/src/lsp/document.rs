@@ -40,6 +40,12 @@ pub struct Analyzed {
     pub kind: crate::kind::FileKind,
     /// The YAML view of the analysed text, for hovers and completion.
     pub parse: crate::syntax::Parse,
+    /// Computed notes beside replication, consensus and stream values.
+    pub hints: Vec<crate::annotations::Hint>,
+    /// Design summaries and staleness tables, shown with (after) any finding there.
+    pub design_hovers: Vec<crate::annotations::HoverNote>,
+    /// The design-review checklist of a system spec, and where its code lens goes.
+    pub checklist: Option<(crate::review::Checklist, TextRange)>,
 }
 
 /// A component name where it is defined (a key under `datastores:`) or used (a
@@ -291,9 +297,20 @@ pub fn analyze_snapshot(
         previous_tree: previous_tree.as_ref(),
         read_file: Some(&crate::analysis::read_from_disk),
     });
+    let model = analysis.model.as_ref();
+    let hints = model
+        .map(|m| crate::annotations::hints(m, &text))
+        .unwrap_or_default();
+    let design_hovers = model.map(crate::annotations::hovers).unwrap_or_default();
+    let checklist = model
+        .filter(|m| m.format == crate::model::SourceFormat::Spec)
+        .map(|m| (crate::review::review(m), m.top));
     Analyzed {
         version,
         index: LineIndex::new(&text),
+        hints,
+        design_hovers,
+        checklist,
         hovers: analysis
             .model
             .as_ref()

@@ -1,5 +1,6 @@
 //! Fuzz target: arbitrary bytes analysed as a system spec, a Compose file and Kubernetes
-//! manifests. Nothing may panic, hang or grow without bound.
+//! manifests, then annotated, reviewed and drawn. Nothing may panic, hang or grow
+//! without bound.
 
 #![no_main]
 
@@ -24,6 +25,16 @@ fuzz_target!(|data: &[u8]| {
             assert!(diagnostic.range.end <= text.len());
             assert!(text.is_char_boundary(diagnostic.range.start));
             assert!(text.is_char_boundary(diagnostic.range.end));
+        }
+        // The arithmetic, the checklist and the graph never panic either.
+        if let Some(model) = &analysis.model {
+            for hint in ddia::annotations::hints(model, text) {
+                assert!(text.is_char_boundary(hint.offset));
+            }
+            let _ = ddia::annotations::hovers(model);
+            let _ = ddia::review::review(model);
+            let graph = ddia::graph::build(model, &analysis.diagnostics);
+            let _ = (graph.to_mermaid(), graph.to_dot());
         }
     }
 });

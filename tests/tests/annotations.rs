@@ -1,0 +1,72 @@
+//! Checks the computed inlay hints and hovers (quorums, consensus, streams, staleness) of every fixture under `fixtures/arithmetic/` against the `.annotations` file beside it.
+
+use ddia::line_index::{ColumnEncoding, LineIndex};
+use ddia_tests::{analyze_file, files_with_suffix, repo_root};
+use std::fmt::Write;
+use std::path::Path;
+
+/// `line:column`, 1-based, columns in Unicode scalars.
+fn position(index: &LineIndex, offset: usize) -> String {
+    let position = index.line_col(offset, ColumnEncoding::Scalar);
+    format!("{}:{}", position.line + 1, position.column + 1)
+}
+
+/// Every hint and computed hover of a fixture, in the expectation format.
+fn render(path: &Path) -> String {
+    let (text, analysis) = analyze_file(path);
+    let index = LineIndex::new(&text);
+    let model = analysis.model.as_ref().expect("fixtures build a model");
+    let mut out = String::new();
+    for hint in ddia::annotations::hints(model, &text) {
+        let _ = writeln!(out, "hint {} {}", position(&index, hint.offset), hint.label);
+        for line in hint.tooltip.lines() {
+            let _ = writeln!(out, "  | {line}");
+        }
+    }
+    let mut seen: Vec<String> = Vec::new();
+    for hover in ddia::annotations::hovers(model) {
+        let _ = write!(
+            out,
+            "hover {}-{}",
+            position(&index, hover.range.start),
+            position(&index, hover.range.end)
+        );
+        if let Some(first) = seen.iter().position(|m| *m == hover.markdown) {
+            let _ = writeln!(out, " (the same as hover #{})", first + 1);
+            continue;
+        }
+        let _ = writeln!(out, " #{}", seen.len() + 1);
+        for line in hover.markdown.lines() {
+            let _ = writeln!(out, "  | {line}");
+        }
+        seen.push(hover.markdown);
+    }
+    out
+}
+
+#[test]
+fn hints_and_hovers_match_their_expectations() {
+    let fixtures = files_with_suffix(
+        &repo_root().join("tests/fixtures/arithmetic"),
+        &[".yaml", ".yml"],
+    );
+    assert!(!fixtures.is_empty());
+    let update = std::env::var_os("UPDATE_EXPECT").is_some();
+    let mut mismatches = Vec::new();
+    for fixture in fixtures {
+        let actual = render(&fixture);
+        let expect = ddia_tests::expectation_path(&fixture).with_extension("annotations");
+        if update {
+            std::fs::write(&expect, &actual).expect("the expectation file is writable");
+            continue;
+        }
+        let expected = std::fs::read_to_string(&expect).unwrap_or_default();
+        if expected != actual {
+            mismatches.push(format!(
+                "{} differs (UPDATE_EXPECT=1 rewrites it); actual:\n{actual}",
+                expect.display()
+            ));
+        }
+    }
+    assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
+}
