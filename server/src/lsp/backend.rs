@@ -407,7 +407,16 @@ impl LanguageServer for Backend {
     async fn did_close(&self, params: DidCloseTextDocumentParams) {
         let uri = params.text_document.uri;
         // Removed before any `.await`, so a reopening that follows is not undone.
-        self.documents.remove(&uri);
+        let closed = self.documents.remove(&uri);
+        if closed.is_some() {
+            // Dropping a large document's tree and model on a blocking thread, then
+            // handing the freed pages back to the system, keeps the server's memory
+            // at the size of what is open.
+            tokio::task::spawn_blocking(move || {
+                drop(closed);
+                release_free_memory();
+            });
+        }
         let _publishing = self.publishing.lock().await;
         let reopened = self.documents.contains_key(&uri);
         if !reopened && !self.pull_diagnostics.load(Ordering::Relaxed) {
@@ -1174,6 +1183,18 @@ fn why_section(docs: &str) -> String {
 }
 
 /// Exits when the editor that started the server dies without saying goodbye.
+/// Returns freed heap memory to the operating system. glibc keeps the memory freed by
+/// the analysis threads in per-thread arenas; without this, closing a 100k-line file
+/// would leave the server hundreds of megabytes larger.
+fn release_free_memory() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: `malloc_trim` only releases free pages of the allocator's own arenas; it
+    // has no preconditions and is thread-safe.
+    unsafe {
+        libc::malloc_trim(0);
+    }
+}
+
 fn watch_parent(pid: u32) {
     #[cfg(target_os = "linux")]
     tokio::spawn(async move {
