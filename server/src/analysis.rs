@@ -26,6 +26,9 @@ pub struct AnalysisInput<'a> {
     /// Reads a file the analysed one refers to (a Compose `env_file`), given its path.
     /// `None` reads nothing: the analysis then uses only the text.
     pub read_file: Option<&'a ReadFile>,
+    /// Files larger than this many bytes are not analysed; `None` means
+    /// [`DEFAULT_MAX_FILE_SIZE`].
+    pub max_file_size: Option<usize>,
 }
 
 /// How the analysis reads files that a file refers to.
@@ -53,14 +56,22 @@ pub struct Analysis {
     pub failures: Vec<RuleFailure>,
 }
 
-/// Files larger than this are not analysed (one informational finding says so).
-pub const MAX_FILE_SIZE: usize = 20 * 1024 * 1024;
+/// Files larger than this are not analysed (one informational finding says so), unless
+/// the settings choose another limit.
+pub const DEFAULT_MAX_FILE_SIZE: usize = 20 * 1024 * 1024;
 
 /// Analyses a file. Never panics into the caller: a failing rule is skipped and
 /// listed in [`Analysis::failures`].
 pub fn analyze(input: AnalysisInput<'_>) -> Analysis {
-    if input.text.len() > MAX_FILE_SIZE {
-        return too_large(input);
+    let limit = input.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE);
+    if input.text.len() > limit {
+        return Analysis {
+            kind: FileKind::Other,
+            parse: crate::syntax::parse(""),
+            model: None,
+            diagnostics: too_large(input.path, input.text.len(), limit),
+            failures: Vec::new(),
+        };
     }
     let parse = crate::syntax::parse_incremental(input.text, input.previous_tree);
     let mut kind = detect(input.path, input.language_id, &parse.stream);
@@ -207,31 +218,38 @@ pub fn is_template(text: &str) -> bool {
     })
 }
 
-/// The analysis of a file above [`MAX_FILE_SIZE`]: nothing but a note, for specs and
-/// for files named like Compose files (other YAML gets nothing, as always).
-fn too_large(input: AnalysisInput<'_>) -> Analysis {
-    let named = input.path.is_some_and(|path| {
+/// The finding for a file above the size limit: one informational note, for specs and
+/// for files named like Compose files (other YAML gets nothing, as always). Front ends
+/// that know a file's size before reading it call this instead of reading it.
+pub fn too_large(path: Option<&Path>, size: usize, limit: usize) -> Vec<Diagnostic> {
+    let named = path.is_some_and(|path| {
         crate::kind::kind_from_name(path).is_some() || crate::kind::is_compose_name(path)
     });
-    let mut diagnostics = Vec::new();
-    if named {
-        let mut note = RESOURCE_LIMIT.diagnostic(
-            crate::text::TextRange::empty(0),
-            format!(
-                "this file is {:.1} MB, above the {} MB ddia analyses: it was not checked",
-                input.text.len() as f64 / (1024.0 * 1024.0),
-                MAX_FILE_SIZE / (1024 * 1024)
-            ),
-        );
-        // Information, not a problem with the design.
-        note.severity = crate::diagnostic::Severity::Info;
-        diagnostics.push(note);
+    if !named {
+        return Vec::new();
     }
-    Analysis {
-        kind: FileKind::Other,
-        parse: crate::syntax::parse(""),
-        model: None,
-        diagnostics,
-        failures: Vec::new(),
+    let mut note = RESOURCE_LIMIT.diagnostic(
+        crate::text::TextRange::empty(0),
+        format!(
+            "this file is {}, above the {} limit (`max-file-size`): it was not checked",
+            human_size(size),
+            human_size(limit)
+        ),
+    );
+    // Information, not a problem with the design.
+    note.severity = crate::diagnostic::Severity::Info;
+    vec![note]
+}
+
+/// A byte count for people: `20.0 MB`, `512 KB`, `100 bytes` (binary units).
+fn human_size(bytes: usize) -> String {
+    const MB: usize = 1 << 20;
+    const KB: usize = 1 << 10;
+    if bytes >= MB {
+        format!("{:.1} MB", bytes as f64 / MB as f64)
+    } else if bytes >= KB {
+        format!("{:.1} KB", bytes as f64 / KB as f64)
+    } else {
+        format!("{bytes} bytes")
     }
 }

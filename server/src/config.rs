@@ -64,6 +64,8 @@ struct ConfigFile {
     per_file_ignores: BTreeMap<String, Vec<String>>,
     #[serde(default)]
     profile: Profile,
+    /// Files above this size are not analysed.
+    max_file_size: Option<crate::settings::FileSize>,
 }
 
 /// Files excluded by default, as ruff does for its own tool directories.
@@ -77,6 +79,8 @@ pub struct Config {
     pub root: PathBuf,
     pub settings: Settings,
     pub profile: Profile,
+    /// `max-file-size`: files above it are not analysed.
+    pub max_file_size: Option<usize>,
     exclude: GlobSet,
     per_file: Vec<(GlobSet, Vec<String>)>,
 }
@@ -198,6 +202,7 @@ impl Config {
             path: path.to_path_buf(),
             settings,
             profile: file.profile,
+            max_file_size: file.max_file_size.map(|size| size.0),
             exclude,
             per_file,
         })
@@ -360,6 +365,9 @@ missing-backup = "error"
             let value = match property["type"].as_str() {
                 Some("array") => "[]".to_owned(),
                 Some("object") => "{}".to_owned(),
+                None if property["type"].is_array() => {
+                    format!("{:?}", property["default"].as_str().expect("a default"))
+                }
                 _ => format!("{:?}", property["enum"][0].as_str().expect("an enum")),
             };
             toml_text.push_str(&format!("{key} = {value}\n"));
@@ -367,8 +375,8 @@ missing-backup = "error"
         parse(&toml_text).expect("every key of the schema is accepted");
         assert_eq!(
             properties.len(),
-            8,
-            "the schema and ConfigFile list the same 8 keys"
+            9,
+            "the schema and ConfigFile list the same 9 keys"
         );
     }
 

@@ -96,6 +96,54 @@ impl Settings {
     }
 }
 
+/// A size limit as written in settings: a number of bytes, or a number with a unit
+/// (`"20MB"`, `"512 KiB"`). Units are binary: `KB` and `KiB` are both 1,024 bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct FileSize(pub usize);
+
+impl std::str::FromStr for FileSize {
+    type Err = String;
+
+    fn from_str(text: &str) -> Result<FileSize, String> {
+        let text = text.trim();
+        let split = text
+            .find(|c: char| !c.is_ascii_digit() && c != '_')
+            .unwrap_or(text.len());
+        let (number, unit) = text.split_at(split);
+        let number: usize = number.replace('_', "").parse().map_err(|_| {
+            format!("`{text}` is not a size: write bytes, or a number with KB, MB or GB")
+        })?;
+        let scale: usize = match unit.trim().to_ascii_lowercase().as_str() {
+            "" | "b" => 1,
+            "k" | "kb" | "kib" => 1 << 10,
+            "m" | "mb" | "mib" => 1 << 20,
+            "g" | "gb" | "gib" => 1 << 30,
+            other => return Err(format!("unknown size unit `{other}` (use KB, MB or GB)")),
+        };
+        number
+            .checked_mul(scale)
+            .map(FileSize)
+            .ok_or_else(|| format!("`{text}` is too large"))
+    }
+}
+
+impl<'de> Deserialize<'de> for FileSize {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<FileSize, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Written {
+            Bytes(u64),
+            Text(String),
+        }
+        match Written::deserialize(deserializer)? {
+            Written::Bytes(bytes) => usize::try_from(bytes)
+                .map(FileSize)
+                .map_err(|_| serde::de::Error::custom("the size is too large")),
+            Written::Text(text) => text.parse().map_err(serde::de::Error::custom),
+        }
+    }
+}
+
 /// An editor feature the client can switch off with `{"enable": false}`.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -118,6 +166,9 @@ pub struct ClientSettings {
     pub rules: Settings,
     pub inlay_hints: Feature,
     pub code_lens: Feature,
+    /// `maxFileSize`: files above it are not analysed (default: the workspace's
+    /// `ddia.toml`, else 20 MB).
+    pub max_file_size: Option<FileSize>,
 }
 
 impl ClientSettings {
@@ -131,10 +182,18 @@ impl ClientSettings {
         };
         let inlay_hints = feature("inlayHints")?;
         let code_lens = feature("codeLens")?;
+        let max_file_size = match value
+            .as_object_mut()
+            .and_then(|object| object.remove("maxFileSize"))
+        {
+            Some(size) if !size.is_null() => Some(serde_json::from_value(size)?),
+            _ => None,
+        };
         Ok(ClientSettings {
             rules: serde_json::from_value(value)?,
             inlay_hints,
             code_lens,
+            max_file_size,
         })
     }
 }
@@ -142,6 +201,26 @@ impl ClientSettings {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn file_sizes_in_bytes_or_with_binary_units() {
+        let parse = |text: &str| text.parse::<FileSize>().map(|size| size.0);
+        assert_eq!(parse("1000"), Ok(1000));
+        assert_eq!(parse("20MB"), Ok(20 << 20));
+        assert_eq!(parse("512 KiB"), Ok(512 << 10));
+        assert_eq!(parse("1_000k"), Ok(1000 << 10));
+        assert_eq!(parse("2gb"), Ok(2 << 30));
+        assert_eq!(
+            parse("5 parsecs"),
+            Err("unknown size unit `parsecs` (use KB, MB or GB)".to_owned())
+        );
+        assert!(parse("MB").is_err());
+        assert!(parse("99999999999999999999GB").is_err());
+        let from_json: FileSize = serde_json::from_value(serde_json::json!("1MB")).expect("a size");
+        assert_eq!(from_json.0, 1 << 20);
+        let from_number: FileSize = serde_json::from_value(serde_json::json!(42)).expect("a size");
+        assert_eq!(from_number.0, 42);
+    }
     use crate::text::TextRange;
 
     fn finding(code: &'static str) -> Diagnostic {

@@ -306,10 +306,99 @@ fn files_above_the_size_limit_get_one_note_and_no_analysis() {
     assert_eq!(findings.len(), 1);
     assert_eq!(findings[0]["code"], "resource-limit");
     assert_eq!(findings[0]["severity"], "info");
+    assert!(findings[0]["message"].as_str().is_some_and(|m| m
+        == "this file is 20.2 MB, above the 20.0 MB limit (`max-file-size`): it was not checked"));
+}
+
+#[test]
+fn the_size_limit_is_configurable_on_the_command_line_and_in_ddia_toml() {
+    let dir = scratch("size-limit");
+    let text = format!(
+        "ddia: 1
+# {}
+",
+        "x".repeat(3000)
+    );
+    std::fs::write(dir.join("shop.ddia.yaml"), &text).expect("write");
+    std::fs::write(
+        dir.join("small.ddia.yaml"),
+        "ddia: 1
+",
+    )
+    .expect("write");
+    let note = |output: &Output| -> Vec<String> {
+        let value: serde_json::Value = serde_json::from_str(&stdout(output)).expect("JSON");
+        value
+            .as_array()
+            .expect("array")
+            .iter()
+            .filter(|f| f["code"] == "resource-limit")
+            .map(|f| {
+                format!(
+                    "{}: {}",
+                    f["filename"].as_str().unwrap_or("?"),
+                    f["message"].as_str().unwrap_or("?")
+                )
+            })
+            .collect()
+    };
+    let flag = run_in(
+        &dir,
+        &[
+            "check",
+            "--output-format",
+            "json",
+            "--max-file-size",
+            "2KB",
+            ".",
+        ],
+    );
+    assert_eq!(
+        note(&flag),
+        [
+            "shop.ddia.yaml: this file is 2.9 KB, above the 2.0 KB limit (`max-file-size`): it was not checked"
+        ]
+    );
+    std::fs::write(
+        dir.join("ddia.toml"),
+        "max-file-size = 1000
+",
+    )
+    .expect("write");
+    let configured = run_in(&dir, &["check", "--output-format", "json", "."]);
+    assert_eq!(
+        note(&configured),
+        [
+            "shop.ddia.yaml: this file is 2.9 KB, above the 1000 bytes limit (`max-file-size`): it was not checked"
+        ]
+    );
+    // The flag wins over the file.
+    let overridden = run_in(
+        &dir,
+        &[
+            "check",
+            "--output-format",
+            "json",
+            "--max-file-size",
+            "1MB",
+            ".",
+        ],
+    );
+    assert!(note(&overridden).is_empty());
+    let bad = run_in(&dir, &["check", "--max-file-size", "20 parsecs", "."]);
+    assert_eq!(bad.status.code(), Some(2));
     assert!(
-        findings[0]["message"]
-            .as_str()
-            .is_some_and(|m| m.starts_with("this file is 20.2 MB, above the 20 MB"))
+        stderr(&bad).contains("unknown size unit `parsecs`"),
+        "{}",
+        stderr(&bad)
+    );
+    std::fs::write(dir.join("ddia.toml"), "max-file-size = \"lots\"\n").expect("write");
+    let broken = run_in(&dir, &["check", "."]);
+    assert_eq!(broken.status.code(), Some(2));
+    assert!(
+        stderr(&broken).contains("ddia.toml:1:17: `lots` is not a size"),
+        "{}",
+        stderr(&broken)
     );
 }
 

@@ -1378,3 +1378,41 @@ async fn shutdown_with_requests_in_flight_answers_them_all_and_exit_ends_the_ser
         .expect("the server exits after `exit`")
         .expect("the serving task does not panic");
 }
+
+#[tokio::test]
+async fn the_size_limit_follows_the_max_file_size_setting() {
+    let mut client = Client::start();
+    client.initialize(json!({})).await;
+    let text = format!("{SPEC}# {}\n", "x".repeat(2000));
+    open(&mut client, &text).await;
+    quorum_diagnostic(&client.diagnostics(URI, 1).await);
+    client
+        .notify(
+            "workspace/didChangeConfiguration",
+            json!({"settings": {"ddia": {"maxFileSize": "1KB"}}}),
+        )
+        .await;
+    let diagnostics = client.diagnostics(URI, 1).await;
+    assert_eq!(diagnostics.len(), 1, "{diagnostics:?}");
+    assert_eq!(diagnostics[0]["code"], "resource-limit");
+    assert_eq!(diagnostics[0]["severity"], 3);
+    assert_eq!(
+        diagnostics[0]["message"],
+        "this file is 2.1 KB, above the 1.0 KB limit (`max-file-size`): it was not checked"
+    );
+    client
+        .notify(
+            "workspace/didChangeConfiguration",
+            json!({"settings": {"ddia": {"maxFileSize": "2 parsecs"}}}),
+        )
+        .await;
+    let error = client
+        .receive_until(|m| m["method"] == "window/showMessage")
+        .await;
+    assert!(
+        error["params"]["message"]
+            .as_str()
+            .is_some_and(|m| m.starts_with("ddia: invalid settings: unknown size unit `parsecs`")),
+        "{error}"
+    );
+}

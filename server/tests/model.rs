@@ -11,6 +11,7 @@ fn model_of(text: &str) -> SystemModel {
         language_id: None,
         previous_tree: None,
         read_file: Some(&ddia::analysis::read_from_disk),
+        max_file_size: None,
     });
     assert_eq!(analysis.kind, FileKind::Spec);
     analysis.model.expect("a spec has a model")

@@ -77,6 +77,7 @@ pub fn analyze_file(path: &Path) -> (String, Analysis) {
         language_id: None,
         previous_tree: None,
         read_file: Some(&ddia::analysis::read_from_disk),
+        max_file_size: None,
     });
     (text, analysis)
 }

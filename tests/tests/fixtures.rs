@@ -84,6 +84,7 @@ fn every_fix_removes_its_finding_and_keeps_valid_yaml() {
                     language_id: None,
                     previous_tree: None,
                     read_file: Some(&ddia::analysis::read_from_disk),
+                    max_file_size: None,
                 });
                 assert!(
                     count(&after.diagnostics, diagnostic.code)

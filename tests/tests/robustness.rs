@@ -31,6 +31,7 @@ fn analyze_text(text: &str, path: &Path, previous: Option<&tree_sitter::Tree>) -
         language_id: None,
         previous_tree: previous,
         read_file: None,
+        max_file_size: None,
     })
 }
 

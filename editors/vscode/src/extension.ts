@@ -89,7 +89,12 @@ export async function deactivate(): Promise<void> {
 
 function settings(): RawSettings {
   const config = vscode.workspace.getConfiguration(SECTION);
-  return { select: config.get('select'), ignore: config.get('ignore'), severity: config.get('severity') };
+  return {
+    select: config.get('select'),
+    ignore: config.get('ignore'),
+    severity: config.get('severity'),
+    maxFileSize: config.get('maxFileSize'),
+  };
 }
 
 function findServer(): Resolution {

@@ -142,6 +142,8 @@ export interface ServerSettings {
   select?: string[];
   ignore?: string[];
   severity?: Record<string, SeverityName>;
+  /** Files above this size (`"20MB"`, or bytes) are not analysed. */
+  maxFileSize?: string | number;
 }
 
 /** The `ddia.*` settings as read from VS Code (any shape: users edit JSON by hand). */
@@ -149,6 +151,7 @@ export interface RawSettings {
   select: unknown;
   ignore: unknown;
   severity: unknown;
+  maxFileSize?: unknown;
 }
 
 function selectors(value: unknown): string[] {
@@ -193,6 +196,11 @@ export function toServerSettings(raw: RawSettings): ServerSettings {
     if (Object.keys(severity).length > 0) {
       settings.severity = severity;
     }
+  }
+  if (typeof raw.maxFileSize === 'string' && raw.maxFileSize.trim() !== '') {
+    settings.maxFileSize = raw.maxFileSize.trim();
+  } else if (typeof raw.maxFileSize === 'number' && Number.isInteger(raw.maxFileSize) && raw.maxFileSize > 0) {
+    settings.maxFileSize = raw.maxFileSize;
   }
   return settings;
 }

@@ -129,6 +129,17 @@ describe('settings for the server', () => {
     });
   });
 
+  test('maxFileSize passes through when set, and is omitted when empty or malformed', () => {
+    assert.deepEqual(toServerSettings({ select: [], ignore: [], severity: {}, maxFileSize: ' 5MB ' }), {
+      maxFileSize: '5MB',
+    });
+    assert.deepEqual(toServerSettings({ select: [], ignore: [], severity: {}, maxFileSize: 1024 }), {
+      maxFileSize: 1024,
+    });
+    assert.deepEqual(toServerSettings({ select: [], ignore: [], severity: {}, maxFileSize: '' }), {});
+    assert.deepEqual(toServerSettings({ select: [], ignore: [], severity: {}, maxFileSize: -3 }), {});
+  });
+
   test('an empty select is omitted: the server reads [] as no rule at all', () => {
     const settings = toServerSettings({ select: ['  '], ignore: [], severity: {} });
     assert.equal('select' in settings, false);

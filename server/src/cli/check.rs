@@ -138,7 +138,16 @@ pub fn run(args: &CheckArgs) -> u8 {
     let results: Vec<Result<CheckedFile, String>> = jobs
         .into_par_iter()
         .map(|(source, config)| {
-            check_source(source, args.stdin_filename.as_deref(), config.as_deref())
+            let limit = args
+                .max_file_size
+                .or_else(|| config.as_ref().and_then(|config| config.max_file_size))
+                .unwrap_or(crate::analysis::DEFAULT_MAX_FILE_SIZE);
+            check_source(
+                source,
+                args.stdin_filename.as_deref(),
+                config.as_deref(),
+                limit,
+            )
         })
         .collect();
     let mut checked: Vec<CheckedFile> = Vec::new();
@@ -230,9 +239,25 @@ fn check_source(
     source: Source,
     stdin_filename: Option<&Path>,
     config: Option<&Config>,
+    max_file_size: usize,
 ) -> Result<CheckedFile, String> {
     let (name, path, bytes) = match source {
         Source::File(path, _) => {
+            // A file above the limit is not even read: it could be gigabytes.
+            let size = std::fs::metadata(&path)
+                .map_err(|error| format!("{}: cannot read: {error}", path.display()))?
+                .len();
+            let size = usize::try_from(size).unwrap_or(usize::MAX);
+            if size > max_file_size {
+                return Ok(CheckedFile {
+                    name: display_name(&path),
+                    diagnostics: crate::analysis::too_large(Some(&path), size, max_file_size),
+                    text: String::new(),
+                    index: LineIndex::new(""),
+                    path: Some(path),
+                    settings: crate::settings::Settings::default(),
+                });
+            }
             let bytes = std::fs::read(&path)
                 .map_err(|error| format!("{}: cannot read: {error}", path.display()))?;
             (display_name(&path), Some(path), bytes)
@@ -253,6 +278,7 @@ fn check_source(
         language_id: None,
         previous_tree: None,
         read_file: Some(&crate::analysis::read_from_disk),
+        max_file_size: Some(max_file_size),
     });
     // The configuration's settings (with per-file ignores and the profile), or just a
     // profile the file opts into with a comment.

@@ -29,6 +29,7 @@ fn analyse(path: &Path) -> Result<Analysed, String> {
         language_id: None,
         previous_tree: None,
         read_file: Some(&crate::analysis::read_from_disk),
+        max_file_size: None,
     });
     let format = match analysis.kind {
         FileKind::Spec => SourceFormat::Spec,

@@ -75,6 +75,7 @@ fn analyse(text: &str, path: &Path, file: &CheckedFile) -> Vec<Diagnostic> {
         language_id: None,
         previous_tree: None,
         read_file: Some(&read_from_disk),
+        max_file_size: None,
     });
     file.settings.apply(&mut analysis.diagnostics);
     analysis.diagnostics

@@ -97,6 +97,14 @@ pub struct CheckArgs {
     /// Add a suppression comment for every current finding (a baseline).
     #[arg(long, conflicts_with_all = ["fix", "unsafe_fixes", "diff"])]
     pub add_ignore: bool,
+    /// Skip files larger than this (bytes, or with a unit: 512KB, 20MB) with one note;
+    /// overrides `max-file-size` in ddia.toml [default: 20MB].
+    #[arg(long, value_name = "SIZE", value_parser = parse_file_size)]
+    pub max_file_size: Option<usize>,
+}
+
+fn parse_file_size(text: &str) -> Result<usize, String> {
+    text.parse::<crate::settings::FileSize>().map(|size| size.0)
 }
 
 /// How `ddia review` prints the checklist.

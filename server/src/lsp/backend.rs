@@ -28,6 +28,8 @@ pub struct Backend {
     client: Client,
     /// Rule selection and severities from the client's settings.
     settings: RwLock<crate::settings::Settings>,
+    /// The client's `maxFileSize`, if it sets one.
+    max_file_size: RwLock<Option<usize>>,
     /// The workspace's `ddia.toml`, used when the client sends no settings.
     config: RwLock<Option<Arc<crate::config::Config>>>,
     documents: DashMap<Uri, Document>,
@@ -51,6 +53,7 @@ impl Backend {
         Backend {
             client,
             settings: RwLock::new(crate::settings::Settings::default()),
+            max_file_size: RwLock::new(None),
             config: RwLock::new(None),
             documents: DashMap::new(),
             encoding: RwLock::new(ColumnEncoding::Utf16),
@@ -90,6 +93,12 @@ impl Backend {
         let snapshot_uri = uri.clone();
         let client_settings = self.settings.read().map(|s| s.clone()).unwrap_or_default();
         let config = self.config.read().ok().and_then(|c| c.clone());
+        let max_file_size = self
+            .max_file_size
+            .read()
+            .ok()
+            .and_then(|size| *size)
+            .or_else(|| config.as_ref().and_then(|config| config.max_file_size));
         let analyzed = tokio::task::spawn_blocking(move || {
             // The client's settings win; else the workspace's `ddia.toml`; a file's
             // `# ddia: profile=...` comment applies either way.
@@ -102,8 +111,14 @@ impl Backend {
             if let Some(profile) = crate::config::profile_of(&text) {
                 crate::config::apply_profile(&mut settings, profile);
             }
-            let mut analyzed =
-                analyze_snapshot(&snapshot_uri, text, version, &language_id, previous_tree);
+            let mut analyzed = analyze_snapshot(
+                &snapshot_uri,
+                text,
+                version,
+                &language_id,
+                previous_tree,
+                max_file_size,
+            );
             settings.apply(&mut analyzed.diagnostics);
             analyzed
         })
@@ -934,6 +949,9 @@ impl Backend {
                     .store(client.inlay_hints.enable, Ordering::Relaxed);
                 self.code_lens
                     .store(client.code_lens.enable, Ordering::Relaxed);
+                if let Ok(mut slot) = self.max_file_size.write() {
+                    *slot = client.max_file_size.map(|size| size.0);
+                }
                 let settings = client.rules;
                 let unknown = settings.unknown_selectors();
                 if !unknown.is_empty() {

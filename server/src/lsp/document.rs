@@ -288,6 +288,7 @@ pub fn analyze_snapshot(
     version: i32,
     language_id: &str,
     previous_tree: Option<tree_sitter::Tree>,
+    max_file_size: Option<usize>,
 ) -> Analyzed {
     let path = path_of(uri);
     let analysis = analyze(AnalysisInput {
@@ -296,6 +297,7 @@ pub fn analyze_snapshot(
         language_id: Some(language_id),
         previous_tree: previous_tree.as_ref(),
         read_file: Some(&crate::analysis::read_from_disk),
+        max_file_size,
     });
     let model = analysis.model.as_ref();
     let hints = model
