@@ -187,24 +187,25 @@ impl Compose<'_> {
             .filter_map(|&member| doc.get(member, "ports"))
             .flat_map(|list| self.ports(reader, list))
             .collect();
+        // The first definition of a name wins: the service's own over the ones it
+        // extends, and `environment` over `env_file`, as in Compose.
         let mut environment: Vec<EnvVar> = Vec::new();
+        let mut defined: std::collections::HashSet<String> = std::collections::HashSet::new();
+        let mut add = |variable: EnvVar| {
+            if defined.insert(variable.name.clone()) {
+                environment.push(variable);
+            }
+        };
         for &member in &chain {
             if let Some(env) = doc.get(member, "environment") {
-                for variable in self.environment(env) {
-                    if !environment.iter().any(|v| v.name == variable.name) {
-                        environment.push(variable);
-                    }
-                }
+                self.environment(env).into_iter().for_each(&mut add);
             }
         }
-        // `environment` wins over `env_file`, as in Compose.
         for &member in &chain {
             if let Some(files) = doc.get(member, "env_file") {
-                for variable in self.env_file_variables(files) {
-                    if !environment.iter().any(|v| v.name == variable.name) {
-                        environment.push(variable);
-                    }
-                }
+                self.env_file_variables(files)
+                    .into_iter()
+                    .for_each(&mut add);
             }
         }
         let mut command = Vec::new();

@@ -61,9 +61,12 @@ pub(super) fn parse_with_recovery(input: &str, previous: Option<&Tree>) -> Recov
         blanked.insert(line.start);
         blank(&mut text, line);
     }
+    // YAML forbids control characters (a NUL makes the scanner stop as if the text
+    // ended there): each becomes a space, and the first few are reported.
+    let controls = replace_control_characters(&mut text, &mut problems);
     // The previous tree (edited to this text) is reused only when nothing was
-    // blanked: its tokens were scanned from the text as the editor has it.
-    let pristine = blanked.is_empty();
+    // blanked or replaced: its tokens were scanned from the text as the editor has it.
+    let pristine = blanked.is_empty() && controls == 0;
     let old = previous.filter(|_| pristine);
     let mut tree = parse_text(&mut parser, &text, old);
     if old.is_some() && tree.root_node().has_error() {
@@ -347,4 +350,60 @@ fn describe_syntax(original: &str, report: TextRange, lines: TextRange) -> Strin
     } else {
         format!("invalid YAML: unexpected `{token}`")
     }
+}
+
+/// How many control characters are reported one by one; the rest are counted.
+const MAX_REPORTED_CONTROLS: usize = 10;
+
+/// Replaces the control characters YAML does not allow (C0 controls other than tab,
+/// line feed and carriage return, and DEL) with spaces, reporting the first few and
+/// then how many more there were. Returns how many were replaced.
+fn replace_control_characters(text: &mut String, problems: &mut Vec<SyntaxProblem>) -> usize {
+    let is_control =
+        |byte: u8| (byte < 0x20 && !matches!(byte, b'\t' | b'\n' | b'\r')) || byte == 0x7F;
+    if !text.bytes().any(is_control) {
+        return 0;
+    }
+    let mut bytes = std::mem::take(text).into_bytes();
+    let mut replaced = 0;
+    let mut last_reported = 0;
+    for (at, slot) in bytes.iter_mut().enumerate() {
+        let byte = *slot;
+        if !is_control(byte) {
+            continue;
+        }
+        replaced += 1;
+        if replaced <= MAX_REPORTED_CONTROLS {
+            let name = match byte {
+                0x00 => " (NUL)",
+                0x1B => " (ESC)",
+                0x7F => " (DEL)",
+                _ => "",
+            };
+            problems.push(SyntaxProblem {
+                kind: ProblemKind::Syntax,
+                range: TextRange::new(at, at + 1),
+                message: format!(
+                    "the control character U+{byte:04X}{name} is not allowed in YAML; is this a binary or corrupted file?"
+                ),
+                related: None,
+            });
+            last_reported = at;
+        }
+        // ASCII for ASCII: the text stays valid UTF-8 with the same offsets.
+        *slot = b' ';
+    }
+    if replaced > MAX_REPORTED_CONTROLS {
+        problems.push(SyntaxProblem {
+            kind: ProblemKind::Syntax,
+            range: TextRange::new(last_reported, last_reported + 1),
+            message: format!(
+                "{} more control characters after this one are not allowed in YAML either",
+                replaced - MAX_REPORTED_CONTROLS
+            ),
+            related: None,
+        });
+    }
+    *text = String::from_utf8(bytes).expect("replacing ASCII bytes with ASCII keeps UTF-8 valid");
+    replaced
 }
