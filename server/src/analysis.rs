@@ -103,6 +103,11 @@ pub fn analyze(input: AnalysisInput<'_>) -> Analysis {
         }
         analysis.diagnostics.push(diagnostic);
     }
+    let has_syntax_error = analysis
+        .parse
+        .problems
+        .iter()
+        .any(|problem| problem.kind == ProblemKind::Syntax);
     if kind != FileKind::Other {
         let built = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
             let stream = &analysis.parse.stream;
@@ -148,6 +153,14 @@ pub fn analyze(input: AnalysisInput<'_>) -> Analysis {
             );
         }
         let (mut found, failures) = run_rules(model, input.text);
+        if has_syntax_error {
+            // The model of a broken file comes from its recovered parts, so a fix's
+            // offsets may not fit the text around them: the findings stay, their fixes
+            // wait until the YAML parses (as ruff does).
+            for diagnostic in &mut found {
+                diagnostic.fixes.clear();
+            }
+        }
         if let Some(doc) = analysis.parse.stream.first_document() {
             point_into_shared_anchors(&mut found, doc);
         }

@@ -9,7 +9,8 @@ mod backend;
 mod completion;
 mod context;
 pub mod convert;
-mod document;
+/// Public for the test suites, which apply edits exactly as the server does.
+pub mod document;
 mod guard;
 mod schema;
 mod vocabulary_docs;
@@ -17,6 +18,8 @@ mod vocabulary_docs;
 pub use backend::Backend;
 pub use guard::CatchPanic;
 use std::sync::{Arc, OnceLock};
+/// The LSP types, for the test suites.
+pub use tower_lsp_server::ls_types;
 use tower_lsp_server::{ClientSocket, LspService, Server};
 
 /// The language server as a service, with panics in handlers caught and logged, and the

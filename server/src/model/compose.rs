@@ -175,12 +175,18 @@ impl Compose<'_> {
                 }
             }
         }
-        let volumes_section = volumes.and_then(|(key, list)| {
-            doc.is_sequence(list).then(|| Section {
-                key: doc.range(key),
-                range: doc.range(list),
-                insertion: list_insertion(doc, reader.text, list),
-            })
+        // A `volumes` key is a section even when it cannot take an item (a scalar, an
+        // empty flow list): a fix must not add a second `volumes` key beside it.
+        let volumes_section = volumes.map(|(key, list)| Section {
+            key: doc.range(key),
+            range: doc.range(list),
+            insertion: if doc.is_sequence(list) {
+                list_insertion(doc, reader.text, list)
+            } else if doc.is_null(list) {
+                empty_value_insertion(doc, reader.text, key)
+            } else {
+                None
+            },
         });
         let ports: Vec<PublishedPort> = chain
             .iter()
@@ -524,6 +530,40 @@ fn list_insertion(doc: &YamlDocument, text: &str, list: NodeId) -> Option<Insert
     Some(Insertion::Block {
         offset: line_end,
         indent,
+    })
+}
+
+/// Where items go under a block key with no value (`volumes:` and nothing after it):
+/// on new lines below the key, indented two columns further. `None` in flow style.
+fn empty_value_insertion(doc: &YamlDocument, text: &str, key: NodeId) -> Option<Insertion> {
+    let key_range = doc.range(key);
+    let bytes = text.as_bytes();
+    let line_start = bytes[..key_range.start]
+        .iter()
+        .rposition(|&b| b == b'\n' || b == b'\r')
+        .map_or(0, |i| i + 1);
+    // Only a key that starts its line's content (block style) is safe to extend.
+    let before = &text[line_start..key_range.start];
+    if !before.bytes().all(|b| b == b' ' || b == b'-') {
+        return None;
+    }
+    let line_end = bytes[key_range.end..]
+        .iter()
+        .position(|&b| b == b'\n' || b == b'\r')
+        .map_or(text.len(), |i| key_range.end + i);
+    let rest = text[key_range.end..line_end].trim_start();
+    // `volumes:` alone, or followed by a comment.
+    let after_colon = rest.strip_prefix(':')?;
+    let after_colon_trimmed = after_colon.trim_start();
+    if !(after_colon_trimmed.is_empty()
+        || (after_colon_trimmed.starts_with('#') && after_colon.len() > after_colon_trimmed.len()))
+    {
+        return None;
+    }
+    let content_end = key_range.end + text[key_range.end..line_end].find(':')? + 1;
+    Some(Insertion::Block {
+        offset: content_end,
+        indent: before.len() + 2,
     })
 }
 

@@ -62,12 +62,15 @@ fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
                 Some(n) if quorum.value > n.value => n.value,
                 _ => 1,
             };
-            let fix = replace_value_fix(
-                quorum.range,
-                &clamped.to_string(),
-                format!("Set `{name}` to {clamped}"),
-                Applicability::Unsafe,
-            );
+            // With no replica at all (N < 1) no quorum is right: N itself needs fixing.
+            let fix = n.is_none_or(|n| n.value >= 1).then(|| {
+                replace_value_fix(
+                    quorum.range,
+                    &clamped.to_string(),
+                    format!("Set `{name}` to {clamped}"),
+                    Applicability::Unsafe,
+                )
+            });
             let majority_fix = n
                 .filter(|n| n.value >= 1 && n.value / 2 + 1 != clamped)
                 .map(|n| {
@@ -88,7 +91,7 @@ fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
                             quorum.value, datastore.name.value
                         ),
                     )
-                    .with_fix(Some(fix))
+                    .with_fix(fix)
                     .with_fix(majority_fix);
                 ctx.report(diagnostic);
             } else if let Some(n) = n
@@ -103,7 +106,7 @@ fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
                         ),
                     )
                     .with_related(n.range, format!("N = {}", n.value))
-                    .with_fix(Some(fix))
+                    .with_fix(fix)
                     .with_fix(majority_fix);
                 ctx.report(diagnostic);
             }

@@ -1,0 +1,361 @@
+//! Property tests (proptest): random edits, random texts and mutated fixtures.
+//!
+//! - After any sequence of edits, applied the way the language server applies them (LSP
+//!   ranges in either encoding, the syntax tree edited alongside), the document's text,
+//!   its incremental analysis and its diagnostics equal a fresh analysis of the final text.
+//! - Offsets and positions round-trip for any text, in UTF-8 and UTF-16 columns.
+//! - Every quick fix, on any file where its rule fires, yields YAML that parses and no
+//!   longer has that finding.
+
+use ddia::analysis::{AnalysisInput, analyze};
+use ddia::diagnostic::Diagnostic;
+use ddia::diagnostic::apply_edits;
+use ddia::line_index::{ColumnEncoding, LineCol, LineIndex};
+use ddia::lsp::document::{Document, analyze_snapshot};
+use ddia::lsp::ls_types::{Position, Range, TextDocumentContentChangeEvent, Uri};
+use ddia_tests::{files_with_suffix, repo_root};
+use proptest::prelude::*;
+use std::path::Path;
+use std::str::FromStr;
+
+const SPEC: &str = "\
+ddia: 1
+system: {name: shop}
+datastores:
+  \"kärt😀\":
+    model: key-value
+    replication:
+      mode: leaderless
+      replicas: 3
+      write_quorum: 1
+      read_quorum: 1
+  orders:
+    replication: {mode: multi-leader, leaders: 2}
+consensus:
+  meta: {algorithm: raft, nodes: 4}
+services:
+  api:
+    depends_on:
+      orders: {timeout: 1s, retries: {max: 3}}
+";
+
+const COMPOSE: &str = "\
+services:
+  db:
+    image: postgres:16
+    ports: [\"5432:5432\"]
+    environment:
+      POSTGRES_PASSWORD: hunter2
+  web:
+    image: nginx
+    depends_on: [db]
+";
+
+/// Pieces of text an editor might insert: YAML punctuation, indentation, line breaks
+/// (all three kinds), non-ASCII characters, and words of the spec.
+fn insertion() -> impl Strategy<Value = String> {
+    let pieces = prop::sample::select(vec![
+        "",
+        " ",
+        "  ",
+        "\n",
+        "\r\n",
+        "\r",
+        ":",
+        ": ",
+        "- ",
+        "-",
+        "[",
+        "]",
+        "{",
+        "}",
+        ",",
+        "#",
+        "&a ",
+        "*a",
+        "<<: ",
+        "'",
+        "\"",
+        "|\n",
+        "é",
+        "😀",
+        "x",
+        "3",
+        "0",
+        "replicas: 5",
+        "mode: leaderless",
+        "datastores:\n",
+        "  ",
+        "\t",
+        "---\n",
+        "? ",
+    ]);
+    prop::collection::vec(pieces, 0..4).prop_map(|parts| parts.concat())
+}
+
+/// One edit: where (as a fraction of the text), how much to delete, what to insert.
+fn edit() -> impl Strategy<Value = (f64, usize, String)> {
+    (0.0..=1.0f64, 0usize..12, insertion())
+}
+
+fn floor_boundary(text: &str, mut offset: usize) -> usize {
+    offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+/// Whether `offset` sits between the `\r` and the `\n` of a line break.
+fn inside_crlf(text: &str, offset: usize) -> bool {
+    offset > 0 && text[..offset].ends_with('\r') && text[offset..].starts_with('\n')
+}
+
+/// The offset, moved before a `\r\n` line break it would split.
+fn outside_crlf(text: &str, offset: usize) -> usize {
+    if inside_crlf(text, offset) {
+        offset - 1
+    } else {
+        offset
+    }
+}
+
+/// What is compared of a finding: everything the user sees.
+fn visible(diagnostics: &[Diagnostic]) -> Vec<String> {
+    diagnostics
+        .iter()
+        .map(|d| {
+            let fixes: Vec<String> = d
+                .fixes
+                .iter()
+                .map(|f| format!("{} {:?}", f.message, f.edits))
+                .collect();
+            format!(
+                "{:?} {} {:?} {} {:?} {fixes:?}",
+                d.range, d.code, d.severity, d.message, d.related
+            )
+        })
+        .collect()
+}
+
+fn check_edit_sequence(
+    name: &str,
+    start: &str,
+    edits: &[(f64, usize, String)],
+    encoding: ColumnEncoding,
+) -> Result<(), TestCaseError> {
+    let uri = Uri::from_str(&format!("file:///work/{name}")).expect("a valid URI");
+    let mut document = Document::new(start.to_owned(), 1, "yaml".to_owned());
+    let mut expected = start.to_owned();
+    let first = analyze_snapshot(&uri, document.text.clone(), 1, "yaml", None, None);
+    document.tree = first.parse.reusable.clone();
+    for (version, (at, delete, insert)) in edits.iter().enumerate() {
+        let version = version as i32 + 2;
+        // The edit, in the shadow text and as the LSP range an editor would send.
+        // Editors address characters, never the middle of a `\r\n` line break.
+        let start_offset = outside_crlf(
+            &expected,
+            floor_boundary(&expected, (at * expected.len() as f64) as usize),
+        );
+        let end_offset = outside_crlf(&expected, floor_boundary(&expected, start_offset + delete));
+        let index = LineIndex::new(&expected);
+        let position = |offset: usize| {
+            let LineCol { line, column } = index.line_col(offset, encoding);
+            Position::new(line as u32, column as u32)
+        };
+        let range = Range::new(position(start_offset), position(end_offset));
+        expected.replace_range(start_offset..end_offset, insert);
+        document.apply_changes(
+            version,
+            vec![TextDocumentContentChangeEvent {
+                range: Some(range),
+                range_length: None,
+                text: insert.clone(),
+            }],
+            encoding,
+        );
+        prop_assert_eq!(&document.text, &expected);
+        let incremental = analyze_snapshot(
+            &uri,
+            document.text.clone(),
+            version,
+            "yaml",
+            document.tree.take(),
+            None,
+        );
+        document.tree = incremental.parse.reusable.clone();
+        let fresh = analyze(AnalysisInput {
+            text: &expected,
+            path: Some(Path::new(&format!("/work/{name}"))),
+            language_id: Some("yaml"),
+            ..Default::default()
+        });
+        prop_assert_eq!(
+            visible(&incremental.diagnostics),
+            visible(&fresh.diagnostics),
+            "after edit {} the text is {:?}",
+            version - 1,
+            expected
+        );
+    }
+    Ok(())
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 48, ..ProptestConfig::default() })]
+
+    #[test]
+    fn edits_to_a_spec_analyse_like_a_fresh_parse(
+        edits in prop::collection::vec(edit(), 1..10),
+        utf8 in any::<bool>(),
+    ) {
+        let encoding = if utf8 { ColumnEncoding::Utf8 } else { ColumnEncoding::Utf16 };
+        check_edit_sequence("shop.ddia.yaml", SPEC, &edits, encoding)?;
+    }
+
+    #[test]
+    fn edits_to_a_compose_file_analyse_like_a_fresh_parse(
+        edits in prop::collection::vec(edit(), 1..10),
+        utf8 in any::<bool>(),
+    ) {
+        let encoding = if utf8 { ColumnEncoding::Utf8 } else { ColumnEncoding::Utf16 };
+        check_edit_sequence("compose.yaml", COMPOSE, &edits, encoding)?;
+    }
+}
+
+/// Texts with every kind of line break and characters of one to four UTF-8 bytes
+/// (two UTF-16 units for the emoji).
+fn any_text() -> impl Strategy<Value = String> {
+    let pieces = prop::sample::select(vec![
+        "a", " ", "\n", "\r\n", "\r", "é", "€", "😀", "\u{feff}", "\t", "\u{0}", "ü", "𝄞",
+    ]);
+    prop_oneof![
+        prop::collection::vec(pieces, 0..60).prop_map(|parts| parts.concat()),
+        any::<String>(),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 512, ..ProptestConfig::default() })]
+
+    #[test]
+    fn offsets_and_positions_round_trip_in_both_encodings(text in any_text()) {
+        let index = LineIndex::new(&text);
+        for encoding in [ColumnEncoding::Utf8, ColumnEncoding::Utf16] {
+            let mut previous = LineCol { line: 0, column: 0 };
+            let offsets = (0..=text.len())
+                .filter(|&o| text.is_char_boundary(o) && !inside_crlf(&text, o));
+            for offset in offsets {
+                let position = index.line_col(offset, encoding);
+                prop_assert_eq!(index.offset(position, encoding), offset, "{:?} {:?}", encoding, position);
+                // Positions grow with offsets.
+                prop_assert!((position.line, position.column) >= (previous.line, previous.column));
+                previous = position;
+            }
+            // A position past the end of a line clamps to the line's end, never into
+            // the next line or inside a character.
+            let past = index.offset(LineCol { line: 0, column: usize::MAX / 2 }, encoding);
+            prop_assert!(text.is_char_boundary(past));
+            let line_end = text.find(['\n', '\r']).unwrap_or(text.len());
+            prop_assert!(past <= line_end);
+        }
+    }
+}
+
+/// The fixtures of every rule, read once.
+fn fixtures() -> &'static [(std::path::PathBuf, String)] {
+    static FIXTURES: std::sync::OnceLock<Vec<(std::path::PathBuf, String)>> =
+        std::sync::OnceLock::new();
+    FIXTURES.get_or_init(|| {
+        files_with_suffix(
+            &repo_root().join("tests/fixtures/rules"),
+            &[".yaml", ".yml"],
+        )
+        .into_iter()
+        .filter_map(|path| {
+            let text = std::fs::read_to_string(&path).ok()?;
+            Some((path, text))
+        })
+        .collect()
+    })
+}
+
+/// Replaces the n-th number of the text with `digits[n]` (where given) and drops the
+/// lines listed in `dropped`: the fixture's design with other numbers and parts missing.
+fn mutate(text: &str, digits: &[Option<u8>], dropped: &[usize]) -> String {
+    let kept: Vec<&str> = text
+        .split_inclusive('\n')
+        .enumerate()
+        .filter(|(line, _)| !dropped.contains(line))
+        .map(|(_, line)| line)
+        .collect();
+    let text = kept.concat();
+    let mut out = String::with_capacity(text.len());
+    let mut number = 0;
+    let bytes = text.as_bytes();
+    let mut at = 0;
+    while at < bytes.len() {
+        let starts_number = bytes[at].is_ascii_digit()
+            && (at == 0 || !(bytes[at - 1].is_ascii_alphanumeric() || bytes[at - 1] == b'.'));
+        if starts_number {
+            let end = (at..bytes.len())
+                .find(|&i| !bytes[i].is_ascii_digit())
+                .unwrap_or(bytes.len());
+            let whole = end == bytes.len() || !bytes[end].is_ascii_alphabetic();
+            match digits.get(number).copied().flatten() {
+                Some(digit) if whole => out.push((b'0' + digit) as char),
+                _ => out.push_str(&text[at..end]),
+            }
+            number += 1;
+            at = end;
+            continue;
+        }
+        let next = floor_boundary(&text, at + 1).max(at + 1);
+        let next = (next..=text.len())
+            .find(|&i| text.is_char_boundary(i))
+            .unwrap_or(text.len());
+        out.push_str(&text[at..next]);
+        at = next;
+    }
+    out
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig { cases: 256, ..ProptestConfig::default() })]
+
+    #[test]
+    fn every_fix_on_a_mutated_fixture_removes_its_finding_and_keeps_valid_yaml(
+        pick in any::<prop::sample::Index>(),
+        digits in prop::collection::vec(prop::option::weighted(0.5, 0u8..10), 0..24),
+        dropped in prop::collection::vec(1usize..40, 0..2),
+    ) {
+        let (path, original) = pick.get(fixtures());
+        let text = mutate(original, &digits, &dropped);
+        let analyse = |text: &str| {
+            analyze(AnalysisInput {
+                text,
+                path: Some(path),
+                ..Default::default()
+            })
+        };
+        let before = analyse(&text);
+        let count = |diagnostics: &[Diagnostic], code: &str| {
+            diagnostics.iter().filter(|d| d.code == code).count()
+        };
+        for diagnostic in &before.diagnostics {
+            for fix in &diagnostic.fixes {
+                let (fixed, applied) = apply_edits(&text, &fix.edits);
+                prop_assert_eq!(applied, fix.edits.len(), "overlapping edits in `{}`", fix.message);
+                let after = analyse(&fixed);
+                prop_assert!(
+                    count(&after.diagnostics, "syntax-error") <= count(&before.diagnostics, "syntax-error"),
+                    "`{}` ({}) broke the YAML of {}:\n{}", fix.message, diagnostic.code, path.display(), fixed
+                );
+                prop_assert!(
+                    count(&after.diagnostics, diagnostic.code) < count(&before.diagnostics, diagnostic.code),
+                    "`{}` did not remove its `{}` finding in {}:\n{}", fix.message, diagnostic.code, path.display(), fixed
+                );
+            }
+        }
+    }
+}
