@@ -26,6 +26,10 @@ pub struct AnalysisInput<'a> {
     /// Reads a file the analysed one refers to (a Compose `env_file`), given its path.
     /// `None` reads nothing: the analysis then uses only the text.
     pub read_file: Option<&'a ReadFile>,
+    /// The workspace (the editor's folder, the directory `ddia check` runs in): files
+    /// the analysed one refers to are read only inside it or inside the analysed
+    /// file's own directory.
+    pub workspace: Option<&'a Path>,
     /// Files larger than this many bytes are not analysed; `None` means
     /// [`DEFAULT_MAX_FILE_SIZE`].
     pub max_file_size: Option<usize>,
@@ -117,11 +121,10 @@ pub fn analyze(input: AnalysisInput<'_>) -> Analysis {
                     let base = input.path.and_then(Path::parent);
                     let read_env_file = |relative: &str| -> Option<String> {
                         let read = input.read_file?;
-                        let path = Path::new(relative);
-                        if path.is_absolute() {
-                            return read(path);
-                        }
-                        read(&base?.join(path))
+                        let base = base?;
+                        let path = base.join(relative);
+                        let allowed = [Some(base), input.workspace];
+                        inside_any(&path, allowed.iter().flatten()).then(|| read(&path))?
                     };
                     from_compose(stream.first_document()?, input.text, &read_env_file)
                 }
@@ -178,6 +181,18 @@ pub fn analyze(input: AnalysisInput<'_>) -> Analysis {
         (a.range.start, a.range.end, a.code).cmp(&(b.range.start, b.range.end, b.code))
     });
     analysis
+}
+
+/// Whether `path` (resolved, symbolic links followed) lies inside one of `roots`: a file
+/// named by the analysed one is read only if it does, so `env_file: /etc/shadow` or a
+/// link out of the project is never opened.
+fn inside_any<'p>(path: &Path, roots: impl Iterator<Item = &'p &'p Path>) -> bool {
+    let Ok(resolved) = std::fs::canonicalize(path) else {
+        return false;
+    };
+    roots
+        .filter_map(|root| std::fs::canonicalize(root).ok())
+        .any(|root| resolved.starts_with(root))
 }
 
 /// Findings inside a YAML anchor that other places use (`&defaults` merged with

@@ -912,3 +912,94 @@ fn the_readme_graph_example_is_what_ddia_prints() {
     assert_eq!(stdout(&output), mermaid);
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+#[cfg(unix)]
+#[test]
+fn files_named_by_a_compose_file_are_read_only_inside_the_workspace() {
+    let dir = scratch("env-files");
+    let project = dir.join("project");
+    std::fs::create_dir_all(&project).expect("mkdir");
+    // Each file would make its broker's replication factor 1, if it were read.
+    let setting = "KAFKA_DEFAULT_REPLICATION_FACTOR=1\n";
+    std::fs::write(dir.join("outside.env"), setting).expect("write");
+    std::fs::write(project.join("inside.env"), setting).expect("write");
+    std::os::unix::fs::symlink("../outside.env", project.join("link.env")).expect("symlink");
+    let outside = dir.join("outside.env");
+    let compose = format!(
+        "services:\n  inside:\n    image: confluentinc/cp-kafka:7.6.0\n    env_file: inside.env\n  parent:\n    image: confluentinc/cp-kafka:7.6.0\n    env_file: ../outside.env\n  link:\n    image: confluentinc/cp-kafka:7.6.0\n    env_file: link.env\n  absolute:\n    image: confluentinc/cp-kafka:7.6.0\n    env_file: {}\n",
+        outside.display()
+    );
+    std::fs::write(project.join("compose.yaml"), compose).expect("write");
+    let brokers = |output: &Output| -> Vec<String> {
+        let value: serde_json::Value = serde_json::from_str(&stdout(output)).expect("JSON");
+        value
+            .as_array()
+            .expect("array")
+            .iter()
+            .filter(|f| f["code"] == "replication-factor-one")
+            .map(|f| f["location"]["row"].to_string())
+            .collect()
+    };
+    // Run in the project: only the file inside it is read.
+    let inside = run_in(&project, &["check", "--output-format", "json", "."]);
+    assert_eq!(brokers(&inside), ["4"], "{}", stdout(&inside));
+    // Run in the parent: the parent is the workspace, so all four are inside it.
+    let parent = run_in(&dir, &["check", "--output-format", "json", "project"]);
+    assert_eq!(brokers(&parent), ["4", "7", "10", "13"]);
+}
+
+#[cfg(unix)]
+#[test]
+fn symbolic_link_loops_are_not_followed_when_walking_and_are_reported_when_named() {
+    let dir = scratch("symlink-loops");
+    std::fs::create_dir_all(dir.join("sub")).expect("mkdir");
+    std::fs::write(dir.join("shop.ddia.yaml"), QUORUM_SPEC).expect("write");
+    std::os::unix::fs::symlink("..", dir.join("sub/up")).expect("symlink");
+    std::os::unix::fs::symlink("loop-b", dir.join("loop-a")).expect("symlink");
+    std::os::unix::fs::symlink("loop-a", dir.join("loop-b")).expect("symlink");
+    let walked = run_in(&dir, &["check", "--output-format", "json", "."]);
+    let value: serde_json::Value = serde_json::from_str(&stdout(&walked)).expect("JSON");
+    let mut names = filenames(&value);
+    names.dedup();
+    assert_eq!(
+        names,
+        ["shop.ddia.yaml"],
+        "each file once, no link followed"
+    );
+    let named = run_in(&dir, &["check", "loop-a"]);
+    assert_eq!(named.status.code(), Some(2));
+    assert!(
+        stderr(&named).contains("loop-a: Too many levels of symbolic links"),
+        "{}",
+        stderr(&named)
+    );
+}
+
+#[test]
+fn nothing_a_file_names_is_fetched_or_opened_outside_the_workspace() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("a local port");
+    listener.set_nonblocking(true).expect("non-blocking");
+    let url = format!(
+        "http://127.0.0.1:{}",
+        listener.local_addr().expect("an address").port()
+    );
+    let dir = scratch("no-fetch");
+    std::fs::write(
+        dir.join("shop.ddia.yaml"),
+        format!("ddia: 1\n$ref: {url}/schema.json\ndatastores:\n  carts: {{$ref: \"{url}/carts.yaml\"}}\n"),
+    )
+    .expect("write");
+    std::fs::write(
+        dir.join("compose.yaml"),
+        format!(
+            "include:\n  - {url}/base.yaml\nservices:\n  web:\n    image: nginx:1.27\n    extends: {{file: \"{url}/common.yaml\", service: base}}\n    env_file: {url}/web.env\n"
+        ),
+    )
+    .expect("write");
+    let output = run_in(&dir, &["check", "--output-format", "json", "."]);
+    assert!(output.status.code().is_some(), "ddia check ran to the end");
+    match listener.accept() {
+        Err(error) if error.kind() == std::io::ErrorKind::WouldBlock => {}
+        other => panic!("ddia connected to a URL a file names: {other:?}"),
+    }
+}

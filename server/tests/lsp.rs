@@ -1416,3 +1416,87 @@ async fn the_size_limit_follows_the_max_file_size_setting() {
         "{error}"
     );
 }
+
+#[tokio::test]
+async fn a_planted_secret_appears_in_no_message_the_server_sends() {
+    const SECRET: &str = "Zq8vK3pLx9Wm2NtR";
+    let mut client = Client::start();
+    client.initialize(json!({})).await;
+    let uri = "file:///work/compose.yaml";
+    let text = format!(
+        "services:\n  db:\n    image: postgres:16\n    environment:\n      POSTGRES_PASSWORD: {SECRET}\n      DATABASE_URL: postgres://app:{SECRET}@db/shop\n"
+    );
+    client
+        .notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri, "languageId": "dockercompose", "version": 1, "text": text}}),
+        )
+        .await;
+    let diagnostics = client.diagnostics(uri, 1).await;
+    assert_eq!(
+        diagnostics
+            .iter()
+            .filter(|d| d["code"] == "plaintext-secret")
+            .count(),
+        2,
+        "{diagnostics:?}"
+    );
+    let mut answers = vec![json!(diagnostics)];
+    // Everything an editor can ask about the lines that hold the secret.
+    for line in [4, 5] {
+        for character in [8, 26, 30, 40] {
+            let position = json!({"line": line, "character": character});
+            answers.push(
+                client
+                    .request(
+                        "textDocument/hover",
+                        json!({"textDocument": {"uri": uri}, "position": position}),
+                    )
+                    .await,
+            );
+            answers.push(
+                client
+                    .request(
+                        "textDocument/codeAction",
+                        json!({"textDocument": {"uri": uri}, "range": {"start": position, "end": position}, "context": {"diagnostics": diagnostics}}),
+                    )
+                    .await,
+            );
+        }
+    }
+    for method in [
+        "textDocument/documentSymbol",
+        "textDocument/inlayHint",
+        "textDocument/codeLens",
+    ] {
+        answers.push(
+            client
+                .request(
+                    method,
+                    json!({"textDocument": {"uri": uri}, "range": {"start": {"line": 0, "character": 0}, "end": {"line": 9, "character": 0}}}),
+                )
+                .await,
+        );
+    }
+    client.drain().await;
+    answers.extend(client.notifications.iter().cloned());
+    for answer in &answers {
+        assert!(
+            !answer.to_string().contains(SECRET),
+            "the secret leaked: {answer}"
+        );
+    }
+    // The answers were real: hovers explained the findings and actions were offered.
+    assert!(
+        answers.iter().any(|a| a["result"]["contents"]["value"]
+            .as_str()
+            .is_some_and(|v| v.contains("plaintext-secret"))),
+        "no hover explained the finding"
+    );
+    assert!(
+        answers.iter().any(|a| a["result"]
+            .as_array()
+            .is_some_and(|actions| !actions.is_empty())),
+        "no code action was offered"
+    );
+}

@@ -12,6 +12,7 @@ fn model_of(text: &str) -> SystemModel {
         previous_tree: None,
         read_file: Some(&ddia::analysis::read_from_disk),
         max_file_size: None,
+        workspace: None,
     });
     assert_eq!(analysis.kind, FileKind::Spec);
     analysis.model.expect("a spec has a model")

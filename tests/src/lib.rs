@@ -78,6 +78,7 @@ pub fn analyze_file(path: &Path) -> (String, Analysis) {
         previous_tree: None,
         read_file: Some(&ddia::analysis::read_from_disk),
         max_file_size: None,
+        workspace: None,
     });
     (text, analysis)
 }

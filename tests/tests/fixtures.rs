@@ -85,6 +85,7 @@ fn every_fix_removes_its_finding_and_keeps_valid_yaml() {
                     previous_tree: None,
                     read_file: Some(&ddia::analysis::read_from_disk),
                     max_file_size: None,
+                    workspace: None,
                 });
                 assert!(
                     count(&after.diagnostics, diagnostic.code)

@@ -147,7 +147,7 @@ fn check_edit_sequence(
     let uri = Uri::from_str(&format!("file:///work/{name}")).expect("a valid URI");
     let mut document = Document::new(start.to_owned(), 1, "yaml".to_owned());
     let mut expected = start.to_owned();
-    let first = analyze_snapshot(&uri, document.text.clone(), 1, "yaml", None, None);
+    let first = analyze_snapshot(&uri, document.text.clone(), 1, "yaml", None, None, None);
     document.tree = first.parse.reusable.clone();
     for (version, (at, delete, insert)) in edits.iter().enumerate() {
         let version = version as i32 + 2;
@@ -181,6 +181,7 @@ fn check_edit_sequence(
             version,
             "yaml",
             document.tree.take(),
+            None,
             None,
         );
         document.tree = incremental.parse.reusable.clone();

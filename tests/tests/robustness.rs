@@ -32,6 +32,7 @@ fn analyze_text(text: &str, path: &Path, previous: Option<&tree_sitter::Tree>) -
         previous_tree: previous,
         read_file: None,
         max_file_size: None,
+        workspace: None,
     })
 }
 

@@ -272,12 +272,16 @@ fn check_source(
         }
     };
     let text = decode(bytes).map_err(|error| format!("{name}: {error}"))?;
+    // Files named by the checked one are read only inside the working directory
+    // or the file's own directory.
+    let working_directory = std::env::current_dir().ok();
     let mut analysis = analyze(AnalysisInput {
         text: &text,
         path: path.as_deref(),
         language_id: None,
         previous_tree: None,
         read_file: Some(&crate::analysis::read_from_disk),
+        workspace: working_directory.as_deref(),
         max_file_size: Some(max_file_size),
     });
     // The configuration's settings (with per-file ignores and the profile), or just a

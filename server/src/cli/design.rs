@@ -23,12 +23,16 @@ fn analyse(path: &Path) -> Result<Analysed, String> {
     let name = path.display().to_string();
     let bytes = std::fs::read(path).map_err(|error| format!("{name}: cannot read: {error}"))?;
     let text = decode(bytes).map_err(|error| format!("{name}: {error}"))?;
+    // Files named by the checked one are read only inside the working directory
+    // or the file's own directory.
+    let working_directory = std::env::current_dir().ok();
     let mut analysis = analyze(AnalysisInput {
         text: &text,
         path: Some(path),
         language_id: None,
         previous_tree: None,
         read_file: Some(&crate::analysis::read_from_disk),
+        workspace: working_directory.as_deref(),
         max_file_size: None,
     });
     let format = match analysis.kind {

@@ -26,7 +26,15 @@ pub fn collect(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<String>) {
             continue;
         }
         if !path.is_dir() {
-            errors.push(format!("{}: no such file or directory", path.display()));
+            // The system's reason: missing, a loop of symbolic links, no permission.
+            let reason = match std::fs::metadata(path) {
+                Err(error) if error.kind() == std::io::ErrorKind::NotFound => {
+                    "no such file or directory".to_owned()
+                }
+                Err(error) => error.to_string(),
+                Ok(_) => "not a file or directory".to_owned(),
+            };
+            errors.push(format!("{}: {reason}", path.display()));
             continue;
         }
         let walker = WalkBuilder::new(path)

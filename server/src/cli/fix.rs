@@ -69,12 +69,16 @@ pub fn run(args: &CheckArgs, checked: &mut [CheckedFile], errors: &mut Vec<Strin
 }
 
 fn analyse(text: &str, path: &Path, file: &CheckedFile) -> Vec<Diagnostic> {
+    // Files named by the checked one are read only inside the working directory
+    // or the file's own directory.
+    let working_directory = std::env::current_dir().ok();
     let mut analysis = analyze(AnalysisInput {
         text,
         path: Some(path),
         language_id: None,
         previous_tree: None,
         read_file: Some(&read_from_disk),
+        workspace: working_directory.as_deref(),
         max_file_size: None,
     });
     file.settings.apply(&mut analysis.diagnostics);

@@ -28,6 +28,9 @@ pub struct Backend {
     client: Client,
     /// Rule selection and severities from the client's settings.
     settings: RwLock<crate::settings::Settings>,
+    /// The workspace folder: files that documents name are read only inside it (or
+    /// beside the document).
+    workspace: RwLock<Option<std::path::PathBuf>>,
     /// The client's `maxFileSize`, if it sets one.
     max_file_size: RwLock<Option<usize>>,
     /// The workspace's `ddia.toml`, used when the client sends no settings.
@@ -54,6 +57,7 @@ impl Backend {
             client,
             settings: RwLock::new(crate::settings::Settings::default()),
             max_file_size: RwLock::new(None),
+            workspace: RwLock::new(None),
             config: RwLock::new(None),
             documents: DashMap::new(),
             encoding: RwLock::new(ColumnEncoding::Utf16),
@@ -99,6 +103,7 @@ impl Backend {
             .ok()
             .and_then(|size| *size)
             .or_else(|| config.as_ref().and_then(|config| config.max_file_size));
+        let workspace = self.workspace.read().ok().and_then(|root| root.clone());
         let analyzed = tokio::task::spawn_blocking(move || {
             // The client's settings win; else the workspace's `ddia.toml`; a file's
             // `# ddia: profile=...` comment applies either way.
@@ -118,6 +123,7 @@ impl Backend {
                 &language_id,
                 previous_tree,
                 max_file_size,
+                workspace.as_deref(),
             );
             settings.apply(&mut analyzed.diagnostics);
             analyzed
@@ -238,6 +244,11 @@ impl LanguageServer for Backend {
             .as_ref()
             .and_then(|folders| folders.first().map(|f| f.uri.clone()))
             .or(params.root_uri.clone());
+        if let Some(root) = &root
+            && let Ok(mut slot) = self.workspace.write()
+        {
+            *slot = Some(super::document::path_of(root));
+        }
         if let Some(root) = root
             && let Some(path) = crate::config::discover(&super::document::path_of(&root))
         {

@@ -289,6 +289,7 @@ pub fn analyze_snapshot(
     language_id: &str,
     previous_tree: Option<tree_sitter::Tree>,
     max_file_size: Option<usize>,
+    workspace: Option<&std::path::Path>,
 ) -> Analyzed {
     let path = path_of(uri);
     let analysis = analyze(AnalysisInput {
@@ -298,6 +299,7 @@ pub fn analyze_snapshot(
         previous_tree: previous_tree.as_ref(),
         read_file: Some(&crate::analysis::read_from_disk),
         max_file_size,
+        workspace,
     });
     let model = analysis.model.as_ref();
     let hints = model
