@@ -1,5 +1,6 @@
-//! Criterion benchmarks of the analysis phases: parse, model building, rules, the whole
-//! `analyze`, and an incremental reparse after one keystroke.
+//! Criterion benchmarks of the analysis phases: parse (and the tree-sitter parse within
+//! it), model building, rules, the whole `analyze`, and one keystroke (an incremental
+//! reparse, and the whole analysis with the previous tree).
 //!
 //! Inputs are generated here, deterministically (small 200, medium 5k and large 110k
 //! lines of specs and Compose files, and a large Compose file whose services share one
@@ -398,6 +399,39 @@ fn benches(c: &mut Criterion) {
     for input in &inputs {
         configure(&mut group, input);
         group.bench_function(id(input), |b| b.iter(|| parse(black_box(&input.text))));
+    }
+    group.finish();
+
+    // The tree-sitter parse alone, from scratch and after one keystroke with the
+    // previous tree: the rest of `parse` is error recovery and lowering to the YAML view.
+    let mut group = c.benchmark_group("tree-sitter");
+    for input in &inputs {
+        let mut parser = tree_sitter::Parser::new();
+        parser
+            .set_language(&ddia_yaml_grammar::LANGUAGE.into())
+            .expect("the grammar matches the linked tree-sitter");
+        configure(&mut group, input);
+        let label = format!("{} ({} lines)", input.name, input.lines());
+        group.bench_function(BenchmarkId::new("full", &label), |b| {
+            b.iter(|| parser.parse(black_box(&input.text), None))
+        });
+        let Some(previous) = parser.parse(&input.text, None) else {
+            continue;
+        };
+        let at = edit_offset(&input.text);
+        let mut edited = input.text.clone();
+        edited.insert(at, 'x');
+        group.bench_function(BenchmarkId::new("keystroke", &label), |b| {
+            b.iter_batched(
+                || {
+                    let mut tree = previous.clone();
+                    edit_tree(&mut tree, &input.text, at, at, "x");
+                    tree
+                },
+                |tree| parser.parse(black_box(&edited), Some(&tree)),
+                BatchSize::SmallInput,
+            )
+        });
     }
     group.finish();
 
