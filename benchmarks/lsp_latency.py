@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import math
 import os
 import queue
 import random
@@ -405,9 +406,10 @@ def run_one(spec: ServerSpec, path: Path, args: argparse.Namespace) -> Result:
 
 
 def percentile(values: list[float], p: float) -> float:
+    """The nearest-rank percentile: the smallest value with p% of them at or below it."""
     ordered = sorted(values)
-    rank = max(0, min(len(ordered) - 1, round(p / 100 * len(ordered) + 0.5) - 1))
-    return ordered[rank]
+    rank = min(len(ordered), max(1, math.ceil(p / 100 * len(ordered))))
+    return ordered[rank - 1]
 
 
 def fmt_ms(value: float | None) -> str:
