@@ -13,6 +13,9 @@ import { after, afterEach, before, describe, test } from 'node:test';
 import { COMMANDS, INSTALL_GUIDE_URL } from '../src/server';
 import { changeConfiguration, install, reset, state } from './vscode-fake';
 
+/** The extension's own commands, and the one the server runs (the checklist lens). */
+const EXPECTED_COMMANDS = [...Object.values(COMMANDS), 'ddia.showDesignChecklist'].sort();
+
 /** Bundled into out/, so the extension folder is one level up. */
 const root = path.resolve(__dirname, '..');
 const binary = path.resolve(process.env['DDIA_BIN'] ?? path.join(root, '..', '..', 'target', 'debug', 'ddia'));
@@ -83,7 +86,7 @@ describe('the extension in a fake VS Code', bounded, () => {
     const output = state.output.join('');
     assert.ok(output.includes(`starting ${path.join(folder, 'ddia')} lsp`), output.slice(0, 2000));
     assert.match(output, /"initializationOptions": \{\s*"ddia": \{\s*"ignore": \[\s*"missing-tracing"\s*\],\s*"severity": \{\s*"non-overlapping-quorums": "info"/);
-    assert.deepEqual([...state.commands.keys()].sort(), Object.values(COMMANDS).sort());
+    assert.deepEqual([...state.commands.keys()].sort(), EXPECTED_COMMANDS);
     assert.deepEqual(problems(), []);
   });
 
@@ -106,7 +109,7 @@ describe('the extension in a fake VS Code', bounded, () => {
     await state.commands.get(COMMANDS.restartServer)?.();
     const starts = state.output.join('').split('\n').filter((line) => line.startsWith('ddia: starting'));
     assert.equal(starts.length, 2);
-    assert.deepEqual([...state.commands.keys()].sort(), Object.values(COMMANDS).sort());
+    assert.deepEqual([...state.commands.keys()].sort(), EXPECTED_COMMANDS);
     assert.deepEqual(problems(), []);
   });
 
@@ -132,7 +135,7 @@ describe('the extension in a fake VS Code', bounded, () => {
     assert.equal(kind, 'error');
     assert.match(message, /`ddia` binary was not found/);
     assert.deepEqual(buttons, ['Open install guide', 'Open settings']);
-    // The commands are there all the same.
+    // The extension's own commands are there all the same (no server, no server command).
     assert.deepEqual([...state.commands.keys()].sort(), Object.values(COMMANDS).sort());
     await state.commands.get(COMMANDS.showOutput)?.();
   });
