@@ -15,6 +15,7 @@ pub mod values;
 pub mod vocabulary;
 
 use crate::text::TextRange;
+use std::collections::HashMap;
 pub use catalog::{ImageRef, StatefulSystem, SystemRole};
 pub use compose::from_compose;
 pub use kubernetes::from_kubernetes;
@@ -117,6 +118,43 @@ pub struct SystemModel {
     /// Where findings about the whole file go (what it lacks): the `ddia` key of a
     /// spec, else its first key.
     pub top: TextRange,
+    /// Lookups by name, built on first use (after the model is complete), so that rules
+    /// asking about every component stay linear.
+    pub lookup: LookupCache,
+}
+
+/// Indexes of a finished [`SystemModel`] by component name.
+#[derive(Default)]
+pub struct LookupCache(std::sync::OnceLock<Lookup>);
+
+#[derive(Default)]
+struct Lookup {
+    /// The first datastore with each name.
+    datastores: HashMap<String, usize>,
+    /// (requirement, access pattern) indexes per datastore name.
+    access_patterns: HashMap<String, Vec<(usize, usize)>>,
+    /// (service, dependency) indexes per target name.
+    dependents: HashMap<String, Vec<(usize, usize)>>,
+}
+
+impl Clone for LookupCache {
+    /// A clone may be changed before it is read: it builds its own index.
+    fn clone(&self) -> Self {
+        LookupCache::default()
+    }
+}
+
+impl PartialEq for LookupCache {
+    /// A cache, not part of what a model says.
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl std::fmt::Debug for LookupCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("LookupCache")
+    }
 }
 
 impl SystemModel {
@@ -140,7 +178,41 @@ impl SystemModel {
             disruption_budgets: Vec::new(),
             problems: Vec::new(),
             top: TextRange::empty(range.start),
+            lookup: LookupCache::default(),
         }
+    }
+
+    fn lookup(&self) -> &Lookup {
+        self.lookup.0.get_or_init(|| {
+            let mut lookup = Lookup::default();
+            for (index, datastore) in self.datastores.iter().enumerate() {
+                lookup
+                    .datastores
+                    .entry(datastore.name.value.clone())
+                    .or_insert(index);
+            }
+            for (r, requirements) in self.requirements.iter().enumerate() {
+                for (p, pattern) in requirements.access_patterns.iter().enumerate() {
+                    if let Some(datastore) = &pattern.datastore {
+                        lookup
+                            .access_patterns
+                            .entry(datastore.value.clone())
+                            .or_default()
+                            .push((r, p));
+                    }
+                }
+            }
+            for (s, service) in self.services.iter().enumerate() {
+                for (d, dependency) in service.dependencies.iter().enumerate() {
+                    lookup
+                        .dependents
+                        .entry(dependency.target.value.clone())
+                        .or_default()
+                        .push((s, d));
+                }
+            }
+            lookup
+        })
     }
 
     /// The consistency a datastore must give: its own, else the requirements'.
@@ -156,7 +228,8 @@ impl SystemModel {
     }
 
     pub fn datastore(&self, name: &str) -> Option<&Datastore> {
-        self.datastores.iter().find(|d| d.name.value == name)
+        let index = *self.lookup().datastores.get(name)?;
+        self.datastores.get(index)
     }
 
     /// The access patterns that name a datastore.
@@ -164,10 +237,13 @@ impl SystemModel {
         &'a self,
         datastore: &'a str,
     ) -> impl Iterator<Item = &'a AccessPattern> + 'a {
-        self.requirements
-            .iter()
-            .flat_map(|r| r.access_patterns.iter())
-            .filter(move |p| p.datastore.as_ref().is_some_and(|d| d.value == datastore))
+        let requirements = self.requirements.as_ref();
+        self.lookup()
+            .access_patterns
+            .get(datastore)
+            .into_iter()
+            .flatten()
+            .filter_map(move |&(_, p)| requirements?.access_patterns.get(p))
     }
 
     /// The dependencies, across all services, on the component called `name`, with
@@ -176,13 +252,15 @@ impl SystemModel {
         &'a self,
         name: &'a str,
     ) -> impl Iterator<Item = (&'a Service, &'a Dependency)> + 'a {
-        self.services.iter().flat_map(move |service| {
-            service
-                .dependencies
-                .iter()
-                .filter(move |d| d.target.value == name)
-                .map(move |d| (service, d))
-        })
+        self.lookup()
+            .dependents
+            .get(name)
+            .into_iter()
+            .flatten()
+            .filter_map(move |&(s, d)| {
+                let service = self.services.get(s)?;
+                Some((service, service.dependencies.get(d)?))
+            })
     }
 }
 
