@@ -15,11 +15,11 @@ pub mod values;
 pub mod vocabulary;
 
 use crate::text::TextRange;
-use std::collections::HashMap;
 pub use catalog::{ImageRef, StatefulSystem, SystemRole};
 pub use compose::from_compose;
 pub use kubernetes::from_kubernetes;
 pub use spec::{SPEC_KEYS, from_spec};
+use std::collections::HashMap;
 pub use values::{Duration, Quantity};
 pub use vocabulary::*;
 
