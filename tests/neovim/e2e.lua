@@ -170,6 +170,58 @@ local wide = find(buf, 'non-overlapping-quorums')
 check(wide ~= nil and wide.lnum == 2 and wide.col == expected_col,
   ('unicode: the finding is at byte column %d (got %s)'):format(expected_col, wide and wide.col or 'nothing'))
 
+-- 8. Inlay hints and the checklist code lens, through Neovim's own LSP features.
+local arithmetic = write('arithmetic.ddia.yaml', {
+  'ddia: 1',
+  'datastores:',
+  '  carts: {replication: {mode: leaderless, replicas: 3, write_quorum: 1, read_quorum: 1}}',
+  'consensus:',
+  '  meta: {algorithm: raft, nodes: 5}',
+})
+buf = open(arithmetic)
+vim.lsp.inlay_hint.enable(true, { bufnr = buf })
+local labels = {}
+local hinted = vim.wait(10000, function()
+  labels = {}
+  for _, item in ipairs(vim.lsp.inlay_hint.get({ bufnr = buf })) do
+    local label = item.inlay_hint.label
+    if type(label) == 'table' then
+      label = table.concat(vim.tbl_map(function(part) return part.value end, label))
+    end
+    labels[#labels + 1] = label
+  end
+  return #labels >= 3
+end, 50)
+check(hinted, 'inlay hints arrive (' .. #labels .. ')')
+local joined = table.concat(labels, ' | ')
+check(joined:find('W+R=2 ≤ N=3: a read may miss the latest write', 1, true) ~= nil,
+  'inlay hint: the quorum arithmetic (' .. joined .. ')')
+check(joined:find('majority 3 of 5, tolerates 2 failures', 1, true) ~= nil, 'inlay hint: the consensus majority')
+
+vim.lsp.codelens.refresh({ bufnr = buf })
+local lenses = {}
+local lensed = vim.wait(10000, function()
+  lenses = vim.lsp.codelens.get(buf)
+  return #lenses > 0 and lenses[1].command ~= nil
+end, 50)
+check(lensed, 'the checklist code lens arrives')
+local lens_title = lensed and lenses[1].command.title or ''
+check(lens_title:find('^Design checklist: %d+ of %d+ covered') ~= nil, 'code lens title: ' .. lens_title)
+local shown = nil
+local previous_handler = vim.lsp.handlers['window/showMessage']
+vim.lsp.handlers['window/showMessage'] = function(_, result)
+  shown = result.message
+end
+if lensed then
+  local command = lenses[1].command
+  vim.lsp.buf_request_sync(buf, 'workspace/executeCommand',
+    { command = command.command, arguments = command.arguments }, 5000)
+end
+vim.wait(5000, function() return shown ~= nil end, 50)
+vim.lsp.handlers['window/showMessage'] = previous_handler
+check(shown ~= nil and shown:find('Design checklist for arithmetic.ddia.yaml', 1, true) == 1,
+  'running the lens shows the checklist')
+
 vim.fn.delete(workdir, 'rf')
 io.stdout:write(('%d passed, %d failed\n'):format(passes, failures))
 if failures > 0 then
