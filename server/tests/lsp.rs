@@ -1076,7 +1076,7 @@ impl Client {
 async fn a_panicking_rule_is_skipped_and_logged_and_the_others_still_report() {
     let mut client = Client::start();
     client.initialize(json!({})).await;
-    open(&mut client, &format!("{SPEC}# ddia-fault: rule-panic\n")).await;
+    open(&mut client, &format!("# ddia-fault: rule-panic\n{SPEC}")).await;
     let diagnostics = client.diagnostics(URI, 1).await;
     quorum_diagnostic(&diagnostics);
     client.drain().await;
@@ -1096,7 +1096,7 @@ async fn a_panicking_handler_fails_its_request_and_the_server_goes_on() {
     client
         .notify(
             "textDocument/didOpen",
-            json!({"textDocument": {"uri": broken, "languageId": "yaml", "version": 1, "text": "ddia: 1\n# ddia-fault: hover-panic\n"}}),
+            json!({"textDocument": {"uri": broken, "languageId": "yaml", "version": 1, "text": "# ddia-fault: hover-panic\nddia: 1\n"}}),
         )
         .await;
     let response = client

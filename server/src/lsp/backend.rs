@@ -827,7 +827,7 @@ impl LanguageServer for Backend {
         if self
             .documents
             .get(&uri)
-            .is_some_and(|document| document.text.contains(rules::FAULT_HOVER_PANIC))
+            .is_some_and(|document| document.text.starts_with(rules::FAULT_HOVER_PANIC))
         {
             panic!("injected fault in the hover handler");
         }

@@ -333,7 +333,7 @@ pub fn run_rules(model: &SystemModel, text: &str) -> (Vec<Diagnostic>, Vec<RuleF
         }
     }
     #[cfg(feature = "fault-injection")]
-    if text.contains(FAULT_RULE_PANIC) {
+    if text.starts_with(FAULT_RULE_PANIC) {
         // A rule that fails, for tests of the failure path; never in a release build.
         let result = std::panic::catch_unwind(|| injected_fault(text));
         if let Err(payload) = result {
@@ -353,14 +353,15 @@ fn injected_fault(text: &str) -> usize {
     0
 }
 
-/// Files containing this text make a test-only rule panic (feature `fault-injection`).
+/// Files whose first line is this comment make a test-only rule panic (feature
+/// `fault-injection`). Only the start is looked at: the check costs nothing.
 #[cfg(feature = "fault-injection")]
-pub const FAULT_RULE_PANIC: &str = "ddia-fault: rule-panic";
+pub const FAULT_RULE_PANIC: &str = "# ddia-fault: rule-panic";
 
-/// Files containing this text make the language server's hover handler panic (feature
-/// `fault-injection`).
+/// Files whose first line is this comment make the language server's hover handler
+/// panic (feature `fault-injection`).
 #[cfg(feature = "fault-injection")]
-pub const FAULT_HOVER_PANIC: &str = "ddia-fault: hover-panic";
+pub const FAULT_HOVER_PANIC: &str = "# ddia-fault: hover-panic";
 
 /// The text of a panic's payload, when it has one.
 pub fn panic_message(payload: &(dyn std::any::Any + Send)) -> String {
