@@ -78,6 +78,29 @@ pub fn analyze(input: AnalysisInput<'_>) -> Analysis {
         };
     }
     let parse = crate::syntax::parse_incremental(input.text, input.previous_tree);
+    analyze_parsed(input, parse)
+}
+
+/// Analyses a file after one edit, given the parse of the text before it: an edit
+/// inside a value is applied to that parse instead of parsing again (see
+/// [`crate::syntax::reparse_scalar_edit`]); any other edit parses as [`analyze`] does.
+pub fn analyze_after_edit(
+    input: AnalysisInput<'_>,
+    previous: Parse,
+    edit: crate::syntax::TextEdit,
+) -> Analysis {
+    let limit = input.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE);
+    if input.text.len() > limit {
+        return analyze(input);
+    }
+    match crate::syntax::reparse_scalar_edit(previous, input.text, edit) {
+        Ok(parse) => analyze_parsed(input, parse),
+        Err(_) => analyze(input),
+    }
+}
+
+/// Everything after parsing: the file's kind, the model, the rules, suppressions.
+fn analyze_parsed(input: AnalysisInput<'_>, parse: Parse) -> Analysis {
     let mut kind = detect(input.path, input.language_id, &parse.stream);
     if matches!(kind, FileKind::Compose | FileKind::Kubernetes) && is_template(input.text) {
         // Helm and mustache templates are not YAML until rendered: judging them

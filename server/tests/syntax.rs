@@ -476,3 +476,73 @@ fn incremental_reparse_equals_a_fresh_parse_after_random_edits() {
         }
     }
 }
+
+/// Applies `insert` at the first `at` in `before`, through the scalar fast path.
+fn scalar_edit(
+    before: &str,
+    at: &str,
+    delete: usize,
+    insert: &str,
+) -> (String, Result<ddia::syntax::Parse, ddia::syntax::Parse>) {
+    let start = before.find(at).expect("the anchor text") + at.len();
+    let mut after = before.to_owned();
+    after.replace_range(start..start + delete, insert);
+    let edit = ddia::syntax::TextEdit {
+        start,
+        old_end: start + delete,
+        new_len: insert.len(),
+    };
+    let result = ddia::syntax::reparse_scalar_edit(parse(before), &after, edit);
+    (after, result)
+}
+
+#[test]
+fn typing_inside_a_value_updates_the_parse_without_parsing() {
+    let before = "# comment\nservices:\n  db:\n    image: postgres:16\n    ports: [\"5432:5432\"]\n  web: {image: nginx, replicas: 3}\n# tail\n";
+    for (at, delete, insert) in [
+        ("image: postgres:1", 0, "7"),   // 16 -> 176, inside
+        ("image: postgres:16", 0, ".1"), // appended at the end
+        ("image: post", 3, ""),          // deleted inside
+        ("replicas: ", 1, "12"),         // int stays int, in a flow mapping
+        ("replicas: 3", 0, "x"),         // int becomes a string
+        ("image: nginx", 0, "-alpine"),  // in a flow mapping
+        ("image: ", 0, "x"),             // before the first character
+        ("replicas: ", 0, "é"),          // a two-byte character first
+    ] {
+        let (after, result) = scalar_edit(before, at, delete, insert);
+        let updated =
+            result.unwrap_or_else(|_| panic!("`{insert}` after `{at}` takes the fast path"));
+        let fresh = parse(&after);
+        assert_eq!(
+            format!("{:?}", updated.stream),
+            format!("{:?}", fresh.stream),
+            "{after}"
+        );
+        assert_eq!(updated.problems, fresh.problems);
+    }
+}
+
+#[test]
+fn edits_that_could_change_the_structure_are_parsed_again() {
+    let before = "services:\n  db:\n    image: postgres:16\n    command: run it\n";
+    for (at, delete, insert) in [
+        ("  d", 0, "x"),                 // a key
+        ("image: postgres:16", 0, " #"), // would start a comment
+        ("image: postgres", 0, ": "),    // would make a mapping
+        ("image: ", 0, "["),             // would open a flow sequence
+        ("image: postgres:16", 0, "\n"), // a line break
+        ("image: ", 0, "*"),             // an alias
+        ("command: run", 0, "\t"),       // a tab
+        ("image: postgres:16", 1, ""),   // deletes the line break after the value
+    ] {
+        let (_, result) = scalar_edit(before, at, delete, insert);
+        assert!(
+            result.is_err(),
+            "`{insert:?}` after `{at}` must be parsed again"
+        );
+    }
+    // A file with a syntax error is always parsed again.
+    let broken = "services: [\n  db:\n    image: postgres:16\n";
+    let (_, result) = scalar_edit(broken, "postgres:1", 0, "7");
+    assert!(result.is_err());
+}

@@ -11,7 +11,7 @@ use ddia::analysis::{AnalysisInput, analyze};
 use ddia::diagnostic::Diagnostic;
 use ddia::diagnostic::apply_edits;
 use ddia::line_index::{ColumnEncoding, LineCol, LineIndex};
-use ddia::lsp::document::{Document, analyze_snapshot};
+use ddia::lsp::document::{Document, EditsSince, Snapshot, analyze_snapshot};
 use ddia::lsp::ls_types::{Position, Range, TextDocumentContentChangeEvent, Uri};
 use ddia_tests::{files_with_suffix, repo_root};
 use proptest::prelude::*;
@@ -147,8 +147,19 @@ fn check_edit_sequence(
     let uri = Uri::from_str(&format!("file:///work/{name}")).expect("a valid URI");
     let mut document = Document::new(start.to_owned(), 1, "yaml".to_owned());
     let mut expected = start.to_owned();
-    let first = analyze_snapshot(&uri, document.text.clone(), 1, "yaml", None, None, None);
+    let snapshot = |text: &str, version: i32, tree, reuse| Snapshot {
+        text: text.to_owned(),
+        version,
+        language_id: "yaml".to_owned(),
+        tree,
+        reuse,
+    };
+    let first = analyze_snapshot(&uri, snapshot(start, 1, None, None), None, None);
     document.tree = first.parse.reusable.clone();
+    document.edits = EditsSince::Nothing;
+    // As the server does: the last analysis is handed to the next one, whose parse it
+    // updates in place when a single edit stays inside a value.
+    let mut last = Some(std::sync::Arc::new(first));
     for (version, (at, delete, insert)) in edits.iter().enumerate() {
         let version = version as i32 + 2;
         // The edit, in the shadow text and as the LSP range an editor would send.
@@ -175,16 +186,18 @@ fn check_edit_sequence(
             encoding,
         );
         prop_assert_eq!(&document.text, &expected);
+        let reuse = match document.edits {
+            EditsSince::One(edit) => last.take().map(|previous| (previous, edit)),
+            _ => None,
+        };
         let incremental = analyze_snapshot(
             &uri,
-            document.text.clone(),
-            version,
-            "yaml",
-            document.tree.take(),
+            snapshot(&document.text, version, document.tree.take(), reuse),
             None,
             None,
         );
         document.tree = incremental.parse.reusable.clone();
+        document.edits = EditsSince::Nothing;
         let fresh = analyze(AnalysisInput {
             text: &expected,
             path: Some(Path::new(&format!("/work/{name}"))),
@@ -198,6 +211,14 @@ fn check_edit_sequence(
             version - 1,
             expected
         );
+        prop_assert_eq!(
+            format!("{:?}", incremental.parse.stream),
+            format!("{:?}", fresh.parse.stream),
+            "the YAML view after edit {} differs; the text is {:?}",
+            version - 1,
+            expected
+        );
+        last = Some(std::sync::Arc::new(incremental));
     }
     Ok(())
 }

@@ -80,8 +80,8 @@ impl Backend {
     /// Analyses the current version of a document and stores the result, unless the
     /// document changed meanwhile. Returns the analysis if it is still current.
     async fn analyze(&self, uri: &Uri) -> Option<Arc<Analyzed>> {
-        let (text, version, language_id, previous_tree) = {
-            let document = self.documents.get(uri)?;
+        let (text, version, language_id, previous_tree, reuse) = {
+            let mut document = self.documents.get_mut(uri)?;
             if let Some(analysis) = &document.analysis
                 && analysis.version == document.version
             {
@@ -92,6 +92,12 @@ impl Backend {
                 document.version,
                 document.language_id.clone(),
                 document.tree.clone(),
+                match document.edits {
+                    super::document::EditsSince::One(edit) => {
+                        document.previous.take().map(|previous| (previous, edit))
+                    }
+                    _ => None,
+                },
             )
         };
         let snapshot_uri = uri.clone();
@@ -116,15 +122,15 @@ impl Backend {
             if let Some(profile) = crate::config::profile_of(&text) {
                 crate::config::apply_profile(&mut settings, profile);
             }
-            let mut analyzed = analyze_snapshot(
-                &snapshot_uri,
+            let snapshot = super::document::Snapshot {
                 text,
                 version,
-                &language_id,
-                previous_tree,
-                max_file_size,
-                workspace.as_deref(),
-            );
+                language_id,
+                tree: previous_tree,
+                reuse,
+            };
+            let mut analyzed =
+                analyze_snapshot(&snapshot_uri, snapshot, max_file_size, workspace.as_deref());
             settings.apply(&mut analyzed.diagnostics);
             analyzed
         })
@@ -160,6 +166,8 @@ impl Backend {
         }
         document.tree = analyzed.parse.reusable.clone();
         document.analysis = Some(analyzed.clone());
+        document.edits = super::document::EditsSince::Nothing;
+        document.previous = None;
         Some(analyzed)
     }
 
@@ -353,8 +361,16 @@ impl LanguageServer for Backend {
             // The analysis of the previous version answers nothing any more: freeing it
             // now, not when the next one is stored, halves the memory of a large file
             // during its analysis. Dropping it takes a while, so a blocking thread does.
-            if let Some(stale) = document.analysis.take() {
-                tokio::task::spawn_blocking(move || drop(stale));
+            // One edit after an analysis: its parse can be updated instead of redone.
+            let stale = document.analysis.take();
+            let unusable = match document.edits {
+                super::document::EditsSince::One(_) if stale.is_some() => {
+                    (std::mem::replace(&mut document.previous, stale), None)
+                }
+                _ => (stale, document.previous.take()),
+            };
+            if unusable.0.is_some() || unusable.1.is_some() {
+                tokio::task::spawn_blocking(move || drop(unusable));
             }
         }
         self.refresh(uri).await;

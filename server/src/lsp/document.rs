@@ -22,6 +22,20 @@ pub struct Document {
     /// The syntax tree of the last analysis, edited with every change since, for an
     /// incremental reparse.
     pub tree: Option<tree_sitter::Tree>,
+    /// The edits since `analysis` (or `previous`) was made: one edit can be applied to
+    /// that analysis's parse instead of parsing again.
+    pub edits: EditsSince,
+    /// The analysis of the version before the current one, kept only while one edit
+    /// separates them, to be reused (and consumed) by the next analysis.
+    pub previous: Option<Arc<Analyzed>>,
+}
+
+/// What changed since the last analysis.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum EditsSince {
+    Nothing,
+    One(crate::syntax::TextEdit),
+    Several,
 }
 
 /// The result of analysing one version of a document.
@@ -215,6 +229,8 @@ impl Document {
             language_id,
             analysis: None,
             tree: None,
+            edits: EditsSince::Several,
+            previous: None,
         }
     }
 
@@ -236,10 +252,19 @@ impl Document {
                         crate::syntax::edit_tree(tree, &self.text, start, end, &change.text);
                     }
                     self.text.replace_range(start..end, &change.text);
+                    self.edits = match self.edits {
+                        EditsSince::Nothing => EditsSince::One(crate::syntax::TextEdit {
+                            start,
+                            old_end: end,
+                            new_len: change.text.len(),
+                        }),
+                        _ => EditsSince::Several,
+                    };
                 }
                 None => {
                     self.text = change.text;
                     self.tree = None;
+                    self.edits = EditsSince::Several;
                 }
             }
         }
@@ -281,26 +306,49 @@ fn percent_decode(text: &str) -> String {
     String::from_utf8_lossy(&out).into_owned()
 }
 
+/// What an analysis of a document starts from: its current text and what is left of
+/// the previous analysis.
+pub struct Snapshot {
+    pub text: String,
+    pub version: i32,
+    pub language_id: String,
+    /// The previous syntax tree, edited to the current text.
+    pub tree: Option<tree_sitter::Tree>,
+    /// The previous analysis and the one edit since, to update its parse in place.
+    pub reuse: Option<(Arc<Analyzed>, crate::syntax::TextEdit)>,
+}
+
 /// Analyses a snapshot of a document. Runs off the async runtime.
 pub fn analyze_snapshot(
     uri: &Uri,
-    text: String,
-    version: i32,
-    language_id: &str,
-    previous_tree: Option<tree_sitter::Tree>,
+    snapshot: Snapshot,
     max_file_size: Option<usize>,
     workspace: Option<&std::path::Path>,
 ) -> Analyzed {
+    let Snapshot {
+        text,
+        version,
+        language_id,
+        tree: previous_tree,
+        reuse,
+    } = snapshot;
     let path = path_of(uri);
-    let analysis = analyze(AnalysisInput {
+    let input = AnalysisInput {
         text: &text,
         path: Some(&path),
-        language_id: Some(language_id),
+        language_id: Some(&language_id),
         previous_tree: previous_tree.as_ref(),
         read_file: Some(&crate::analysis::read_from_disk),
         max_file_size,
         workspace,
-    });
+    };
+    // The previous analysis's parse is reused when nothing else holds it.
+    let analysis = match reuse.map(|(previous, edit)| (Arc::try_unwrap(previous), edit)) {
+        Some((Ok(previous), edit)) => {
+            crate::analysis::analyze_after_edit(input, previous.parse, edit)
+        }
+        _ => analyze(input),
+    };
     let model = analysis.model.as_ref();
     let hints = model
         .map(|m| crate::annotations::hints(m, &text))

@@ -146,3 +146,138 @@ pub(crate) fn new_parser() -> tree_sitter::Parser {
         .expect("the patched grammar is built against the linked tree-sitter ABI");
     parser
 }
+
+/// One replacement in a text: the old text's `start..old_end` became `new_len` bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TextEdit {
+    pub start: usize,
+    pub old_end: usize,
+    pub new_len: usize,
+}
+
+/// Updates `previous`, the parse of the text before `edit`, to the parse of `text`
+/// without parsing, when the edit only changes the inside of one single-line plain
+/// scalar value (most keystrokes: typing in a value). The scalar is decoded and typed
+/// again and every range after the edit moves; the result equals [`parse`]`(text)`.
+/// Any other edit gives `previous` back unchanged, for a real parse.
+pub fn reparse_scalar_edit(
+    mut previous: Parse,
+    text: &str,
+    edit: TextEdit,
+) -> Result<Parse, Parse> {
+    let Some((document, node)) = edited_scalar(&previous, text, edit) else {
+        return Err(previous);
+    };
+    let delta = edit.new_len as isize - (edit.old_end - edit.start) as isize;
+    let shift = |offset: usize| offset.saturating_add_signed(delta);
+    // A range that holds the edit (the scalar and what contains it) grows or shrinks
+    // at its end; a range after the edit moves.
+    let move_range = |range: &mut TextRange| {
+        let holds_edit = range.start <= edit.start && edit.old_end <= range.end;
+        if holds_edit {
+            *range = TextRange::new(range.start, shift(range.end));
+        } else if range.start >= edit.old_end {
+            *range = TextRange::new(shift(range.start), shift(range.end));
+        }
+    };
+    for doc in &mut previous.stream.documents {
+        move_range(&mut doc.range);
+        for each in &mut doc.nodes {
+            move_range(&mut each.range);
+        }
+    }
+    for comment in &mut previous.stream.comments {
+        move_range(&mut comment.range);
+    }
+    let scalar_node = &mut previous.stream.documents[document].nodes[node];
+    // The scalar starts before the edit, so only its end moved.
+    scalar_node.kind = yaml::NodeKind::Scalar(scalar::plain(&text[scalar_node.range.as_range()]));
+    let start_position = ts_point(text, edit.start);
+    let input_edit = tree_sitter::InputEdit {
+        start_byte: edit.start,
+        old_end_byte: edit.old_end,
+        new_end_byte: edit.start + edit.new_len,
+        start_position,
+        old_end_position: tree_sitter::Point::new(
+            start_position.row,
+            start_position.column + (edit.old_end - edit.start),
+        ),
+        new_end_position: tree_sitter::Point::new(
+            start_position.row,
+            start_position.column + edit.new_len,
+        ),
+    };
+    previous.tree.edit(&input_edit);
+    if let Some(reusable) = &mut previous.reusable {
+        reusable.edit(&input_edit);
+    }
+    Ok(previous)
+}
+
+/// The (document, node) index of the plain scalar value that contains `edit` entirely,
+/// if the edit keeps it one valid single-line plain scalar and changes nothing else.
+fn edited_scalar(previous: &Parse, text: &str, edit: TextEdit) -> Option<(usize, usize)> {
+    if !previous.problems.is_empty() || edit.start > edit.old_end {
+        return None;
+    }
+    let delta = edit.new_len as isize - (edit.old_end - edit.start) as isize;
+    for (d, doc) in previous.stream.documents.iter().enumerate() {
+        if !(doc.range.start <= edit.start && edit.old_end <= doc.range.end) {
+            continue;
+        }
+        let found = doc.nodes.iter().position(|node| {
+            matches!(&node.kind, yaml::NodeKind::Scalar(s) if s.style == yaml::ScalarStyle::Plain)
+                && node.range.start <= edit.start
+                && edit.old_end <= node.range.end
+                && !node.range.is_empty()
+        })?;
+        let node = &doc.nodes[found];
+        if node.tag.is_some() {
+            return None;
+        }
+        // The scalar was on one line (the tree still describes the old text).
+        let old_node = previous
+            .tree
+            .root_node()
+            .descendant_for_byte_range(node.range.start, node.range.end)?;
+        if old_node.start_position().row != old_node.end_position().row {
+            return None;
+        }
+        // A key's text decides duplicates and merges: only values take the fast path.
+        let is_key = doc.nodes.iter().any(|each| match &each.kind {
+            yaml::NodeKind::Mapping(entries) => entries.iter().any(|e| e.key.0 as usize == found),
+            _ => false,
+        });
+        if is_key {
+            return None;
+        }
+        let end = node.range.end.checked_add_signed(delta)?;
+        let source = text.get(node.range.start..end)?;
+        return is_simple_plain_scalar(source).then_some((d, found));
+    }
+    None
+}
+
+/// Whether `source` reads as one plain scalar on one line in any context: it starts
+/// with a letter, a digit or one of `._/~$(`, holds no indicator that could end it or
+/// open a structure (`#`, `,`, brackets, braces, quotes, tabs), no `: ` and no ` #`,
+/// and does not end with a space or a colon.
+fn is_simple_plain_scalar(source: &str) -> bool {
+    let Some(first) = source.chars().next() else {
+        return false;
+    };
+    if !(first.is_alphanumeric() || "._/~$(".contains(first)) {
+        return false;
+    }
+    if source.ends_with([' ', ':']) {
+        return false;
+    }
+    if source.contains([
+        '#', ',', '[', ']', '{', '}', '"', '\'', '\t', '\n', '\r', '\u{feff}',
+    ]) || source.contains(": ")
+    {
+        return false;
+    }
+    // Control characters are reported as problems by a real parse.
+    !source.chars().any(|c| c.is_control())
+}
