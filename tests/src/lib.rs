@@ -232,15 +232,18 @@ fn line_diff(expected: &str, actual: &str) -> String {
 }
 
 /// Applies the edit sequence that `data` encodes the way the language server applies
-/// edits (text and syntax tree together) and panics unless every incremental reparse
-/// equals a fresh parse of the same text. Each edit is two bytes of position, one of
+/// edits (text and syntax tree together) and panics unless every incremental reparse,
+/// and every in-place update of a value edit, equals a fresh parse of the same text. Each edit is two bytes of position, one of
 /// length, then the inserted text up to `;`. The `edits` fuzz target runs this on
 /// arbitrary bytes; the stable suite replays the fuzz corpus through it.
 pub fn replay_fuzz_edits(data: &[u8]) {
     let mut text = String::from(
         "ddia: 1\ndatastores:\n  a:\n    replication: {mode: leaderless, replicas: 3}\n",
     );
-    let mut tree = ddia::syntax::parse(&text).reusable;
+    let first = ddia::syntax::parse(&text);
+    let mut tree = first.reusable.clone();
+    // The parse of the previous text, for the in-place update of a value edit.
+    let mut previous = Some(first);
     let mut rest = data;
     let mut edits = 0;
     while rest.len() >= 3 && edits < 64 {
@@ -269,6 +272,22 @@ pub fn replay_fuzz_edits(data: &[u8]) {
         text.replace_range(start..end, &insert);
         let incremental = ddia::syntax::parse_incremental(&text, tree.as_ref());
         let fresh = ddia::syntax::parse(&text);
+        let edit = ddia::syntax::TextEdit {
+            start,
+            old_end: end,
+            new_len: insert.len(),
+        };
+        if let Some(Ok(updated)) = previous
+            .take()
+            .map(|parse| ddia::syntax::reparse_scalar_edit(parse, &text, edit))
+        {
+            assert_eq!(
+                format!("{:?}", updated.stream),
+                format!("{:?}", fresh.stream),
+                "the in-place update of edit {edits} differs from a parse of {text:?}"
+            );
+            assert_eq!(updated.problems, fresh.problems);
+        }
         assert_eq!(
             incremental.problems, fresh.problems,
             "edit {edits} gives {text:?}"
@@ -277,6 +296,7 @@ pub fn replay_fuzz_edits(data: &[u8]) {
             incremental.stream.documents.len(),
             fresh.stream.documents.len()
         );
-        tree = incremental.reusable.or(fresh.reusable);
+        tree = incremental.reusable.or(fresh.reusable.clone());
+        previous = Some(fresh);
     }
 }
