@@ -300,3 +300,29 @@ pub fn replay_fuzz_edits(data: &[u8]) {
         previous = Some(fresh);
     }
 }
+
+/// Renders every YAML fixture below `dir` with `render` and compares the text with the
+/// file beside it that has the extension `extension` (`UPDATE_EXPECT=1` rewrites those
+/// files instead). Panics listing every file that differs.
+pub fn check_rendered_fixtures(dir: &Path, extension: &str, render: impl Fn(&Path) -> String) {
+    let fixtures = files_with_suffix(dir, &[".yaml", ".yml"]);
+    assert!(!fixtures.is_empty(), "no fixtures in {}", dir.display());
+    let update = std::env::var_os("UPDATE_EXPECT").is_some();
+    let mut mismatches = Vec::new();
+    for fixture in fixtures {
+        let actual = render(&fixture);
+        let expect = expectation_path(&fixture).with_extension(extension);
+        if update {
+            std::fs::write(&expect, &actual).expect("the expectation file is writable");
+            continue;
+        }
+        let expected = std::fs::read_to_string(&expect).unwrap_or_default();
+        if expected != actual {
+            mismatches.push(format!(
+                "{} differs (UPDATE_EXPECT=1 rewrites it); actual:\n{actual}",
+                expect.display()
+            ));
+        }
+    }
+    assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
+}

@@ -1,7 +1,7 @@
 //! Checks the design-review checklist of every fixture under `fixtures/review/` against the `.review` file beside it.
 
 use ddia::line_index::{ColumnEncoding, LineIndex};
-use ddia_tests::{analyze_file, expectation_path, files_with_suffix, repo_root};
+use ddia_tests::{analyze_file, check_rendered_fixtures, repo_root};
 use std::fmt::Write;
 use std::path::Path;
 
@@ -37,29 +37,7 @@ fn render(path: &Path) -> String {
 
 #[test]
 fn checklists_match_their_expectations() {
-    let fixtures = files_with_suffix(
-        &repo_root().join("tests/fixtures/review"),
-        &[".yaml", ".yml"],
-    );
-    assert!(!fixtures.is_empty());
-    let update = std::env::var_os("UPDATE_EXPECT").is_some();
-    let mut mismatches = Vec::new();
-    for fixture in fixtures {
-        let actual = render(&fixture);
-        let expect = expectation_path(&fixture).with_extension("review");
-        if update {
-            std::fs::write(&expect, &actual).expect("the expectation file is writable");
-            continue;
-        }
-        let expected = std::fs::read_to_string(&expect).unwrap_or_default();
-        if expected != actual {
-            mismatches.push(format!(
-                "{} differs (UPDATE_EXPECT=1 rewrites it); actual:\n{actual}",
-                expect.display()
-            ));
-        }
-    }
-    assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
+    check_rendered_fixtures(&repo_root().join("tests/fixtures/review"), "review", render);
 }
 
 #[test]
