@@ -693,11 +693,7 @@ impl LanguageServer for Backend {
         };
         let encoding = self.encoding();
         let offset = convert::offset(&analyzed.index, position, encoding);
-        let Some(site) = analyzed
-            .names
-            .iter()
-            .find(|s| s.range.contains_inclusive(offset))
-        else {
+        let Some(site) = analyzed.name_at(offset) else {
             return Ok(None);
         };
         let Some(definition) = analyzed
@@ -721,11 +717,7 @@ impl LanguageServer for Backend {
         };
         let encoding = self.encoding();
         let offset = convert::offset(&analyzed.index, position, encoding);
-        let Some(site) = analyzed
-            .names
-            .iter()
-            .find(|s| s.range.contains_inclusive(offset))
-        else {
+        let Some(site) = analyzed.name_at(offset) else {
             return Ok(None);
         };
         let include = params.context.include_declaration;
@@ -761,11 +753,7 @@ impl LanguageServer for Backend {
         };
         let encoding = self.encoding();
         let offset = convert::offset(&analyzed.index, position, encoding);
-        let Some(site) = analyzed
-            .names
-            .iter()
-            .find(|s| s.range.contains_inclusive(offset))
-        else {
+        let Some(site) = analyzed.name_at(offset) else {
             return Ok(None);
         };
         let edits: Vec<TextEdit> = analyzed

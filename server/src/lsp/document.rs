@@ -221,6 +221,15 @@ fn image_hovers(model: &SystemModel) -> Vec<(TextRange, String)> {
         .collect()
 }
 
+impl Analyzed {
+    /// The component name (definition or use) at a byte offset, for navigation.
+    pub fn name_at(&self, offset: usize) -> Option<&NameSite> {
+        self.names
+            .iter()
+            .find(|site| site.range.contains_inclusive(offset))
+    }
+}
+
 impl Document {
     pub fn new(text: String, version: i32, language_id: String) -> Self {
         Document {
