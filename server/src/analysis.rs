@@ -33,6 +33,9 @@ pub struct AnalysisInput<'a> {
     /// Files larger than this many bytes are not analysed; `None` means
     /// [`DEFAULT_MAX_FILE_SIZE`].
     pub max_file_size: Option<usize>,
+    /// The line index of `text`, when the caller keeps one (the language server
+    /// updates its index with each edit); `None` builds one when needed.
+    pub line_index: Option<&'a crate::line_index::LineIndex>,
 }
 
 /// How the analysis reads files that a file refers to.
@@ -193,12 +196,19 @@ fn analyze_parsed(input: AnalysisInput<'_>, parse: Parse) -> Analysis {
         analysis.diagnostics.extend(found);
         analysis.failures.extend(failures);
     }
-    let index = crate::line_index::LineIndex::new(input.text);
+    let built;
+    let index = match input.line_index {
+        Some(index) => index,
+        None => {
+            built = crate::line_index::LineIndex::new(input.text);
+            &built
+        }
+    };
     crate::suppression::apply(
         &mut analysis.diagnostics,
         &analysis.parse.stream.comments,
         input.text,
-        &index,
+        index,
     );
     analysis.diagnostics.sort_by(|a, b| {
         (a.range.start, a.range.end, a.code).cmp(&(b.range.start, b.range.end, b.code))

@@ -25,7 +25,7 @@ pub struct LineCol {
 }
 
 /// A character that is more than one byte long.
-#[derive(Clone, Copy, Debug)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 struct WideChar {
     /// Byte offset of the character.
     offset: usize,
@@ -33,8 +33,50 @@ struct WideChar {
     len_utf16: usize,
 }
 
+/// What [`scan`] found in part of a text.
+#[derive(Default)]
+struct Scanned {
+    /// The start of each line after a line break found.
+    line_starts: Vec<usize>,
+    /// The offset of each line break found.
+    line_ends: Vec<usize>,
+    wide_chars: Vec<WideChar>,
+}
+
+/// Finds the line breaks and non-ASCII characters of `text[from..to]`. `from` must be
+/// a line start; `to` must not fall inside a character or a `\r\n`.
+fn scan(text: &str, from: usize, to: usize, found: &mut Scanned) {
+    let bytes = text.as_bytes();
+    let mut offset = from;
+    while offset < to {
+        let next = memchr::memchr2(b'\n', b'\r', &bytes[offset..to]).map_or(to, |at| offset + at);
+        let segment = &text[offset..next];
+        if !segment.is_ascii() {
+            for (at, ch) in segment.char_indices() {
+                if !ch.is_ascii() {
+                    found.wide_chars.push(WideChar {
+                        offset: offset + at,
+                        len_utf8: ch.len_utf8(),
+                        len_utf16: ch.len_utf16(),
+                    });
+                }
+            }
+        }
+        if next == to {
+            break;
+        }
+        found.line_ends.push(next);
+        offset = if bytes[next] == b'\r' && bytes.get(next + 1) == Some(&b'\n') {
+            next + 2
+        } else {
+            next + 1
+        };
+        found.line_starts.push(offset);
+    }
+}
+
 /// Line starts and the non-ASCII characters of a text.
-#[derive(Clone, Debug)]
+#[derive(Clone, Debug, PartialEq, Eq)]
 pub struct LineIndex {
     /// Byte offset at which each line starts; the first is always 0.
     line_starts: Vec<usize>,
@@ -47,50 +89,93 @@ pub struct LineIndex {
 
 impl LineIndex {
     pub fn new(text: &str) -> Self {
-        let bytes = text.as_bytes();
-        let mut line_starts = vec![0];
-        let mut line_ends = Vec::new();
-        let mut wide_chars = Vec::new();
-        let mut offset = 0;
-        while offset < bytes.len() {
-            let byte = bytes[offset];
-            match byte {
-                b'\n' => {
-                    line_ends.push(offset);
-                    offset += 1;
-                    line_starts.push(offset);
-                }
-                b'\r' => {
-                    line_ends.push(offset);
-                    offset += if bytes.get(offset + 1) == Some(&b'\n') {
-                        2
-                    } else {
-                        1
-                    };
-                    line_starts.push(offset);
-                }
-                0..=0x7f => offset += 1,
-                _ => {
-                    let ch = text[offset..]
-                        .chars()
-                        .next()
-                        .expect("a non-ASCII byte at a char boundary starts a char");
-                    wide_chars.push(WideChar {
-                        offset,
-                        len_utf8: ch.len_utf8(),
-                        len_utf16: ch.len_utf16(),
-                    });
-                    offset += ch.len_utf8();
-                }
-            }
+        let mut index = LineIndex {
+            line_starts: vec![0],
+            line_ends: Vec::new(),
+            wide_chars: Vec::new(),
+            len: text.len(),
+        };
+        let mut scanned = Scanned::default();
+        scan(text, 0, text.len(), &mut scanned);
+        index.line_starts.extend(scanned.line_starts);
+        index.line_ends = scanned.line_ends;
+        index.line_ends.push(text.len());
+        index.wide_chars = scanned.wide_chars;
+        index
+    }
+
+    /// Updates the index after `old_end - start` bytes at `start` were replaced by
+    /// `new_len` bytes; `text` is the text after the edit. Only the lines around the
+    /// edit are scanned again; the rest move by the change in length. The result is
+    /// the index [`LineIndex::new`] would build for `text`.
+    pub fn apply_edit(&mut self, text: &str, start: usize, old_end: usize, new_len: usize) {
+        let old_len = self.len;
+        let (start, old_end) = (
+            start.min(old_len),
+            old_end.clamp(start.min(old_len), old_len),
+        );
+        let new_end = start + new_len;
+        if text.len() + (old_end - start) != old_len + new_len || !text.is_char_boundary(new_end) {
+            *self = LineIndex::new(text);
+            return;
         }
-        line_ends.push(bytes.len());
-        LineIndex {
-            line_starts,
-            line_ends,
-            wide_chars,
-            len: bytes.len(),
-        }
+        let delta = new_len as isize - (old_end - start) as isize;
+        let shift = |offset: usize| offset.wrapping_add_signed(delta);
+        // From the start of the line before the edit's line: a `\r` that ends it may
+        // pair with a `\n` the edit inserts.
+        let first_line = self.line_of(start).saturating_sub(1);
+        let scan_from = self.line_starts[first_line];
+        // Up to an old line start at least two bytes after the edit: the line break
+        // before it is made of bytes the edit did not touch, so it is found again.
+        let resume_line = self
+            .line_starts
+            .partition_point(|&line_start| line_start < old_end + 2);
+        let scan_to_old = self
+            .line_starts
+            .get(resume_line)
+            .copied()
+            .unwrap_or(old_len);
+        let scan_to = shift(scan_to_old);
+        let mut scanned = Scanned::default();
+        scan(text, scan_from, scan_to, &mut scanned);
+        // Lines `first_line..resume_line` were scanned again. When a line starts at
+        // `scan_to`, the scan found it, and the lines after it only move; otherwise the
+        // scan reached the end of the text, whose last line ends there.
+        let (moved_starts, moved_ends): (Vec<usize>, Vec<usize>) =
+            if resume_line < self.line_starts.len() {
+                (
+                    self.line_starts[resume_line + 1..]
+                        .iter()
+                        .map(|&offset| shift(offset))
+                        .collect(),
+                    self.line_ends[resume_line..]
+                        .iter()
+                        .map(|&offset| shift(offset))
+                        .collect(),
+                )
+            } else {
+                (Vec::new(), vec![text.len()])
+            };
+        self.line_starts.truncate(first_line + 1);
+        self.line_starts.extend(scanned.line_starts);
+        self.line_starts.extend(moved_starts);
+        self.line_ends.truncate(first_line);
+        self.line_ends.extend(scanned.line_ends);
+        self.line_ends.extend(moved_ends);
+        // Wide characters: those in the scanned region are replaced.
+        let before = self.wide_chars.partition_point(|c| c.offset < scan_from);
+        let after = self.wide_chars.partition_point(|c| c.offset < scan_to_old);
+        let moved: Vec<WideChar> = self.wide_chars[after..]
+            .iter()
+            .map(|wide| WideChar {
+                offset: shift(wide.offset),
+                ..*wide
+            })
+            .collect();
+        self.wide_chars.truncate(before);
+        self.wide_chars.extend(scanned.wide_chars);
+        self.wide_chars.extend(moved);
+        self.len = text.len();
     }
 
     /// The number of lines (a text ending in a line break has an empty last line).
@@ -284,6 +369,44 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn edits_update_the_index_as_a_new_one_would_be() {
+        let texts = [
+            "",
+            "a",
+            "a\nb",
+            "a: 1\r\nb: 2\rc: 3\n",
+            "\r\n\r\n",
+            "\r\r\n\n",
+            "é\n😀x\r日\n\n",
+            "k: v\nlist:\n  - é\r\n  - 2\n",
+        ];
+        let inserts = ["", "x", "\n", "\r", "\r\n", "é", "a\nb\rc", "\n😀\r"];
+        let mut checked = 0;
+        for text in texts {
+            let boundaries: Vec<usize> = (0..=text.len())
+                .filter(|&offset| text.is_char_boundary(offset))
+                .collect();
+            for (i, &start) in boundaries.iter().enumerate() {
+                for &end in &boundaries[i..boundaries.len().min(i + 4)] {
+                    for insert in inserts {
+                        let mut edited = text.to_owned();
+                        edited.replace_range(start..end, insert);
+                        let mut index = LineIndex::new(text);
+                        index.apply_edit(&edited, start, end, insert.len());
+                        assert_eq!(
+                            index,
+                            LineIndex::new(&edited),
+                            "{text:?}: {start}..{end} -> {insert:?}"
+                        );
+                        checked += 1;
+                    }
+                }
+            }
+        }
+        assert!(checked > 1000, "only {checked} edits were checked");
     }
 
     #[test]

@@ -13,6 +13,7 @@ fn model_of(text: &str) -> SystemModel {
         read_file: Some(&ddia::analysis::read_from_disk),
         max_file_size: None,
         workspace: None,
+        line_index: None,
     });
     assert_eq!(analysis.kind, FileKind::Spec);
     analysis.model.expect("a spec has a model")

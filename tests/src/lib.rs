@@ -79,6 +79,7 @@ pub fn analyze_file(path: &Path) -> (String, Analysis) {
         read_file: Some(&ddia::analysis::read_from_disk),
         max_file_size: None,
         workspace: None,
+        line_index: None,
     });
     (text, analysis)
 }

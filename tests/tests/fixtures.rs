@@ -86,6 +86,7 @@ fn every_fix_removes_its_finding_and_keeps_valid_yaml() {
                     read_file: Some(&ddia::analysis::read_from_disk),
                     max_file_size: None,
                     workspace: None,
+                    line_index: None,
                 });
                 assert!(
                     count(&after.diagnostics, diagnostic.code)

@@ -147,14 +147,15 @@ fn check_edit_sequence(
     let uri = Uri::from_str(&format!("file:///work/{name}")).expect("a valid URI");
     let mut document = Document::new(start.to_owned(), 1, "yaml".to_owned());
     let mut expected = start.to_owned();
-    let snapshot = |text: &str, version: i32, tree, reuse| Snapshot {
+    let snapshot = |text: &str, version: i32, tree, reuse, index| Snapshot {
         text: text.to_owned(),
         version,
         language_id: "yaml".to_owned(),
         tree,
         reuse,
+        index,
     };
-    let first = analyze_snapshot(&uri, snapshot(start, 1, None, None), None, None);
+    let first = analyze_snapshot(&uri, snapshot(start, 1, None, None, None), None, None);
     document.tree = first.parse.reusable.clone();
     document.edits = EditsSince::Nothing;
     // As the server does: the last analysis is handed to the next one, whose parse it
@@ -186,13 +187,21 @@ fn check_edit_sequence(
             encoding,
         );
         prop_assert_eq!(&document.text, &expected);
+        // The document's line index follows the edits as a fresh one would.
+        prop_assert_eq!(&document.index, &LineIndex::new(&expected));
         let reuse = match document.edits {
             EditsSince::One(edit) => last.take().map(|previous| (previous, edit)),
             _ => None,
         };
         let incremental = analyze_snapshot(
             &uri,
-            snapshot(&document.text, version, document.tree.take(), reuse),
+            snapshot(
+                &document.text,
+                version,
+                document.tree.take(),
+                reuse,
+                Some(document.index.clone()),
+            ),
             None,
             None,
         );

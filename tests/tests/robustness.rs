@@ -33,6 +33,7 @@ fn analyze_text(text: &str, path: &Path, previous: Option<&tree_sitter::Tree>) -
         read_file: None,
         max_file_size: None,
         workspace: None,
+        line_index: None,
     })
 }
 

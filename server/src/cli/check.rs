@@ -283,6 +283,7 @@ fn check_source(
         read_file: Some(&crate::analysis::read_from_disk),
         workspace: working_directory.as_deref(),
         max_file_size: Some(max_file_size),
+        line_index: None,
     });
     // The configuration's settings (with per-file ignores and the profile), or just a
     // profile the file opts into with a comment.

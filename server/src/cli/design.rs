@@ -34,6 +34,7 @@ fn analyse(path: &Path) -> Result<Analysed, String> {
         read_file: Some(&crate::analysis::read_from_disk),
         workspace: working_directory.as_deref(),
         max_file_size: None,
+        line_index: None,
     });
     let format = match analysis.kind {
         FileKind::Spec => SourceFormat::Spec,

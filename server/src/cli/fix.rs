@@ -80,6 +80,7 @@ fn analyse(text: &str, path: &Path, file: &CheckedFile) -> Vec<Diagnostic> {
         read_file: Some(&read_from_disk),
         workspace: working_directory.as_deref(),
         max_file_size: None,
+        line_index: None,
     });
     file.settings.apply(&mut analysis.diagnostics);
     analysis.diagnostics

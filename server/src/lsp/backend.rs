@@ -80,7 +80,7 @@ impl Backend {
     /// Analyses the current version of a document and stores the result, unless the
     /// document changed meanwhile. Returns the analysis if it is still current.
     async fn analyze(&self, uri: &Uri) -> Option<Arc<Analyzed>> {
-        let (text, version, language_id, previous_tree, reuse) = {
+        let (text, version, language_id, previous_tree, reuse, index) = {
             let mut document = self.documents.get_mut(uri)?;
             if let Some(analysis) = &document.analysis
                 && analysis.version == document.version
@@ -98,6 +98,7 @@ impl Backend {
                     }
                     _ => None,
                 },
+                document.index.clone(),
             )
         };
         let snapshot_uri = uri.clone();
@@ -128,6 +129,7 @@ impl Backend {
                 language_id,
                 tree: previous_tree,
                 reuse,
+                index: Some(index),
             };
             let mut analyzed =
                 analyze_snapshot(&snapshot_uri, snapshot, max_file_size, workspace.as_deref());

@@ -28,6 +28,8 @@ pub struct Document {
     /// The analysis of the version before the current one, kept only while one edit
     /// separates them, to be reused (and consumed) by the next analysis.
     pub previous: Option<Arc<Analyzed>>,
+    /// The line index of `text`, updated with each edit.
+    pub index: LineIndex,
 }
 
 /// What changed since the last analysis.
@@ -233,6 +235,7 @@ impl Analyzed {
 impl Document {
     pub fn new(text: String, version: i32, language_id: String) -> Self {
         Document {
+            index: LineIndex::new(&text),
             text,
             version,
             language_id,
@@ -253,14 +256,15 @@ impl Document {
         for change in changes {
             match change.range {
                 Some(range) => {
-                    let index = LineIndex::new(&self.text);
-                    let target = convert::text_range(&index, range, encoding);
+                    let target = convert::text_range(&self.index, range, encoding);
                     let start = floor_char_boundary(&self.text, target.start);
                     let end = floor_char_boundary(&self.text, target.end.max(start));
                     if let Some(tree) = &mut self.tree {
                         crate::syntax::edit_tree(tree, &self.text, start, end, &change.text);
                     }
                     self.text.replace_range(start..end, &change.text);
+                    self.index
+                        .apply_edit(&self.text, start, end, change.text.len());
                     self.edits = match self.edits {
                         EditsSince::Nothing => EditsSince::One(crate::syntax::TextEdit {
                             start,
@@ -272,6 +276,7 @@ impl Document {
                 }
                 None => {
                     self.text = change.text;
+                    self.index = LineIndex::new(&self.text);
                     self.tree = None;
                     self.edits = EditsSince::Several;
                 }
@@ -325,6 +330,8 @@ pub struct Snapshot {
     pub tree: Option<tree_sitter::Tree>,
     /// The previous analysis and the one edit since, to update its parse in place.
     pub reuse: Option<(Arc<Analyzed>, crate::syntax::TextEdit)>,
+    /// The line index of `text`, if the caller has one; else it is built.
+    pub index: Option<LineIndex>,
 }
 
 /// Analyses a snapshot of a document. Runs off the async runtime.
@@ -340,7 +347,9 @@ pub fn analyze_snapshot(
         language_id,
         tree: previous_tree,
         reuse,
+        index,
     } = snapshot;
+    let index = index.unwrap_or_else(|| LineIndex::new(&text));
     let path = path_of(uri);
     let input = AnalysisInput {
         text: &text,
@@ -350,6 +359,7 @@ pub fn analyze_snapshot(
         read_file: Some(&crate::analysis::read_from_disk),
         max_file_size,
         workspace,
+        line_index: Some(&index),
     };
     // The previous analysis's parse is reused when nothing else holds it.
     let analysis = match reuse.map(|(previous, edit)| (Arc::try_unwrap(previous), edit)) {
@@ -368,7 +378,7 @@ pub fn analyze_snapshot(
         .map(|m| (crate::review::review(m), m.top));
     Analyzed {
         version,
-        index: LineIndex::new(&text),
+        index,
         hints,
         design_hovers,
         checklist,
