@@ -182,7 +182,36 @@ async fn negotiates_utf8_when_offered_and_reports_exact_positions() {
         related[0]["location"]["range"]["start"],
         json!({"line": 6, "character": 20})
     );
-    assert_eq!(quorum["data"]["fixes"][0]["edits"][0]["newText"], "3");
+    // Fixes are not published with the diagnostic: code actions look them up.
+    assert!(quorum.get("data").is_none(), "{quorum}");
+    let response = client
+        .request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": URI}, "range": quorum["range"], "context": {"diagnostics": [quorum]}}),
+        )
+        .await;
+    let actions = response["result"].as_array().expect("actions");
+    let edit = &actions[0]["edit"]["changes"][URI][0];
+    assert_eq!(edit["newText"], "3");
+    assert_eq!(edit["range"], quorum["range"]);
+    // A diagnostic that no longer matches a finding (an older version's range) gets
+    // no fix, only the suppressions and the documentation.
+    let mut stale = quorum.clone();
+    stale["range"] =
+        json!({"start": {"line": 7, "character": 18}, "end": {"line": 7, "character": 20}});
+    let response = client
+        .request(
+            "textDocument/codeAction",
+            json!({"textDocument": {"uri": URI}, "range": stale["range"], "context": {"diagnostics": [stale]}}),
+        )
+        .await;
+    let actions = response["result"].as_array().expect("actions");
+    assert!(
+        actions.iter().all(|action| action["kind"] == "quickfix"
+            && (action.get("command").is_some()
+                || action["title"].as_str().is_some_and(|t| t.starts_with("Ignore")))),
+        "{actions:?}"
+    );
 }
 
 #[tokio::test]

@@ -1,6 +1,6 @@
 //! The `LanguageServer` implementation: lifecycle, document sync, diagnostics, actions, hovers, inlay hints and code lenses.
 
-use super::convert::{self, DiagnosticData};
+use super::convert;
 use super::document::{Analyzed, Document, analyze_snapshot};
 use super::{completion, context};
 use crate::kind::FileKind;
@@ -505,44 +505,62 @@ impl LanguageServer for Backend {
         // Suppressions come after every fix.
         let mut ignores: Vec<CodeActionOrCommand> = Vec::new();
         if wants(&CodeActionKind::QUICKFIX) {
+            let analyzed = self.analyze(&uri).await;
+            let encoding = self.encoding();
             for diagnostic in &params.context.diagnostics {
                 if diagnostic.source.as_deref() != Some("ddia") {
                     continue;
                 }
-                let Some(data) = diagnostic
-                    .data
-                    .clone()
-                    .and_then(|data| serde_json::from_value::<DiagnosticData>(data).ok())
-                else {
+                let Some(NumberOrString::String(code)) = &diagnostic.code else {
                     continue;
                 };
-                let single_safe_fix = data.fixes.len() == 1 && data.fixes[0].safe;
-                if let Some(NumberOrString::String(code)) = &diagnostic.code {
-                    ignores.extend(self.ignore_actions(&uri, code, diagnostic).await);
-                    if let Some(rule) = rules::rule(code) {
-                        ignores.push(CodeActionOrCommand::CodeAction(CodeAction {
+                // The fixes come from the finding the diagnostic was published for: the
+                // same rule at the same range in the current analysis. A diagnostic from
+                // an older version that no longer matches gets no fix (its edits would
+                // land in the wrong place).
+                let found = analyzed.as_deref().and_then(|analyzed| {
+                    let finding = analyzed.diagnostics.iter().find(|finding| {
+                        finding.code == code.as_str()
+                            && convert::range(&analyzed.index, finding.range, encoding)
+                                == diagnostic.range
+                    })?;
+                    Some((analyzed, finding))
+                });
+                ignores.extend(self.ignore_actions(&uri, code, diagnostic).await);
+                if let Some(rule) = rules::rule(code) {
+                    ignores.push(CodeActionOrCommand::CodeAction(CodeAction {
+                        title: format!("Show documentation for `{}`", rule.code),
+                        kind: Some(CodeActionKind::QUICKFIX),
+                        diagnostics: Some(vec![diagnostic.clone()]),
+                        command: Some(Command {
                             title: format!("Show documentation for `{}`", rule.code),
-                            kind: Some(CodeActionKind::QUICKFIX),
-                            diagnostics: Some(vec![diagnostic.clone()]),
-                            command: Some(Command {
-                                title: format!("Show documentation for `{}`", rule.code),
-                                command: SHOW_DOCUMENTATION.to_owned(),
-                                arguments: Some(vec![serde_json::Value::String(
-                                    rule.code.to_owned(),
-                                )]),
-                            }),
-                            is_preferred: Some(false),
-                            ..Default::default()
-                        }));
-                    }
+                            command: SHOW_DOCUMENTATION.to_owned(),
+                            arguments: Some(vec![serde_json::Value::String(rule.code.to_owned())]),
+                        }),
+                        is_preferred: Some(false),
+                        ..Default::default()
+                    }));
                 }
-                for fix in data.fixes {
+                let Some((analyzed, finding)) = found else {
+                    continue;
+                };
+                let single_safe_fix = finding.fixes.len() == 1
+                    && finding.fixes[0].applicability == crate::diagnostic::Applicability::Safe;
+                for fix in &finding.fixes {
+                    let edits = fix
+                        .edits
+                        .iter()
+                        .map(|edit| TextEdit {
+                            range: convert::range(&analyzed.index, edit.range, encoding),
+                            new_text: edit.content.clone(),
+                        })
+                        .collect();
                     actions.push(CodeActionOrCommand::CodeAction(CodeAction {
-                        title: fix.title,
+                        title: fix.message.clone(),
                         kind: Some(CodeActionKind::QUICKFIX),
                         diagnostics: Some(vec![diagnostic.clone()]),
                         edit: Some(WorkspaceEdit {
-                            changes: Some(HashMap::from([(uri.clone(), fix.edits)])),
+                            changes: Some(HashMap::from([(uri.clone(), edits)])),
                             ..Default::default()
                         }),
                         is_preferred: Some(single_safe_fix),

@@ -4,11 +4,10 @@
 //! conversion of offsets goes through [`LineIndex`], in the encoding negotiated at
 //! initialization.
 
-use crate::diagnostic::{Applicability, Diagnostic, Severity};
+use crate::diagnostic::{Diagnostic, Severity};
 use crate::line_index::{ColumnEncoding, LineCol, LineIndex};
 use crate::rules;
 use crate::text::TextRange;
-use serde::{Deserialize, Serialize};
 use std::str::FromStr;
 use tower_lsp_server::ls_types::{
     self as lsp, CodeDescription, DiagnosticRelatedInformation, DiagnosticSeverity, Location,
@@ -57,21 +56,6 @@ pub fn text_range(index: &LineIndex, range: Range, encoding: ColumnEncoding) -> 
 
 fn saturate(value: usize) -> u32 {
     u32::try_from(value).unwrap_or(u32::MAX)
-}
-
-/// A fix as carried in a diagnostic's `data`, already in LSP coordinates, so that code
-/// actions never have to analyse the file again.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq)]
-pub struct FixData {
-    pub title: String,
-    pub safe: bool,
-    pub edits: Vec<lsp::TextEdit>,
-}
-
-/// What a ddia diagnostic carries in `data`.
-#[derive(Clone, Debug, Serialize, Deserialize, PartialEq, Default)]
-pub struct DiagnosticData {
-    pub fixes: Vec<FixData>,
 }
 
 /// At most this many findings of one file go to the editor: a pathological or
@@ -124,9 +108,7 @@ pub fn diagnostic(
         Severity::Warning => DiagnosticSeverity::WARNING,
         Severity::Info => DiagnosticSeverity::INFORMATION,
     };
-    let code_description = rules::rule(finding.code)
-        .and_then(|rule| Uri::from_str(&rule.url()).ok())
-        .map(|href| CodeDescription { href });
+    let code_description = rule_href(finding.code).map(|href| CodeDescription { href });
     let related: Vec<DiagnosticRelatedInformation> = finding
         .related
         .iter()
@@ -135,24 +117,8 @@ pub fn diagnostic(
             message: related.message.clone(),
         })
         .collect();
-    let data = DiagnosticData {
-        fixes: finding
-            .fixes
-            .iter()
-            .map(|fix| FixData {
-                title: fix.message.clone(),
-                safe: fix.applicability == Applicability::Safe,
-                edits: fix
-                    .edits
-                    .iter()
-                    .map(|edit| lsp::TextEdit {
-                        range: range(index, edit.range, encoding),
-                        new_text: edit.content.clone(),
-                    })
-                    .collect(),
-            })
-            .collect(),
-    };
+    // Fixes stay on the server: code actions find them in the stored analysis, so
+    // every publish stays small (a keystroke republishes the whole file's findings).
     lsp::Diagnostic {
         range: range(index, finding.range, encoding),
         severity: Some(severity),
@@ -162,8 +128,23 @@ pub fn diagnostic(
         message: finding.message.clone(),
         related_information: (!related.is_empty()).then_some(related),
         tags: None,
-        data: serde_json::to_value(data).ok(),
+        data: None,
     }
+}
+
+/// The address of a rule's page, parsed once per rule.
+fn rule_href(code: &str) -> Option<Uri> {
+    static HREFS: std::sync::OnceLock<std::collections::HashMap<&'static str, Uri>> =
+        std::sync::OnceLock::new();
+    HREFS
+        .get_or_init(|| {
+            rules::ALL_RULES
+                .iter()
+                .filter_map(|rule| Some((rule.code, Uri::from_str(&rule.url()).ok()?)))
+                .collect()
+        })
+        .get(code)
+        .cloned()
 }
 
 #[cfg(test)]
