@@ -243,7 +243,16 @@ pub fn apply_profile(settings: &mut Settings, profile: Profile) {
 
 /// The profile a file opts into with a `# ddia: profile=development` comment.
 pub fn profile_of(text: &str) -> Option<Profile> {
-    text.lines().find_map(|line| {
+    // Only lines that contain `profile` can choose one: find those without walking
+    // every line (this runs on each keystroke).
+    memchr::memmem::find_iter(text.as_bytes(), b"profile").find_map(|at| {
+        let start = text[..at].rfind('\n').map_or(0, |newline| newline + 1);
+        let end = text[at..]
+            .find('\n')
+            .map_or(text.len(), |newline| at + newline);
+        let line = text[start..end]
+            .strip_suffix('\r')
+            .unwrap_or(&text[start..end]);
         let comment = line.trim_start().strip_prefix('#')?.trim_start();
         let value = comment
             .strip_prefix("ddia:")?

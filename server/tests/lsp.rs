@@ -209,7 +209,9 @@ async fn negotiates_utf8_when_offered_and_reports_exact_positions() {
     assert!(
         actions.iter().all(|action| action["kind"] == "quickfix"
             && (action.get("command").is_some()
-                || action["title"].as_str().is_some_and(|t| t.starts_with("Ignore")))),
+                || action["title"]
+                    .as_str()
+                    .is_some_and(|t| t.starts_with("Ignore")))),
         "{actions:?}"
     );
 }

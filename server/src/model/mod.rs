@@ -135,6 +135,10 @@ struct Lookup {
     access_patterns: HashMap<String, Vec<(usize, usize)>>,
     /// (service, dependency) indexes per target name.
     dependents: HashMap<String, Vec<(usize, usize)>>,
+    /// The first workload with each name.
+    workloads: HashMap<String, usize>,
+    /// The workloads that depend on each name, in order, once each.
+    workload_dependents: HashMap<String, Vec<usize>>,
 }
 
 impl Clone for LookupCache {
@@ -211,8 +215,42 @@ impl SystemModel {
                         .push((s, d));
                 }
             }
+            for (w, workload) in self.workloads.iter().enumerate() {
+                lookup
+                    .workloads
+                    .entry(workload.name.value.clone())
+                    .or_insert(w);
+                for dependency in &workload.depends_on {
+                    let dependents = lookup
+                        .workload_dependents
+                        .entry(dependency.target.value.clone())
+                        .or_default();
+                    if dependents.last() != Some(&w) {
+                        dependents.push(w);
+                    }
+                }
+            }
             lookup
         })
+    }
+
+    /// The first workload called `name`.
+    pub fn workload(&self, name: &str) -> Option<&Workload> {
+        let index = *self.lookup().workloads.get(name)?;
+        self.workloads.get(index)
+    }
+
+    /// The workloads whose `depends_on` names `name`, in order.
+    pub fn workload_dependents_of<'a>(
+        &'a self,
+        name: &str,
+    ) -> impl Iterator<Item = &'a Workload> + 'a {
+        self.lookup()
+            .workload_dependents
+            .get(name)
+            .into_iter()
+            .flatten()
+            .filter_map(move |&w| self.workloads.get(w))
     }
 
     /// The consistency a datastore must give: its own, else the requirements'.

@@ -43,11 +43,7 @@ declare_rule! {
 fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
     for workload in &model.workloads {
         for dependency in &workload.depends_on {
-            let Some(target) = model
-                .workloads
-                .iter()
-                .find(|w| w.name.value == dependency.target.value)
-            else {
+            let Some(target) = model.workload(&dependency.target.value) else {
                 continue;
             };
             let Some(system) = target.system else {

@@ -59,16 +59,8 @@ fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
             continue;
         }
         let message = if workload.kind == WorkloadKind::ComposeService {
-            let dependants: Vec<&Workload> = model
-                .workloads
-                .iter()
-                .filter(|other| {
-                    other
-                        .depends_on
-                        .iter()
-                        .any(|d| d.target.value == workload.name.value)
-                })
-                .collect();
+            let dependants: Vec<&Workload> =
+                model.workload_dependents_of(&workload.name.value).collect();
             if dependants.is_empty() {
                 continue;
             }
