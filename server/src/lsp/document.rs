@@ -362,13 +362,16 @@ pub fn analyze_snapshot(
         line_index: Some(&index),
     };
     // The previous analysis's parse is reused when nothing else holds it.
-    let analysis = match reuse.map(|(previous, edit)| (Arc::try_unwrap(previous), edit)) {
-        Some((Ok(previous), edit)) => {
-            crate::analysis::analyze_after_edit(input, previous.parse, edit)
+    let mut analysis = match reuse.map(|(previous, edit)| (Arc::try_unwrap(previous), edit)) {
+        Some((Ok(mut previous), edit)) => {
+            let parse = std::mem::replace(&mut previous.parse, crate::syntax::parse(""));
+            drop_later(previous);
+            crate::analysis::analyze_after_edit(input, parse, edit)
         }
         _ => analyze(input),
     };
-    let model = analysis.model.as_ref();
+    let owned_model = analysis.model.take();
+    let model = owned_model.as_ref();
     let hints = model
         .map(|m| crate::annotations::hints(m, &text))
         .unwrap_or_default();
@@ -376,23 +379,33 @@ pub fn analyze_snapshot(
     let checklist = model
         .filter(|m| m.format == crate::model::SourceFormat::Spec)
         .map(|m| (crate::review::review(m), m.top));
-    Analyzed {
+    let analyzed = Analyzed {
         version,
         index,
         hints,
         design_hovers,
         checklist,
-        hovers: analysis
-            .model
-            .as_ref()
-            .map(image_hovers)
-            .unwrap_or_default(),
-        symbols: analysis.model.as_ref().map(outline).unwrap_or_default(),
-        names: analysis.model.as_ref().map(name_sites).unwrap_or_default(),
+        hovers: model.map(image_hovers).unwrap_or_default(),
+        symbols: model.map(outline).unwrap_or_default(),
+        names: model.map(name_sites).unwrap_or_default(),
         kind: analysis.kind,
         parse: analysis.parse,
         diagnostics: analysis.diagnostics,
         failures: analysis.failures,
+    };
+    drop_later(owned_model);
+    analyzed
+}
+
+/// Drops a large value (a model, an old analysis) on a blocking thread, off the path
+/// that publishes diagnostics: freeing a large file's model takes milliseconds. Drops
+/// at once when no runtime runs (tests, benchmarks).
+fn drop_later<T: Send + 'static>(value: T) {
+    match tokio::runtime::Handle::try_current() {
+        Ok(runtime) => {
+            runtime.spawn_blocking(move || drop(value));
+        }
+        Err(_) => drop(value),
     }
 }
 

@@ -106,29 +106,17 @@ impl Compose<'_> {
         chain
     }
 
-    /// The value of `key` in a service, following `extends` within the file.
-    fn lookup(&self, service: NodeId, key: &str) -> Option<(NodeId, NodeId)> {
-        let doc = self.doc;
-        let mut current = service;
-        for _ in 0..MAX_EXTENDS {
-            if let Some(entry) = doc.get_entry(current, key) {
-                return Some((entry.key, entry.value));
-            }
-            let extends = doc.get(current, "extends")?;
-            // `extends: base` or `extends: {service: base}` (another file is not read).
-            if doc.get(extends, "file").is_some() {
-                return None;
-            }
-            let base = doc
-                .str(extends)
-                .or_else(|| doc.get(extends, "service").and_then(|s| doc.str(s)))?;
-            current = doc.get(self.services, base)?;
-        }
-        None
+    /// The value of `key` in a service, following `extends` within the file: `chain`
+    /// is the service and the ones it extends, from [`Compose::chain`].
+    fn lookup(&self, chain: &[NodeId], key: &str) -> Option<(NodeId, NodeId)> {
+        chain
+            .iter()
+            .find_map(|&member| self.doc.get_entry(member, key))
+            .map(|entry| (entry.key, entry.value))
     }
 
-    fn string(&self, service: NodeId, key: &str) -> Option<Spanned<String>> {
-        let (key_id, value) = self.lookup(service, key)?;
+    fn string(&self, chain: &[NodeId], key: &str) -> Option<Spanned<String>> {
+        let (key_id, value) = self.lookup(chain, key)?;
         let text = self.doc.str(value)?;
         Some(Spanned::new(
             text.to_owned(),
@@ -145,26 +133,26 @@ impl Compose<'_> {
         service: NodeId,
     ) -> Workload {
         let doc = self.doc;
+        let chain = self.chain(service);
         let image = self
-            .string(service, "image")
+            .string(&chain, "image")
             .map(|image| Spanned::new(ImageRef::parse(&image.value), image.range, image.key_range));
         let system = image.as_ref().and_then(|image| image.value.system());
         let replicas = self
-            .lookup(service, "deploy")
+            .lookup(&chain, "deploy")
             .and_then(|(_, deploy)| {
                 let entry = doc.get_entry(deploy, "replicas")?;
                 Some((entry.key, entry.value))
             })
-            .or_else(|| self.lookup(service, "scale"))
+            .or_else(|| self.lookup(&chain, "scale"))
             .and_then(|(key, value)| match doc.scalar(value).map(|s| &s.value) {
                 Some(ScalarValue::Int(n)) => {
                     Some(Spanned::new(*n, doc.range(value), doc.range(key)))
                 }
                 _ => None,
             });
-        let volumes = self.lookup(service, "volumes");
+        let volumes = self.lookup(&chain, "volumes");
         // `extends` merges lists: the service's own entries win by target.
-        let chain = self.chain(service);
         let mut mounts: Vec<Mount> = Vec::new();
         for &member in &chain {
             if let Some(list) = doc.get(member, "volumes") {
@@ -216,31 +204,29 @@ impl Compose<'_> {
         }
         let mut command = Vec::new();
         for part in ["entrypoint", "command"] {
-            if let Some((_, value)) = self.lookup(service, part) {
+            if let Some((_, value)) = self.lookup(&chain, part) {
                 command.extend(words(doc, value));
             }
         }
-        let healthcheck = self
-            .lookup(service, "healthcheck")
-            .and_then(|(key, check)| {
-                let disabled = doc
-                    .get(check, "disable")
-                    .and_then(|d| doc.scalar(d))
-                    .is_some_and(|s| s.value == ScalarValue::Bool(true));
-                let test_none = doc
-                    .get(check, "test")
-                    .map(|t| words(doc, t))
-                    .is_some_and(|t| t.first().is_some_and(|w| w == "NONE"));
-                (!disabled && !test_none).then(|| doc.range(key))
-            });
+        let healthcheck = self.lookup(&chain, "healthcheck").and_then(|(key, check)| {
+            let disabled = doc
+                .get(check, "disable")
+                .and_then(|d| doc.scalar(d))
+                .is_some_and(|s| s.value == ScalarValue::Bool(true));
+            let test_none = doc
+                .get(check, "test")
+                .map(|t| words(doc, t))
+                .is_some_and(|t| t.first().is_some_and(|w| w == "NONE"));
+            (!disabled && !test_none).then(|| doc.range(key))
+        });
         let depends_on = self
-            .lookup(service, "depends_on")
+            .lookup(&chain, "depends_on")
             .map_or_else(Vec::new, |(_, deps)| self.dependencies(reader, deps));
         let host_network = self
-            .lookup(service, "network_mode")
+            .lookup(&chain, "network_mode")
             .filter(|(_, mode)| doc.str(*mode) == Some("host"))
             .map(|(_, mode)| doc.range(mode));
-        let built_locally = self.lookup(service, "build").is_some();
+        let built_locally = self.lookup(&chain, "build").is_some();
         Workload {
             section: reader.section_info(key, Some(service)),
             name,
