@@ -187,25 +187,22 @@ impl<'a> Reader<'a> {
         });
     }
 
-    fn entries(&self, map: NodeId) -> Vec<(NodeId, NodeId, String)> {
-        self.doc
-            .entries(map)
-            .iter()
-            .filter_map(|entry| {
-                let key = self.doc.key_text(entry.key)?.to_owned();
-                Some((entry.key, entry.value, key))
-            })
-            .collect()
+    fn entries(&self, map: NodeId) -> impl Iterator<Item = (NodeId, NodeId, &'a str)> + 'a {
+        let doc = self.doc;
+        doc.entries(map).iter().filter_map(move |entry| {
+            let key = doc.key_text(entry.key)?;
+            Some((entry.key, entry.value, key))
+        })
     }
 
     /// Reports keys of `map` that are not in `known` (extension keys `x-*` aside).
     pub(crate) fn check_keys(&mut self, map: NodeId, context: &str, known: &[&str]) {
         for (key, _, name) in self.entries(map) {
-            if known.contains(&name.as_str()) || name.starts_with("x-") {
+            if known.contains(&name) || name.starts_with("x-") {
                 continue;
             }
             let range = self.doc.range(key);
-            let suggestion = super::suggest::closest(&name, known);
+            let suggestion = super::suggest::closest(name, known);
             let message = match suggestion {
                 Some(known) => {
                     format!("unknown key `{name}` in {context}: did you mean `{known}`?")
@@ -469,15 +466,13 @@ impl<'a> Reader<'a> {
             });
         }
         // A block mapping: indent like its first own key, after its last own entry.
-        let own: Vec<_> = self
+        let mut own = self
             .doc
             .entries(value)
             .iter()
-            .filter(|e| e.merged_from.is_none())
-            .copied()
-            .collect();
-        let first = own.first()?;
-        let last = own.last()?;
+            .filter(|e| e.merged_from.is_none());
+        let first = own.next()?;
+        let last = own.next_back().unwrap_or(first);
         let first_key = self.doc.range(first.key).start;
         let indent = first_key - self.line_start(first_key);
         let last_end = self
@@ -498,13 +493,13 @@ impl<'a> Reader<'a> {
 
     /// The named children of a mapping section: `(name, key, value)` for each entry.
     fn named_children(&mut self, map: NodeId) -> Vec<(Spanned<String>, NodeId, NodeId)> {
+        let doc = self.doc;
         self.entries(map)
-            .into_iter()
             // Extension entries (`x-shared: ...`) are not components.
             .filter(|(_, _, name)| !name.starts_with("x-"))
             .map(|(key, value, name)| {
-                let range = self.doc.range(key);
-                (Spanned::new(name, range, range), key, value)
+                let range = doc.range(key);
+                (Spanned::new(name.to_owned(), range, range), key, value)
             })
             .collect()
     }
