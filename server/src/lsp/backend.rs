@@ -170,6 +170,13 @@ impl Backend {
         document.analysis = Some(analyzed.clone());
         document.edits = super::document::EditsSince::Nothing;
         document.previous = None;
+        drop(document);
+        // Hovers, hints and the outline are computed beside the publishing of the
+        // diagnostics, not before it (a request that comes first computes them itself).
+        let extras = analyzed.extras_cell();
+        tokio::task::spawn_blocking(move || {
+            extras.get();
+        });
         Some(analyzed)
     }
 
@@ -372,7 +379,7 @@ impl LanguageServer for Backend {
                 _ => (stale, document.previous.take()),
             };
             if unusable.0.is_some() || unusable.1.is_some() {
-                tokio::task::spawn_blocking(move || drop(unusable));
+                super::dropper::drop_later(unusable);
             }
         }
         self.refresh(uri).await;
@@ -458,13 +465,20 @@ impl LanguageServer for Backend {
         let uri = params.text_document.uri;
         // Removed before any `.await`, so a reopening that follows is not undone.
         let closed = self.documents.remove(&uri);
-        if closed.is_some() {
-            // Dropping a large document's tree and model on a blocking thread, then
-            // handing the freed pages back to the system, keeps the server's memory
-            // at the size of what is open.
+        if let Some((_, document)) = closed {
+            // Dropping a large document's tree and model off this thread, then handing
+            // the freed pages back to the system, keeps the server's memory at the size
+            // of what is open. Hovers still being computed are waited for first, so
+            // that their memory is freed before the pages are handed back.
             tokio::task::spawn_blocking(move || {
-                drop(closed);
-                release_free_memory();
+                for analyzed in [&document.analysis, &document.previous]
+                    .into_iter()
+                    .flatten()
+                {
+                    analyzed.discard_extras();
+                }
+                super::dropper::drop_later(document);
+                super::dropper::release_memory_after_drops();
             });
         }
         let _publishing = self.publishing.lock().await;
@@ -713,10 +727,11 @@ impl LanguageServer for Backend {
         };
         let encoding = self.encoding();
         let offset = convert::offset(&analyzed.index, position, encoding);
-        let Some(site) = analyzed.name_at(offset) else {
+        let Some(site) = analyzed.extras().name_at(offset) else {
             return Ok(None);
         };
         let Some(definition) = analyzed
+            .extras()
             .names
             .iter()
             .find(|s| s.definition && s.name == site.name)
@@ -737,11 +752,12 @@ impl LanguageServer for Backend {
         };
         let encoding = self.encoding();
         let offset = convert::offset(&analyzed.index, position, encoding);
-        let Some(site) = analyzed.name_at(offset) else {
+        let Some(site) = analyzed.extras().name_at(offset) else {
             return Ok(None);
         };
         let include = params.context.include_declaration;
         let locations: Vec<Location> = analyzed
+            .extras()
             .names
             .iter()
             .filter(|s| s.name == site.name && (include || !s.definition))
@@ -773,10 +789,11 @@ impl LanguageServer for Backend {
         };
         let encoding = self.encoding();
         let offset = convert::offset(&analyzed.index, position, encoding);
-        let Some(site) = analyzed.name_at(offset) else {
+        let Some(site) = analyzed.extras().name_at(offset) else {
             return Ok(None);
         };
         let edits: Vec<TextEdit> = analyzed
+            .extras()
             .names
             .iter()
             .filter(|s| s.name == site.name)
@@ -801,6 +818,7 @@ impl LanguageServer for Backend {
         let encoding = self.encoding();
         let wanted = convert::text_range(&analyzed.index, params.range, encoding);
         let hints = analyzed
+            .extras()
             .hints
             .iter()
             .filter(|hint| wanted.contains_inclusive(hint.offset))
@@ -826,7 +844,7 @@ impl LanguageServer for Backend {
         let Some(analyzed) = self.analyze(&uri).await else {
             return Ok(None);
         };
-        let Some((checklist, top)) = &analyzed.checklist else {
+        let Some((checklist, top)) = &analyzed.extras().checklist else {
             return Ok(None);
         };
         let title = format!("Design checklist: {}", checklist.summary());
@@ -858,6 +876,7 @@ impl LanguageServer for Backend {
         let encoding = self.encoding();
         let offset = convert::offset(&analyzed.index, position, encoding);
         if let Some((range, markdown)) = analyzed
+            .extras()
             .hovers
             .iter()
             .find(|(range, _)| range.contains_inclusive(offset))
@@ -875,6 +894,7 @@ impl LanguageServer for Backend {
         }
         // A design summary or staleness table: alone, or after the finding there.
         let design = analyzed
+            .extras()
             .design_hovers
             .iter()
             .filter(|note| note.range.contains_inclusive(offset))
@@ -945,7 +965,7 @@ impl Backend {
                 uri.as_str()
             )));
         };
-        let Some((checklist, _)) = &analyzed.checklist else {
+        let Some((checklist, _)) = &analyzed.extras().checklist else {
             return Err(tower_lsp_server::jsonrpc::Error::invalid_params(format!(
                 "{} is not a system spec: the design checklist applies to specs",
                 uri.as_str()
@@ -1080,6 +1100,7 @@ impl Backend {
         let index = &analyzed.index;
         #[allow(deprecated)]
         let symbols = analyzed
+            .extras()
             .symbols
             .iter()
             .filter_map(|group| {
@@ -1242,18 +1263,6 @@ fn why_section(docs: &str) -> String {
 }
 
 /// Exits when the editor that started the server dies without saying goodbye.
-/// Returns freed heap memory to the operating system. glibc keeps the memory freed by
-/// the analysis threads in per-thread arenas; without this, closing a 100k-line file
-/// would leave the server hundreds of megabytes larger.
-fn release_free_memory() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: `malloc_trim` only releases free pages of the allocator's own arenas; it
-    // has no preconditions and is thread-safe.
-    unsafe {
-        libc::malloc_trim(0);
-    }
-}
-
 fn watch_parent(pid: u32) {
     #[cfg(target_os = "linux")]
     tokio::spawn(async move {

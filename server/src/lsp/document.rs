@@ -47,21 +47,90 @@ pub struct Analyzed {
     pub index: LineIndex,
     pub diagnostics: Vec<Diagnostic>,
     pub failures: Vec<RuleFailure>,
+    pub kind: crate::kind::FileKind,
+    /// The YAML view of the analysed text, for hovers and completion.
+    pub parse: crate::syntax::Parse,
+    /// What the other requests need from the model, computed after the diagnostics
+    /// are published (see [`Analyzed::extras`]).
+    extras: Arc<ExtrasCell>,
+}
+
+/// What hovers, hints, the outline, navigation and the checklist need from a model.
+#[derive(Debug, Default)]
+pub struct Extras {
     /// Markdown to show when hovering a range (image names, for now).
     pub hovers: Vec<(TextRange, String)>,
     /// The outline: components of the model, grouped.
     pub symbols: Vec<OutlineGroup>,
     /// Every place a component name is defined or used, for navigation and rename.
     pub names: Vec<NameSite>,
-    pub kind: crate::kind::FileKind,
-    /// The YAML view of the analysed text, for hovers and completion.
-    pub parse: crate::syntax::Parse,
     /// Computed notes beside replication, consensus and stream values.
     pub hints: Vec<crate::annotations::Hint>,
     /// Design summaries and staleness tables, shown with (after) any finding there.
     pub design_hovers: Vec<crate::annotations::HoverNote>,
     /// The design-review checklist of a system spec, and where its code lens goes.
     pub checklist: Option<(crate::review::Checklist, TextRange)>,
+}
+
+impl Extras {
+    fn of(model: &SystemModel, text: &str) -> Self {
+        Extras {
+            hints: crate::annotations::hints(model, text),
+            design_hovers: crate::annotations::hovers(model),
+            checklist: (model.format == crate::model::SourceFormat::Spec)
+                .then(|| (crate::review::review(model), model.top)),
+            hovers: image_hovers(model),
+            symbols: outline(model),
+            names: name_sites(model),
+        }
+    }
+
+    /// The component name (definition or use) at a byte offset, for navigation.
+    pub fn name_at(&self, offset: usize) -> Option<&NameSite> {
+        self.names
+            .iter()
+            .find(|site| site.range.contains_inclusive(offset))
+    }
+}
+
+/// The [`Extras`] of an analysis, computed once: by a background task right after the
+/// diagnostics are published, or by the first request that needs them, whichever
+/// comes first. Shared apart from the [`Analyzed`], so that the background task never
+/// keeps the analysis alive (the next keystroke takes it over).
+#[derive(Debug, Default)]
+pub struct ExtrasCell {
+    extras: std::sync::OnceLock<Extras>,
+    /// The model and text to compute them from, until they are.
+    pending: std::sync::Mutex<Option<(SystemModel, String)>>,
+}
+
+impl ExtrasCell {
+    pub fn get(&self) -> &Extras {
+        self.extras.get_or_init(|| {
+            let pending = self
+                .pending
+                .lock()
+                .map(|mut pending| pending.take())
+                .unwrap_or_default();
+            let extras = pending
+                .as_ref()
+                .map(|(model, text)| Extras::of(model, text))
+                .unwrap_or_default();
+            // Freed before the extras are marked ready (see `discard`).
+            drop(pending);
+            extras
+        })
+    }
+
+    /// Gives up the extras of a closed document: the model is freed now if they were
+    /// not computed yet; if they are being computed, this waits until they are (and
+    /// the model is freed).
+    pub fn discard(&self) {
+        if let Ok(mut pending) = self.pending.lock() {
+            pending.take();
+        }
+        self.get();
+    }
 }
 
 /// A component name where it is defined (a key under `datastores:`) or used (a
@@ -224,11 +293,19 @@ fn image_hovers(model: &SystemModel) -> Vec<(TextRange, String)> {
 }
 
 impl Analyzed {
-    /// The component name (definition or use) at a byte offset, for navigation.
-    pub fn name_at(&self, offset: usize) -> Option<&NameSite> {
-        self.names
-            .iter()
-            .find(|site| site.range.contains_inclusive(offset))
+    /// Hovers, hints, the outline, names and the checklist (computed on first use).
+    pub fn extras(&self) -> &Extras {
+        self.extras.get()
+    }
+
+    /// See [`ExtrasCell::discard`].
+    pub fn discard_extras(&self) {
+        self.extras.discard();
+    }
+
+    /// The cell of [`Analyzed::extras`], to compute them in the background.
+    pub fn extras_cell(&self) -> Arc<ExtrasCell> {
+        self.extras.clone()
     }
 }
 
@@ -365,47 +442,23 @@ pub fn analyze_snapshot(
     let mut analysis = match reuse.map(|(previous, edit)| (Arc::try_unwrap(previous), edit)) {
         Some((Ok(mut previous), edit)) => {
             let parse = std::mem::replace(&mut previous.parse, crate::syntax::parse(""));
-            drop_later(previous);
+            super::dropper::drop_later(previous);
             crate::analysis::analyze_after_edit(input, parse, edit)
         }
         _ => analyze(input),
     };
-    let owned_model = analysis.model.take();
-    let model = owned_model.as_ref();
-    let hints = model
-        .map(|m| crate::annotations::hints(m, &text))
-        .unwrap_or_default();
-    let design_hovers = model.map(crate::annotations::hovers).unwrap_or_default();
-    let checklist = model
-        .filter(|m| m.format == crate::model::SourceFormat::Spec)
-        .map(|m| (crate::review::review(m), m.top));
-    let analyzed = Analyzed {
+    let extras = ExtrasCell {
+        extras: std::sync::OnceLock::new(),
+        pending: std::sync::Mutex::new(analysis.model.take().map(|model| (model, text))),
+    };
+    Analyzed {
         version,
         index,
-        hints,
-        design_hovers,
-        checklist,
-        hovers: model.map(image_hovers).unwrap_or_default(),
-        symbols: model.map(outline).unwrap_or_default(),
-        names: model.map(name_sites).unwrap_or_default(),
         kind: analysis.kind,
         parse: analysis.parse,
         diagnostics: analysis.diagnostics,
         failures: analysis.failures,
-    };
-    drop_later(owned_model);
-    analyzed
-}
-
-/// Drops a large value (a model, an old analysis) on a blocking thread, off the path
-/// that publishes diagnostics: freeing a large file's model takes milliseconds. Drops
-/// at once when no runtime runs (tests, benchmarks).
-fn drop_later<T: Send + 'static>(value: T) {
-    match tokio::runtime::Handle::try_current() {
-        Ok(runtime) => {
-            runtime.spawn_blocking(move || drop(value));
-        }
-        Err(_) => drop(value),
+        extras: Arc::new(extras),
     }
 }
 
@@ -441,6 +494,54 @@ mod tests {
         assert_eq!(doc.version, 2);
         doc.apply_changes(3, vec![change(None, "c: 3\n")], ColumnEncoding::Utf16);
         assert_eq!(doc.text, "c: 3\n");
+    }
+
+    fn analyzed(text: &str) -> Analyzed {
+        let uri: Uri = "file:///work/shop.ddia.yaml".parse().expect("a valid URI");
+        let snapshot = Snapshot {
+            text: text.to_owned(),
+            version: 1,
+            language_id: "yaml".to_owned(),
+            tree: None,
+            reuse: None,
+            index: None,
+        };
+        analyze_snapshot(&uri, snapshot, None, None)
+    }
+
+    const SPEC: &str = "ddia: 1\ndatastores:\n  orders:\n    replication: {mode: leaderless, replicas: 3, write_quorum: 1, read_quorum: 1}\n";
+
+    #[test]
+    fn extras_are_computed_on_first_use_from_the_model() {
+        let analyzed = analyzed(SPEC);
+        assert!(!analyzed.diagnostics.is_empty());
+        let extras = analyzed.extras();
+        assert_eq!(
+            extras
+                .name_at(SPEC.find("orders").expect("the name"))
+                .map(|site| site.name.as_str()),
+            Some("orders")
+        );
+        assert!(!extras.symbols.is_empty());
+        assert!(!extras.hints.is_empty());
+        // Computed once: the same extras every time.
+        assert!(std::ptr::eq(extras, analyzed.extras()));
+    }
+
+    #[test]
+    fn discarded_extras_are_empty_and_free_the_model() {
+        let analyzed = analyzed(SPEC);
+        analyzed.discard_extras();
+        let extras = analyzed.extras();
+        assert!(extras.names.is_empty() && extras.symbols.is_empty() && extras.hints.is_empty());
+        assert!(
+            analyzed
+                .extras
+                .pending
+                .lock()
+                .expect("not poisoned")
+                .is_none()
+        );
     }
 
     #[test]

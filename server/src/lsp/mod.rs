@@ -11,6 +11,7 @@ mod context;
 pub mod convert;
 /// Public for the test suites, which apply edits exactly as the server does.
 pub mod document;
+mod dropper;
 mod guard;
 mod schema;
 mod vocabulary_docs;
