@@ -166,6 +166,7 @@ fn analyze_parsed(input: AnalysisInput<'_>, parse: Parse) -> Analysis {
         }
     }
     if let Some(model) = &analysis.model {
+        let mut found = Vec::new();
         for problem in &model.problems {
             let rule = match problem.kind {
                 ModelProblemKind::Invalid => &SCHEMA_VIOLATION,
@@ -176,12 +177,13 @@ fn analyze_parsed(input: AnalysisInput<'_>, parse: Parse) -> Analysis {
                 applicability: Applicability::Unsafe,
                 edits: vec![Edit::replace(problem.range, suggestion.clone())],
             });
-            analysis.diagnostics.push(
+            found.push(
                 rule.diagnostic(problem.range, problem.message.clone())
                     .with_fix(fix),
             );
         }
-        let (mut found, failures) = run_rules(model, input.text);
+        let (from_rules, failures) = run_rules(model, input.text);
+        found.extend(from_rules);
         if has_syntax_error {
             // The model of a broken file comes from its recovered parts, so a fix's
             // offsets may not fit the text around them: the findings stay, their fixes
