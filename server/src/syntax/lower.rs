@@ -262,10 +262,15 @@ impl Lowerer<'_> {
             Frame::Transparent => {}
             Frame::Document { root, range } => {
                 let builder = std::mem::take(&mut self.doc);
+                let has_aliases = builder
+                    .nodes
+                    .iter()
+                    .any(|node| matches!(node.kind, NodeKind::Alias { .. }));
                 self.stream.documents.push(YamlDocument {
                     nodes: builder.nodes,
                     root,
                     range,
+                    has_aliases,
                 });
             }
             Frame::Node {

@@ -244,10 +244,16 @@ fn edited_scalar(previous: &Parse, text: &str, edit: TextEdit) -> Option<(usize,
             return None;
         }
         // A key's text decides duplicates and merges: only values take the fast path.
-        let is_key = doc.nodes.iter().any(|each| match &each.kind {
-            yaml::NodeKind::Mapping(entries) => entries.iter().any(|e| e.key.0 as usize == found),
-            _ => false,
-        });
+        let is_key = is_mapping_key(old_node);
+        debug_assert_eq!(
+            is_key,
+            doc.nodes.iter().any(|each| match &each.kind {
+                yaml::NodeKind::Mapping(entries) =>
+                    entries.iter().any(|e| e.key.0 as usize == found),
+                _ => false,
+            }),
+            "the tree and the YAML view disagree on whether the scalar is a key"
+        );
         if is_key {
             return None;
         }
@@ -256,6 +262,27 @@ fn edited_scalar(previous: &Parse, text: &str, edit: TextEdit) -> Option<(usize,
         return is_simple_plain_scalar(source).then_some((d, found));
     }
     None
+}
+
+/// Whether a scalar's syntax node is a mapping key: the key of its nearest pair, or
+/// an entry of a flow mapping written without a value (`{a, b}`). Looks only at the
+/// node's ancestors, not at the whole document.
+fn is_mapping_key(scalar: tree_sitter::Node<'_>) -> bool {
+    let (start, end) = (scalar.start_byte(), scalar.end_byte());
+    let mut child = scalar;
+    while let Some(parent) = child.parent() {
+        match parent.kind() {
+            "block_mapping_pair" | "flow_pair" => {
+                return parent
+                    .child_by_field_name("key")
+                    .is_some_and(|key| key.start_byte() <= start && end <= key.end_byte());
+            }
+            "flow_mapping" => return child.kind() == "flow_node",
+            "block_sequence_item" | "flow_sequence" | "document" | "stream" => return false,
+            _ => child = parent,
+        }
+    }
+    false
 }
 
 /// Whether `source` reads as one plain scalar on one line in any context: it starts

@@ -86,6 +86,9 @@ pub struct YamlDocument {
     pub root: Option<NodeId>,
     /// The range of the whole document, markers included.
     pub range: TextRange,
+    /// Whether any node is an alias (most documents have none: anchor lookups are
+    /// skipped for them).
+    pub(crate) has_aliases: bool,
 }
 
 /// A comment and its range (the `#` included).
@@ -210,6 +213,9 @@ impl YamlDocument {
     /// Every anchored node that an alias (or a merge key) refers to: its range, its
     /// anchor name, and the ranges of the aliases that use it, in source order.
     pub fn shared_anchors(&self) -> Vec<(TextRange, &str, Vec<TextRange>)> {
+        if !self.has_aliases {
+            return Vec::new();
+        }
         let mut uses: std::collections::BTreeMap<NodeId, Vec<TextRange>> = Default::default();
         for node in &self.nodes {
             if let NodeKind::Alias {
