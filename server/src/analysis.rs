@@ -3,7 +3,8 @@
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
 use crate::kind::{FileKind, detect};
 use crate::model::{
-    ProblemKind as ModelProblemKind, SystemModel, from_compose, from_kubernetes, from_spec,
+    ProblemKind as ModelProblemKind, RangeEdit, SystemModel, from_compose_reusing, from_kubernetes,
+    from_spec,
 };
 use crate::rules::{
     DUPLICATE_KEY, RESOURCE_LIMIT, RuleFailure, SCHEMA_VIOLATION, SYNTAX_ERROR, UNKNOWN_KEY,
@@ -81,29 +82,43 @@ pub fn analyze(input: AnalysisInput<'_>) -> Analysis {
         };
     }
     let parse = crate::syntax::parse_incremental(input.text, input.previous_tree);
-    analyze_parsed(input, parse)
+    analyze_parsed(input, parse, None)
 }
 
 /// Analyses a file after one edit, given the parse of the text before it: an edit
 /// inside a value is applied to that parse instead of parsing again (see
-/// [`crate::syntax::reparse_scalar_edit`]); any other edit parses as [`analyze`] does.
+/// [`crate::syntax::reparse_scalar_edit`]), and the parts of `previous_model` (the
+/// model of the text before) that the edit cannot change are kept (see
+/// [`crate::model::from_compose_reusing`]); any other edit parses as [`analyze`] does.
 pub fn analyze_after_edit(
     input: AnalysisInput<'_>,
     previous: Parse,
     edit: crate::syntax::TextEdit,
+    previous_model: Option<SystemModel>,
 ) -> Analysis {
     let limit = input.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE);
     if input.text.len() > limit {
         return analyze(input);
     }
     match crate::syntax::reparse_scalar_edit(previous, input.text, edit) {
-        Ok(parse) => analyze_parsed(input, parse),
+        Ok(parse) => {
+            let edit = RangeEdit {
+                start: edit.start,
+                old_end: edit.old_end,
+                new_len: edit.new_len,
+            };
+            analyze_parsed(input, parse, previous_model.map(|model| (model, edit)))
+        }
         Err(_) => analyze(input),
     }
 }
 
 /// Everything after parsing: the file's kind, the model, the rules, suppressions.
-fn analyze_parsed(input: AnalysisInput<'_>, parse: Parse) -> Analysis {
+fn analyze_parsed(
+    input: AnalysisInput<'_>,
+    parse: Parse,
+    previous_model: Option<(SystemModel, RangeEdit)>,
+) -> Analysis {
     let mut kind = detect(input.path, input.language_id, &parse.stream);
     if matches!(kind, FileKind::Compose | FileKind::Kubernetes) && is_template(input.text) {
         // Helm and mustache templates are not YAML until rendered: judging them
@@ -152,7 +167,12 @@ fn analyze_parsed(input: AnalysisInput<'_>, parse: Parse) -> Analysis {
                         let allowed = [Some(base), input.workspace];
                         inside_any(&path, allowed.iter().flatten()).then(|| read(&path))?
                     };
-                    from_compose(stream.first_document()?, input.text, &read_env_file)
+                    from_compose_reusing(
+                        stream.first_document()?,
+                        input.text,
+                        &read_env_file,
+                        previous_model,
+                    )
                 }
                 _ => from_spec(stream.first_document()?, input.text),
             })

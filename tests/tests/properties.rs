@@ -53,6 +53,60 @@ services:
 
 /// Pieces of text an editor might insert: YAML punctuation, indentation, line breaks
 /// (all three kinds), non-ASCII characters, and words of the spec.
+/// Many services, each reading its model differently: a value edit inside one of them
+/// keeps the others' parts of the model (`from_compose_reusing`), and must give what a
+/// fresh analysis gives.
+const COMPOSE_SERVICES: &str = "\
+x-defaults: &defaults
+  restart: always
+  environment:
+    LOG_LEVEL: info
+services:
+  db:
+    image: postgres:16
+    ports: [\"5432:5432\"]
+    environment:
+      POSTGRES_PASSWORD: hunter2
+    x-ddia:
+      replication: {mode: leaderless, replicas: 3, write_quorum: 1, read_quorum: 1}
+  cache:
+    <<: *defaults
+    image: redis:7
+    volumes: [cache:/data]
+  kafka:
+    image: bitnami/kafka:3.7
+    environment:
+      KAFKA_CFG_DEFAULT_REPLICATION_FACTOR: 1
+      KAFKA_CFG_MIN_INSYNC_REPLICAS: 1
+  zoo1:
+    image: zookeeper:3.9
+    environment:
+      ZOO_SERVERS: server.1=zoo1:2888:3888 server.2=zoo2:2888:3888
+  zoo2:
+    image: zookeeper:3.9
+  base:
+    image: nginx:latest
+    healthcheck: {test: [CMD, curl, localhost]}
+  web:
+    extends: base
+    depends_on:
+      db: {condition: service_started}
+    env_file: app.env
+  api:
+    image: example/api:1.0
+    depends_on: [db, cache]
+    deploy: {replicas: 1}
+volumes:
+  cache: {}
+";
+
+/// A value edit: letters and digits typed or deleted anywhere (most land inside a
+/// value and take the in-place path; the others parse again).
+fn value_edit() -> impl Strategy<Value = (f64, usize, String)> {
+    let typed = prop::sample::select(vec!["", "x", "7", "ab", "0"]);
+    (0.0..=1.0f64, 0usize..3, typed.prop_map(str::to_owned))
+}
+
 fn insertion() -> impl Strategy<Value = String> {
     let pieces = prop::sample::select(vec![
         "",
@@ -251,6 +305,15 @@ proptest! {
     ) {
         let encoding = if utf8 { ColumnEncoding::Utf8 } else { ColumnEncoding::Utf16 };
         check_edit_sequence("compose.yaml", COMPOSE, &edits, encoding)?;
+    }
+
+    #[test]
+    fn value_edits_to_many_compose_services_analyse_like_a_fresh_parse(
+        edits in prop::collection::vec(value_edit(), 1..12),
+        utf8 in any::<bool>(),
+    ) {
+        let encoding = if utf8 { ColumnEncoding::Utf8 } else { ColumnEncoding::Utf16 };
+        check_edit_sequence("compose.yaml", COMPOSE_SERVICES, &edits, encoding)?;
     }
 }
 

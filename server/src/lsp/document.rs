@@ -102,6 +102,9 @@ pub struct ExtrasCell {
     extras: std::sync::OnceLock<Extras>,
     /// The model and text to compute them from, until they are.
     pending: std::sync::Mutex<Option<(SystemModel, String)>>,
+    /// A Compose model, kept after the extras are computed for the next analysis to
+    /// reuse the parts of it that an edit does not touch.
+    kept: std::sync::Mutex<Option<SystemModel>>,
 }
 
 impl ExtrasCell {
@@ -116,8 +119,13 @@ impl ExtrasCell {
                 .as_ref()
                 .map(|(model, text)| Extras::of(model, text))
                 .unwrap_or_default();
-            // Freed before the extras are marked ready (see `discard`).
-            drop(pending);
+            // Kept or freed before the extras are marked ready (see `discard`).
+            if let Some((model, _)) = pending
+                && model.format == crate::model::SourceFormat::Compose
+                && let Ok(mut kept) = self.kept.lock()
+            {
+                *kept = Some(model);
+            }
             extras
         })
     }
@@ -130,6 +138,14 @@ impl ExtrasCell {
             pending.take();
         }
         self.get();
+        self.take_model();
+    }
+
+    /// The model the extras were computed from, if it was kept (once the extras are
+    /// computed: this waits for them, or computes them).
+    pub fn take_model(&self) -> Option<SystemModel> {
+        self.get();
+        self.kept.lock().ok()?.take()
     }
 }
 
@@ -442,14 +458,16 @@ pub fn analyze_snapshot(
     let mut analysis = match reuse.map(|(previous, edit)| (Arc::try_unwrap(previous), edit)) {
         Some((Ok(mut previous), edit)) => {
             let parse = std::mem::replace(&mut previous.parse, crate::syntax::parse(""));
+            let model = previous.extras.take_model();
             super::dropper::drop_later(previous);
-            crate::analysis::analyze_after_edit(input, parse, edit)
+            crate::analysis::analyze_after_edit(input, parse, edit, model)
         }
         _ => analyze(input),
     };
     let extras = ExtrasCell {
         extras: std::sync::OnceLock::new(),
         pending: std::sync::Mutex::new(analysis.model.take().map(|model| (model, text))),
+        kept: std::sync::Mutex::new(None),
     };
     Analyzed {
         version,

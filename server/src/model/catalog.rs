@@ -2,7 +2,7 @@
 //! their data, which ports they serve, and how they replicate.
 
 /// What role a stateful system plays.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, ddia_derive::Shift)]
 pub enum SystemRole {
     Database,
     Broker,
@@ -329,7 +329,7 @@ pub fn kafka() -> &'static StatefulSystem {
 }
 
 /// The parts of an image reference.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, ddia_derive::Shift)]
 pub struct ImageRef {
     /// The last path segment: `postgres` in `docker.io/library/postgres:16`.
     pub name: String,

@@ -23,6 +23,21 @@ pub fn from_compose(
     text: &str,
     read_env_file: &dyn Fn(&str) -> Option<String>,
 ) -> SystemModel {
+    from_compose_reusing(doc, text, read_env_file, None)
+}
+
+/// Builds the model of a Compose file after one edit, keeping what each service
+/// contributed to `previous` (the model of the text before `edit`) where the edit
+/// cannot have changed it: services whose own entry does not hold the edit, that do
+/// not `extends` another, read no `env_file` and, when the edit is inside an anchor
+/// that aliases use, use no alias. Their parts are moved by the edit instead of
+/// rebuilt. The result equals [`from_compose`] of the new text.
+pub fn from_compose_reusing(
+    doc: &YamlDocument,
+    text: &str,
+    read_env_file: &dyn Fn(&str) -> Option<String>,
+    previous: Option<(SystemModel, RangeEdit)>,
+) -> SystemModel {
     let mut model = SystemModel::new(SourceFormat::Compose, doc.range);
     let mut reader = Reader {
         doc,
@@ -47,28 +62,163 @@ pub fn from_compose(
         services,
         read_env_file,
     };
-    for entry in doc.entries(services) {
-        let Some(name) = doc.key_text(entry.key).map(str::to_owned) else {
-            continue;
-        };
-        if name.starts_with("x-") || !doc.is_mapping(entry.value) {
-            continue;
+    let entries: Vec<(String, crate::syntax::Entry)> = doc
+        .entries(services)
+        .iter()
+        .filter_map(|entry| {
+            let name = doc.key_text(entry.key)?;
+            (!name.starts_with("x-") && doc.is_mapping(entry.value))
+                .then(|| (name.to_owned(), *entry))
+        })
+        .collect();
+    let mut kept = previous
+        .and_then(|(previous, edit)| {
+            let parts = ServicePart::split(previous)?;
+            (parts.len() == entries.len()).then_some((parts, edit))
+        })
+        .map(|(parts, edit)| {
+            // `doc` is the new text: the edit's new bytes are `start..start + new_len`.
+            let in_shared_anchor = doc.shared_anchors().iter().any(|(anchor, _, _)| {
+                anchor.start <= edit.start && edit.start + edit.new_len <= anchor.end
+            });
+            (parts.into_iter(), edit, in_shared_anchor)
+        });
+    let mut reused = 0;
+    for (name, entry) in entries {
+        let range = doc.range(entry.key).cover(doc.range(entry.value));
+        if let Some((parts, edit, in_shared_anchor)) = &mut kept
+            && let Some(mut part) = parts.next()
+        {
+            let holds_edit =
+                part.index.range.start <= edit.start && edit.old_end <= part.index.range.end;
+            let reusable = part.index.self_contained
+                && !holds_edit
+                && !(part.index.uses_alias && *in_shared_anchor)
+                && edit.move_range(part.index.range) == range;
+            if reusable {
+                part.shift(edit);
+                part.index.range = range;
+                model.compose_parts.push(part.index);
+                reader.problems.extend(part.problems);
+                model.datastores.extend(part.datastore);
+                model.streams.extend(part.streams);
+                model.workloads.push(part.workload);
+                reused += 1;
+                continue;
+            }
         }
+        let problems_before = reader.problems.len();
+        let streams_before = model.streams.len();
         let name = Spanned::new(name, doc.range(entry.key), doc.range(entry.key));
         let workload = compose.workload(&mut reader, name.clone(), entry.key, entry.value);
         // A service may state its design under `x-ddia`.
+        let mut datastore = false;
         if let Some(fragment) = doc.get_entry(entry.value, "x-ddia")
-            && let Some(datastore) =
+            && let Some(found) =
                 reader.datastore(name.clone(), fragment.key, fragment.value, Origin::Fragment)
         {
-            model.datastores.push(datastore);
+            model.datastores.push(found);
+            datastore = true;
         }
         kafka_streams(&workload, &mut model);
+        model.compose_parts.push(ComposePartIndex {
+            range,
+            datastore,
+            streams: model.streams.len() - streams_before,
+            problems: reader.problems.len() - problems_before,
+            self_contained: doc.get(entry.value, "extends").is_none()
+                && doc.get(entry.value, "env_file").is_none(),
+            uses_alias: doc.has_aliases && uses_alias(doc, entry.value),
+        });
         model.workloads.push(workload);
     }
     ensembles(&mut model);
     model.problems = reader.problems;
+    // Debug builds (tests, fuzzing) check every reuse against a fresh build.
+    if cfg!(debug_assertions) && reused > 0 {
+        debug_assert_eq!(
+            model,
+            from_compose(doc, text, read_env_file),
+            "the reused Compose model differs from a fresh one"
+        );
+    }
     model
+}
+
+/// What one service contributed to a Compose model, taken out of the model to be kept.
+#[derive(Shift)]
+struct ServicePart {
+    index: ComposePartIndex,
+    workload: Workload,
+    datastore: Option<Datastore>,
+    streams: Vec<Stream>,
+    problems: Vec<ModelProblem>,
+}
+
+impl ServicePart {
+    /// Splits a Compose model into the parts of its services, in order; `None` when the
+    /// model does not add up (not a Compose model, or one built otherwise).
+    fn split(model: SystemModel) -> Option<Vec<ServicePart>> {
+        let parts = &model.compose_parts;
+        let counts_match = model.format == SourceFormat::Compose
+            && parts.len() == model.workloads.len()
+            && parts.iter().filter(|p| p.datastore).count() == model.datastores.len()
+            && parts.iter().map(|p| p.streams).sum::<usize>() == model.streams.len()
+            && parts.iter().map(|p| p.problems).sum::<usize>() == model.problems.len();
+        if !counts_match {
+            return None;
+        }
+        let SystemModel {
+            workloads,
+            datastores,
+            streams,
+            problems,
+            compose_parts,
+            ..
+        } = model;
+        let mut datastores = datastores.into_iter();
+        let mut streams = streams.into_iter();
+        let mut problems = problems.into_iter();
+        Some(
+            compose_parts
+                .into_iter()
+                .zip(workloads)
+                .map(|(index, workload)| ServicePart {
+                    datastore: if index.datastore {
+                        datastores.next()
+                    } else {
+                        None
+                    },
+                    streams: streams.by_ref().take(index.streams).collect(),
+                    problems: problems.by_ref().take(index.problems).collect(),
+                    index,
+                    workload,
+                })
+                .collect(),
+        )
+    }
+}
+
+/// Whether a node, or anything under it, is an alias or was merged in (`<<: *anchor`).
+fn uses_alias(doc: &YamlDocument, node: NodeId) -> bool {
+    let mut stack = vec![node];
+    while let Some(node) = stack.pop() {
+        match &doc.node(node).kind {
+            NodeKind::Alias { .. } => return true,
+            NodeKind::Mapping(entries) => {
+                for entry in entries {
+                    if entry.merged_from.is_some() {
+                        return true;
+                    }
+                    stack.push(entry.key);
+                    stack.push(entry.value);
+                }
+            }
+            NodeKind::Sequence(items) => stack.extend(items.iter().copied()),
+            _ => {}
+        }
+    }
+    false
 }
 
 struct Compose<'a> {

@@ -9,6 +9,7 @@
 pub mod catalog;
 mod compose;
 mod kubernetes;
+mod shift;
 mod spec;
 pub mod suggest;
 pub mod values;
@@ -16,15 +17,17 @@ pub mod vocabulary;
 
 use crate::text::TextRange;
 pub use catalog::{ImageRef, StatefulSystem, SystemRole};
-pub use compose::from_compose;
+pub use compose::{from_compose, from_compose_reusing};
+use ddia_derive::Shift;
 pub use kubernetes::from_kubernetes;
+pub use shift::{RangeEdit, Shift};
 pub use spec::{SPEC_KEYS, from_spec};
 use std::collections::HashMap;
 pub use values::{Duration, Quantity};
 pub use vocabulary::*;
 
 /// A value and where it is written.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Shift)]
 pub struct Spanned<T> {
     pub value: T,
     /// The range of the value.
@@ -51,7 +54,7 @@ impl<T: Copy> Spanned<T> {
 
 /// Where a mapping section sits in the source, for findings about what it lacks and
 /// for fixes that add a key to it.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Shift)]
 pub struct Section {
     /// The key that names the section (`replication`).
     pub key: TextRange,
@@ -72,8 +75,16 @@ pub enum Insertion {
     Flow { offset: usize, empty: bool },
 }
 
+impl Shift for Insertion {
+    /// The offset is a position in the text: it moves like an empty range there.
+    fn shift(&mut self, edit: &RangeEdit) {
+        let (Insertion::Block { offset, .. } | Insertion::Flow { offset, .. }) = self;
+        *offset = edit.move_range(TextRange::empty(*offset)).start;
+    }
+}
+
 /// Which file format a model came from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Shift)]
 pub enum SourceFormat {
     Spec,
     Compose,
@@ -81,7 +92,7 @@ pub enum SourceFormat {
 }
 
 /// Where a component's facts came from.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Shift)]
 pub enum Origin {
     /// A whole system spec.
     Spec,
@@ -115,6 +126,9 @@ pub struct SystemModel {
     /// PodDisruptionBudgets of a Kubernetes file.
     pub disruption_budgets: Vec<DisruptionBudget>,
     pub problems: Vec<ModelProblem>,
+    /// What each Compose service contributed, in order (empty for other formats): an
+    /// edit inside one service rebuilds only its part.
+    pub compose_parts: Vec<ComposePartIndex>,
     /// Where findings about the whole file go (what it lacks): the `ddia` key of a
     /// spec, else its first key.
     pub top: TextRange,
@@ -181,6 +195,7 @@ impl SystemModel {
             volumes: None,
             disruption_budgets: Vec::new(),
             problems: Vec::new(),
+            compose_parts: Vec::new(),
             top: TextRange::empty(range.start),
             lookup: LookupCache::default(),
         }
@@ -302,8 +317,29 @@ impl SystemModel {
     }
 }
 
+/// What one Compose service contributed to its model: its entry's range, one workload,
+/// an `x-ddia` datastore or none, and how many streams and problems.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct ComposePartIndex {
+    /// The service's entry, from its name to the end of its value.
+    pub range: TextRange,
+    pub datastore: bool,
+    pub streams: usize,
+    pub problems: usize,
+    /// Built from its own entry only: no `extends`, no `env_file`.
+    pub self_contained: bool,
+    /// Whether it uses an alias or a merge key (then it also depends on the anchor).
+    pub uses_alias: bool,
+}
+
+impl Shift for ComposePartIndex {
+    fn shift(&mut self, edit: &RangeEdit) {
+        self.range.shift(edit);
+    }
+}
+
 /// What kind of thing could not be read into the model.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Shift)]
 pub enum ProblemKind {
     /// A value of the wrong type or outside the vocabulary.
     Invalid,
@@ -312,7 +348,7 @@ pub enum ProblemKind {
 }
 
 /// A value or key that could not be read into the model.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Shift)]
 pub struct ModelProblem {
     pub kind: ProblemKind,
     pub range: TextRange,
@@ -321,7 +357,7 @@ pub struct ModelProblem {
     pub suggestion: Option<String>,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Shift)]
 pub struct Requirements {
     pub section: Section,
     pub load: Option<Load>,
@@ -331,7 +367,7 @@ pub struct Requirements {
     pub access_patterns: Vec<AccessPattern>,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Shift)]
 pub struct Load {
     pub section: Section,
     pub requests_per_second: Option<Spanned<f64>>,
@@ -341,19 +377,19 @@ pub struct Load {
     pub concurrent_users: Option<Spanned<f64>>,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Shift)]
 pub struct Latency {
     pub section: Section,
     pub targets: Vec<LatencyTarget>,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Shift)]
 pub struct LatencyTarget {
     pub statistic: Spanned<LatencyStatistic>,
     pub value: Spanned<Duration>,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Shift)]
 pub struct AccessPattern {
     pub range: TextRange,
     pub name: Option<Spanned<String>>,
@@ -362,7 +398,7 @@ pub struct AccessPattern {
     pub key: Option<Spanned<String>>,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Shift)]
 pub struct Datastore {
     /// The datastore's name and the range of its key.
     pub name: Spanned<String>,
@@ -398,7 +434,7 @@ impl Datastore {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq, Default, Shift)]
 pub struct Replication {
     pub section: Option<Section>,
     pub mode: Option<Spanned<ReplicationMode>>,
@@ -419,7 +455,7 @@ pub struct Replication {
     pub rationale: Option<Spanned<String>>,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Shift)]
 pub struct Partitioning {
     pub section: Section,
     pub strategy: Option<Spanned<PartitionStrategy>>,
@@ -430,21 +466,21 @@ pub struct Partitioning {
     pub secondary_indexes: Option<Spanned<SecondaryIndexes>>,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Shift)]
 pub struct Transactions {
     pub section: Section,
     pub isolation: Option<Spanned<Isolation>>,
     pub distributed: Option<Spanned<DistributedTransactions>>,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Shift)]
 pub struct Backup {
     pub section: Section,
     pub schedule: Option<Spanned<String>>,
     pub restore_tested: Option<Spanned<bool>>,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Shift)]
 pub struct Service {
     pub name: Spanned<String>,
     pub origin: Origin,
@@ -456,7 +492,7 @@ pub struct Service {
 }
 
 /// How a dependency was written.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Shift)]
 pub enum DependencyForm {
     /// `depends_on: [orders]`.
     Short,
@@ -464,7 +500,7 @@ pub enum DependencyForm {
     Long,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Shift)]
 pub struct Dependency {
     /// The name of the service or datastore depended on.
     pub target: Spanned<String>,
@@ -476,7 +512,7 @@ pub struct Dependency {
     pub mode: Option<Spanned<CallMode>>,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Shift)]
 pub struct Retries {
     pub section: Section,
     pub max: Option<Spanned<i64>>,
@@ -484,7 +520,7 @@ pub struct Retries {
     pub jitter: Option<Spanned<bool>>,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Shift)]
 pub struct Stream {
     pub name: Spanned<String>,
     pub origin: Origin,
@@ -514,7 +550,7 @@ impl Stream {
     }
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Shift)]
 pub struct EventSchema {
     pub section: Section,
     pub format: Option<Spanned<SchemaFormat>>,
@@ -522,7 +558,7 @@ pub struct EventSchema {
     pub compatibility: Option<Spanned<Compatibility>>,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Shift)]
 pub struct Consumer {
     pub name: Spanned<String>,
     pub section: Section,
@@ -530,7 +566,7 @@ pub struct Consumer {
     pub requires_ordering: Option<Spanned<bool>>,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Shift)]
 pub struct Workflow {
     pub name: Spanned<String>,
     pub section: Section,
@@ -538,7 +574,7 @@ pub struct Workflow {
     pub steps: Vec<WorkflowStep>,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Shift)]
 pub struct WorkflowStep {
     pub section: Section,
     pub name: Option<Spanned<String>>,
@@ -546,7 +582,7 @@ pub struct WorkflowStep {
     pub compensation: Option<Spanned<String>>,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Shift)]
 pub struct ConsensusGroup {
     pub name: Spanned<String>,
     pub origin: Origin,
@@ -568,7 +604,7 @@ impl ConsensusGroup {
     }
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Shift)]
 pub struct Observability {
     pub section: Section,
     pub metrics: Option<Spanned<bool>>,
@@ -577,7 +613,7 @@ pub struct Observability {
     pub alerts: Option<Spanned<Vec<Spanned<String>>>>,
 }
 
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Shift)]
 pub struct Decision {
     pub range: TextRange,
     pub id: Option<Spanned<String>>,
@@ -586,7 +622,7 @@ pub struct Decision {
 }
 
 /// What kind of container workload a [`Workload`] is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Shift)]
 pub enum WorkloadKind {
     ComposeService,
     StatefulSet,
@@ -613,7 +649,7 @@ impl WorkloadKind {
 }
 
 /// A container (or a set of identical ones) run from an infrastructure file.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Shift)]
 pub struct Workload {
     pub name: Spanned<String>,
     pub kind: WorkloadKind,
@@ -646,7 +682,7 @@ pub struct Workload {
 }
 
 /// How a Kubernetes workload keeps its replicas apart.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Shift)]
 pub struct Spread {
     /// The `podAntiAffinity` or `topologySpreadConstraints` key.
     pub range: TextRange,
@@ -655,7 +691,7 @@ pub struct Spread {
 }
 
 /// A Kubernetes label selector (`matchLabels` and `matchExpressions`).
-#[derive(Clone, Debug, PartialEq, Default)]
+#[derive(Clone, Debug, PartialEq, Default, Shift)]
 pub struct LabelSelector {
     pub match_labels: Vec<(String, String)>,
     /// `(key, operator, values)`.
@@ -695,7 +731,7 @@ impl LabelSelector {
 }
 
 /// A PodDisruptionBudget of a Kubernetes file.
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Shift)]
 pub struct DisruptionBudget {
     pub name: Spanned<String>,
     pub selector: LabelSelector,
@@ -806,7 +842,7 @@ fn is_data_flag(flag: &str) -> bool {
 }
 
 /// Where a mount's data comes from.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Shift)]
 pub enum MountSource {
     /// A named volume (`pgdata:/var/lib/postgresql/data`).
     Named(String),
@@ -818,7 +854,7 @@ pub enum MountSource {
     Volume(String),
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Shift)]
 pub struct Mount {
     pub source: MountSource,
     pub target: String,
@@ -826,7 +862,7 @@ pub struct Mount {
 }
 
 /// A published port and how it was written.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Shift)]
 pub struct PublishedPort {
     /// The host address it binds; `None` means all interfaces.
     pub host_ip: Option<String>,
@@ -847,7 +883,7 @@ impl PublishedPort {
     }
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Shift)]
 pub struct EnvVar {
     pub name: String,
     /// The value as written (`None` when only the name is given).
@@ -860,7 +896,7 @@ pub struct EnvVar {
 }
 
 /// A start-up dependency of a workload (Compose `depends_on`).
-#[derive(Clone, Debug, PartialEq)]
+#[derive(Clone, Debug, PartialEq, Shift)]
 pub struct WorkloadDependency {
     pub target: Spanned<String>,
     /// `service_started`, `service_healthy`, `service_completed_successfully`.

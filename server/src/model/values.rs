@@ -1,7 +1,7 @@
 //! Values with units in a spec: durations (`250ms`), percentages (`99.95%`), sizes (`4TB`).
 
 /// A duration in milliseconds.
-#[derive(Clone, Copy, Debug, PartialEq, PartialOrd)]
+#[derive(Clone, Copy, Debug, PartialEq, PartialOrd, ddia_derive::Shift)]
 pub struct Duration {
     pub millis: f64,
 }
@@ -30,7 +30,7 @@ impl Duration {
 }
 
 /// A size in bytes (decimal units, as capacity plans are written).
-#[derive(Clone, Copy, Debug, PartialEq, PartialOrd)]
+#[derive(Clone, Copy, Debug, PartialEq, PartialOrd, ddia_derive::Shift)]
 pub struct Quantity {
     pub bytes: f64,
 }

@@ -1,0 +1,124 @@
+//! Moving a model's source ranges after an edit elsewhere in the file, so that the
+//! parts of a model that an edit did not touch can be kept instead of rebuilt.
+//!
+//! Model types derive [`Shift`] (`ddia_derive::Shift`), which shifts every field;
+//! values without ranges (names, numbers, vocabulary) implement it as a no-op.
+
+use crate::text::TextRange;
+
+/// One edit of the text: the bytes `start..old_end` replaced by `new_len` bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct RangeEdit {
+    pub start: usize,
+    pub old_end: usize,
+    pub new_len: usize,
+}
+
+impl RangeEdit {
+    /// Where `range` is after the edit: a range that holds the edit grows or shrinks
+    /// at its end; a range after it moves; a range before it stays.
+    pub fn move_range(&self, range: TextRange) -> TextRange {
+        let shift =
+            |offset: usize| (offset + self.new_len).saturating_sub(self.old_end - self.start);
+        if range.start <= self.start && self.old_end <= range.end {
+            TextRange::new(range.start, shift(range.end))
+        } else if range.start >= self.old_end {
+            TextRange::new(shift(range.start), shift(range.end))
+        } else {
+            range
+        }
+    }
+}
+
+/// A value whose source ranges can be moved after an edit.
+pub trait Shift {
+    fn shift(&mut self, edit: &RangeEdit);
+}
+
+impl Shift for TextRange {
+    fn shift(&mut self, edit: &RangeEdit) {
+        *self = edit.move_range(*self);
+    }
+}
+
+impl<T: Shift> Shift for Option<T> {
+    fn shift(&mut self, edit: &RangeEdit) {
+        if let Some(value) = self {
+            value.shift(edit);
+        }
+    }
+}
+
+impl<T: Shift> Shift for Vec<T> {
+    fn shift(&mut self, edit: &RangeEdit) {
+        for value in self {
+            value.shift(edit);
+        }
+    }
+}
+
+impl<T: Shift> Shift for Box<T> {
+    fn shift(&mut self, edit: &RangeEdit) {
+        (**self).shift(edit);
+    }
+}
+
+/// Catalog entries and static text hold no ranges of the file.
+impl<T: ?Sized + 'static> Shift for &'static T {
+    fn shift(&mut self, _: &RangeEdit) {}
+}
+
+/// Implements [`Shift`] as a no-op for types that hold no source range.
+macro_rules! no_ranges {
+    ($($ty:ty),* $(,)?) => {
+        $(impl Shift for $ty {
+            fn shift(&mut self, _: &RangeEdit) {}
+        })*
+    };
+}
+
+// Not `usize`: a `usize` field in the model is usually an offset, which must move;
+// a type with one implements `Shift` by hand (see `Insertion`).
+no_ranges!(bool, i64, f64, String);
+
+impl<A: Shift, B: Shift> Shift for (A, B) {
+    fn shift(&mut self, edit: &RangeEdit) {
+        self.0.shift(edit);
+        self.1.shift(edit);
+    }
+}
+
+impl<A: Shift, B: Shift, C: Shift> Shift for (A, B, C) {
+    fn shift(&mut self, edit: &RangeEdit) {
+        self.0.shift(edit);
+        self.1.shift(edit);
+        self.2.shift(edit);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ranges_before_around_and_after_an_edit() {
+        // "abc" inserted at 10, replacing 2 bytes (10..12): one byte longer.
+        let edit = RangeEdit {
+            start: 10,
+            old_end: 12,
+            new_len: 3,
+        };
+        assert_eq!(edit.move_range(TextRange::new(2, 9)), TextRange::new(2, 9));
+        assert_eq!(
+            edit.move_range(TextRange::new(8, 12)),
+            TextRange::new(8, 13)
+        );
+        assert_eq!(
+            edit.move_range(TextRange::new(12, 20)),
+            TextRange::new(13, 21)
+        );
+        let mut ranges = vec![Some(TextRange::new(30, 31)), None];
+        ranges.shift(&edit);
+        assert_eq!(ranges, vec![Some(TextRange::new(31, 32)), None]);
+    }
+}
