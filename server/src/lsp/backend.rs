@@ -170,13 +170,6 @@ impl Backend {
         document.analysis = Some(analyzed.clone());
         document.edits = super::document::EditsSince::Nothing;
         document.previous = None;
-        drop(document);
-        // Hovers, hints and the outline are computed beside the publishing of the
-        // diagnostics, not before it (a request that comes first computes them itself).
-        let extras = analyzed.extras_cell();
-        tokio::task::spawn_blocking(move || {
-            extras.get();
-        });
         Some(analyzed)
     }
 
@@ -189,6 +182,10 @@ impl Backend {
         let Some(analyzed) = self.analyze(&uri).await else {
             return;
         };
+        // Hovers, hints and the outline are computed once the diagnostics are on their
+        // way, not before (a request that comes first computes them itself).
+        let extras = analyzed.extras_cell();
+        let _compute_extras = ComputeOnDrop(Some(extras));
         if self.pull_diagnostics.load(Ordering::Relaxed) {
             return;
         }
@@ -205,6 +202,20 @@ impl Backend {
         self.client
             .publish_diagnostics(uri, diagnostics, Some(analyzed.version))
             .await;
+    }
+}
+
+/// Starts computing an analysis's extras on a blocking thread when dropped: at the end
+/// of [`Backend::refresh`], whichever way it returns.
+struct ComputeOnDrop(Option<Arc<super::document::ExtrasCell>>);
+
+impl Drop for ComputeOnDrop {
+    fn drop(&mut self) {
+        if let Some(extras) = self.0.take() {
+            tokio::task::spawn_blocking(move || {
+                extras.get();
+            });
+        }
     }
 }
 

@@ -141,9 +141,20 @@ impl ExtrasCell {
         self.take_model();
     }
 
-    /// The model the extras were computed from, if it was kept (once the extras are
-    /// computed: this waits for them, or computes them).
+    /// The model, for the next analysis to reuse: the analysis it belongs to is
+    /// superseded, so its extras are no longer needed. Taken as is if they were not
+    /// computed yet; else once they are (this waits while they are being computed),
+    /// if it was kept.
     pub fn take_model(&self) -> Option<SystemModel> {
+        let pending = self.pending.lock().ok()?.take();
+        if let Some((model, text)) = pending {
+            super::dropper::drop_later(text);
+            if model.format == crate::model::SourceFormat::Compose {
+                return Some(model);
+            }
+            super::dropper::drop_later(model);
+            return None;
+        }
         self.get();
         self.kept.lock().ok()?.take()
     }
