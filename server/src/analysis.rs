@@ -4,7 +4,7 @@ use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
 use crate::kind::{FileKind, detect};
 use crate::model::{
     ProblemKind as ModelProblemKind, RangeEdit, SystemModel, from_compose_reusing, from_kubernetes,
-    from_spec,
+    from_spec_reusing,
 };
 use crate::rules::{
     DUPLICATE_KEY, RESOURCE_LIMIT, RuleFailure, SCHEMA_VIOLATION, SYNTAX_ERROR, UNKNOWN_KEY,
@@ -174,7 +174,7 @@ fn analyze_parsed(
                         previous_model,
                     )
                 }
-                _ => from_spec(stream.first_document()?, input.text),
+                _ => from_spec_reusing(stream.first_document()?, input.text, previous_model),
             })
         }));
         match built {

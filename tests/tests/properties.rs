@@ -100,6 +100,55 @@ volumes:
   cache: {}
 ";
 
+/// A spec with components in every section, an anchor some of them use, and findings:
+/// a value edit inside one component keeps the others (`from_spec_reusing`).
+const SPEC_COMPONENTS: &str = "\
+ddia: 1
+system: shop
+x-quorum: &quorum
+  mode: leaderless
+  replicas: 3
+  write_quorum: 1
+  read_quorum: 1
+requirements:
+  consistency: linearizable
+  access_patterns:
+    - {name: by-user, datastore: carts, kind: range, key: user_id}
+datastores:
+  carts:
+    model: key-value
+    replication: *quorum
+    partitioning: {strategy: hash, key: user_id, partitions: 12}
+  orders:
+    model: relational
+    replication: {mode: multi-leader, leaders: 2}
+    transactions: {isolation: read-committed}
+  ledger:
+    replication:
+      <<: *quorum
+      read_quorum: 2
+  broken: 3
+services:
+  api:
+    depends_on:
+      orders: {timeout: 1s, retries: {max: 3, backoff: none}}
+      carts: {timeout: 2s}
+  billing:
+    depends_on:
+      ledger: {timeout: 500ms}
+streams:
+  events: {partitions: 6, replication_factor: 1, delivery: at-least-once}
+workflows:
+  checkout:
+    pattern: two-phase-commit
+    steps:
+      - {name: reserve, service: api}
+      - {name: charge, service: billing}
+consensus:
+  meta: {algorithm: raft, nodes: 4}
+  coord: {algorithm: zab, nodes: 3}
+";
+
 /// A value edit: letters and digits typed or deleted anywhere (most land inside a
 /// value and take the in-place path; the others parse again).
 fn value_edit() -> impl Strategy<Value = (f64, usize, String)> {
@@ -305,6 +354,15 @@ proptest! {
     ) {
         let encoding = if utf8 { ColumnEncoding::Utf8 } else { ColumnEncoding::Utf16 };
         check_edit_sequence("compose.yaml", COMPOSE, &edits, encoding)?;
+    }
+
+    #[test]
+    fn value_edits_to_a_spec_with_many_components_analyse_like_a_fresh_parse(
+        edits in prop::collection::vec(value_edit(), 1..12),
+        utf8 in any::<bool>(),
+    ) {
+        let encoding = if utf8 { ColumnEncoding::Utf8 } else { ColumnEncoding::Utf16 };
+        check_edit_sequence("shop.ddia.yaml", SPEC_COMPONENTS, &edits, encoding)?;
     }
 
     #[test]

@@ -121,7 +121,7 @@ impl ExtrasCell {
                 .unwrap_or_default();
             // Kept or freed before the extras are marked ready (see `discard`).
             if let Some((model, _)) = pending
-                && model.format == crate::model::SourceFormat::Compose
+                && model.format != crate::model::SourceFormat::Kubernetes
                 && let Ok(mut kept) = self.kept.lock()
             {
                 *kept = Some(model);
@@ -149,7 +149,7 @@ impl ExtrasCell {
         let pending = self.pending.lock().ok()?.take();
         if let Some((model, text)) = pending {
             super::dropper::drop_later(text);
-            if model.format == crate::model::SourceFormat::Compose {
+            if model.format != crate::model::SourceFormat::Kubernetes {
                 return Some(model);
             }
             super::dropper::drop_later(model);

@@ -200,7 +200,7 @@ impl ServicePart {
 }
 
 /// Whether a node, or anything under it, is an alias or was merged in (`<<: *anchor`).
-fn uses_alias(doc: &YamlDocument, node: NodeId) -> bool {
+pub(crate) fn uses_alias(doc: &YamlDocument, node: NodeId) -> bool {
     let mut stack = vec![node];
     while let Some(node) = stack.pop() {
         match &doc.node(node).kind {

@@ -21,7 +21,7 @@ pub use compose::{from_compose, from_compose_reusing};
 use ddia_derive::Shift;
 pub use kubernetes::from_kubernetes;
 pub use shift::{RangeEdit, Shift};
-pub use spec::{SPEC_KEYS, from_spec};
+pub use spec::{SPEC_KEYS, from_spec, from_spec_reusing};
 use std::collections::HashMap;
 pub use values::{Duration, Quantity};
 pub use vocabulary::*;
@@ -129,6 +129,9 @@ pub struct SystemModel {
     /// What each Compose service contributed, in order (empty for other formats): an
     /// edit inside one service rebuilds only its part.
     pub compose_parts: Vec<ComposePartIndex>,
+    /// What each named component of a spec contributed, in order (empty for other
+    /// formats): an edit inside one component reads only that one again.
+    pub spec_parts: Vec<SpecPartIndex>,
     /// Where findings about the whole file go (what it lacks): the `ddia` key of a
     /// spec, else its first key.
     pub top: TextRange,
@@ -196,6 +199,7 @@ impl SystemModel {
             disruption_budgets: Vec::new(),
             problems: Vec::new(),
             compose_parts: Vec::new(),
+            spec_parts: Vec::new(),
             top: TextRange::empty(range.start),
             lookup: LookupCache::default(),
         }
@@ -336,6 +340,31 @@ impl Shift for ComposePartIndex {
     fn shift(&mut self, edit: &RangeEdit) {
         self.range.shift(edit);
     }
+}
+
+/// The sections of a spec whose entries are named components.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum SpecSection {
+    Datastores,
+    Services,
+    Streams,
+    Workflows,
+    Consensus,
+}
+
+/// What one named component of a spec contributed to its model.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SpecPartIndex {
+    pub section: SpecSection,
+    /// The component's entry, from its name to the end of its value.
+    pub range: TextRange,
+    /// Whether it became a component (a value that is not a mapping does not).
+    pub built: bool,
+    /// Its problems: `problems_len` of them from `problems_start` in the model's.
+    pub problems_start: usize,
+    pub problems_len: usize,
+    /// Whether it uses an alias or a merge key (then it also depends on the anchor).
+    pub uses_alias: bool,
 }
 
 /// What kind of thing could not be read into the model.

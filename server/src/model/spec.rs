@@ -7,17 +7,151 @@ use crate::text::TextRange;
 
 /// Builds the model of a system spec from its first document with content.
 pub fn from_spec(doc: &YamlDocument, text: &str) -> SystemModel {
+    from_spec_reusing(doc, text, None)
+}
+
+/// Builds the model of a spec after one edit, keeping the components of `previous`
+/// (the model of the text before `edit`) whose own entry does not hold the edit and,
+/// when the edit is inside an anchor that aliases use, that use no alias: they are
+/// moved by the edit instead of read again. The result equals [`from_spec`] of the new
+/// text (debug builds check it).
+pub fn from_spec_reusing(
+    doc: &YamlDocument,
+    text: &str,
+    previous: Option<(SystemModel, RangeEdit)>,
+) -> SystemModel {
     let mut reader = Reader {
         doc,
         text,
         problems: Vec::new(),
     };
+    let mut reuse = previous.and_then(|(model, edit)| SpecReuse::new(doc, model, edit));
     let mut model = SystemModel::new(SourceFormat::Spec, doc.range);
     if let Some(root) = doc.root {
-        reader.read_spec(root, &mut model);
+        reader.read_spec(root, &mut model, &mut reuse);
     }
     model.problems = reader.problems;
+    if cfg!(debug_assertions) && reuse.is_some_and(|reuse| reuse.reused > 0) {
+        debug_assert_eq!(
+            model,
+            from_spec(doc, text),
+            "the reused spec model differs from a fresh one"
+        );
+    }
     model
+}
+
+/// The components of the previous model, by section and in order, with the problems
+/// each one reported.
+struct SpecReuse {
+    edit: RangeEdit,
+    in_shared_anchor: bool,
+    datastores: std::vec::IntoIter<OldPart<Datastore>>,
+    services: std::vec::IntoIter<OldPart<Service>>,
+    streams: std::vec::IntoIter<OldPart<Stream>>,
+    workflows: std::vec::IntoIter<OldPart<Workflow>>,
+    consensus: std::vec::IntoIter<OldPart<ConsensusGroup>>,
+    /// How many components were kept (for the debug check).
+    reused: usize,
+}
+
+type OldPart<T> = (SpecPartIndex, Option<T>, Vec<ModelProblem>);
+
+impl SpecReuse {
+    fn new(doc: &YamlDocument, model: SystemModel, edit: RangeEdit) -> Option<SpecReuse> {
+        let parts = &model.spec_parts;
+        let built = |section: SpecSection| {
+            parts
+                .iter()
+                .filter(|p| p.section == section && p.built)
+                .count()
+        };
+        let adds_up = model.format == SourceFormat::Spec
+            && built(SpecSection::Datastores) == model.datastores.len()
+            && built(SpecSection::Services) == model.services.len()
+            && built(SpecSection::Streams) == model.streams.len()
+            && built(SpecSection::Workflows) == model.workflows.len()
+            && built(SpecSection::Consensus) == model.consensus_groups.len()
+            && parts
+                .iter()
+                .all(|p| p.problems_start + p.problems_len <= model.problems.len());
+        if !adds_up {
+            return None;
+        }
+        // `doc` is the new text: the edit's new bytes are `start..start + new_len`.
+        let in_shared_anchor = doc.shared_anchors().iter().any(|(anchor, _, _)| {
+            anchor.start <= edit.start && edit.start + edit.new_len <= anchor.end
+        });
+        let SystemModel {
+            datastores,
+            services,
+            streams,
+            workflows,
+            consensus_groups,
+            problems,
+            spec_parts,
+            ..
+        } = model;
+        let mut problems: Vec<Option<ModelProblem>> = problems.into_iter().map(Some).collect();
+        let mut take_problems = |part: &SpecPartIndex| -> Vec<ModelProblem> {
+            problems[part.problems_start..part.problems_start + part.problems_len]
+                .iter_mut()
+                .filter_map(Option::take)
+                .collect()
+        };
+        fn split<T>(
+            parts: &[SpecPartIndex],
+            section: SpecSection,
+            components: Vec<T>,
+            take_problems: &mut dyn FnMut(&SpecPartIndex) -> Vec<ModelProblem>,
+        ) -> std::vec::IntoIter<OldPart<T>> {
+            let mut components = components.into_iter();
+            parts
+                .iter()
+                .filter(|p| p.section == section)
+                .map(|part| {
+                    let component = if part.built { components.next() } else { None };
+                    (*part, component, take_problems(part))
+                })
+                .collect::<Vec<_>>()
+                .into_iter()
+        }
+        Some(SpecReuse {
+            edit,
+            in_shared_anchor,
+            datastores: split(
+                &spec_parts,
+                SpecSection::Datastores,
+                datastores,
+                &mut take_problems,
+            ),
+            services: split(
+                &spec_parts,
+                SpecSection::Services,
+                services,
+                &mut take_problems,
+            ),
+            streams: split(
+                &spec_parts,
+                SpecSection::Streams,
+                streams,
+                &mut take_problems,
+            ),
+            workflows: split(
+                &spec_parts,
+                SpecSection::Workflows,
+                workflows,
+                &mut take_problems,
+            ),
+            consensus: split(
+                &spec_parts,
+                SpecSection::Consensus,
+                consensus_groups,
+                &mut take_problems,
+            ),
+            reused: 0,
+        })
+    }
 }
 
 /// The keys of each mapping of the vocabulary, named like the JSON Schema's `$defs`
@@ -504,7 +638,36 @@ impl<'a> Reader<'a> {
             .collect()
     }
 
-    fn read_spec(&mut self, root: NodeId, model: &mut SystemModel) {
+    /// The previous model's component for this entry, moved by the edit, if the edit
+    /// cannot have changed it; its problems are added to this reader's.
+    fn keep<T: Shift>(
+        &mut self,
+        section: SpecSection,
+        key: NodeId,
+        value: NodeId,
+        old: OldPart<T>,
+        edit: RangeEdit,
+        in_shared_anchor: bool,
+    ) -> Option<(SpecPartIndex, Option<T>)> {
+        let (mut part, mut component, mut problems) = old;
+        let range = self.doc.range(key).cover(self.doc.range(value));
+        let holds_edit = part.range.start <= edit.start && edit.old_end <= part.range.end;
+        if part.section != section
+            || holds_edit
+            || (part.uses_alias && in_shared_anchor)
+            || edit.move_range(part.range) != range
+        {
+            return None;
+        }
+        component.shift(&edit);
+        problems.shift(&edit);
+        part.range = range;
+        part.problems_start = self.problems.len();
+        self.problems.extend(problems);
+        Some((part, component))
+    }
+
+    fn read_spec(&mut self, root: NodeId, model: &mut SystemModel, reuse: &mut Option<SpecReuse>) {
         if !self.doc.is_mapping(root) {
             let found = describe(self.doc, root);
             self.problem(
@@ -534,41 +697,84 @@ impl<'a> Reader<'a> {
         model.name = self.string(root, "system");
         model.description = self.string(root, "description");
         model.requirements = self.requirements(root);
-        if let Some((_, Some(map))) = self.section(root, "datastores") {
-            for (name, key, value) in self.named_children(map) {
-                if let Some(datastore) = self.datastore(name, key, value, Origin::Spec) {
-                    model.datastores.push(datastore);
+        macro_rules! components {
+            ($key:literal, $section:ident, $field:ident, $list:ident, $build:expr) => {
+                if let Some((_, Some(map))) = self.section(root, $key) {
+                    let children = self.named_children(map);
+                    let mut old = reuse.as_mut().and_then(|reuse| {
+                        let fits = reuse.$field.len() == children.len();
+                        fits.then_some(reuse)
+                    });
+                    for (name, key, value) in children {
+                        let kept = old.as_mut().and_then(|reuse| {
+                            let old = reuse.$field.next()?;
+                            let (edit, in_anchor) = (reuse.edit, reuse.in_shared_anchor);
+                            self.keep(SpecSection::$section, key, value, old, edit, in_anchor)
+                        });
+                        let built = match kept {
+                            Some((part, component)) => {
+                                if let Some(reuse) = old.as_mut() {
+                                    reuse.reused += 1;
+                                }
+                                model.spec_parts.push(part);
+                                component
+                            }
+                            None => {
+                                let problems_start = self.problems.len();
+                                #[allow(clippy::redundant_closure_call)]
+                                let component = ($build)(&mut *self, name, key, value);
+                                model.spec_parts.push(SpecPartIndex {
+                                    section: SpecSection::$section,
+                                    range: self.doc.range(key).cover(self.doc.range(value)),
+                                    built: component.is_some(),
+                                    problems_start,
+                                    problems_len: self.problems.len() - problems_start,
+                                    uses_alias: self.doc.has_aliases
+                                        && super::compose::uses_alias(self.doc, value),
+                                });
+                                component
+                            }
+                        };
+                        model.$list.extend(built);
+                    }
                 }
-            }
+            };
         }
-        if let Some((_, Some(map))) = self.section(root, "services") {
-            for (name, key, value) in self.named_children(map) {
-                if let Some(service) = self.service(name, key, value) {
-                    model.services.push(service);
-                }
-            }
-        }
-        if let Some((_, Some(map))) = self.section(root, "streams") {
-            for (name, key, value) in self.named_children(map) {
-                if let Some(stream) = self.stream(name, key, value) {
-                    model.streams.push(stream);
-                }
-            }
-        }
-        if let Some((_, Some(map))) = self.section(root, "workflows") {
-            for (name, key, value) in self.named_children(map) {
-                if let Some(workflow) = self.workflow(name, key, value) {
-                    model.workflows.push(workflow);
-                }
-            }
-        }
-        if let Some((_, Some(map))) = self.section(root, "consensus") {
-            for (name, key, value) in self.named_children(map) {
-                if let Some(group) = self.consensus_group(name, key, value) {
-                    model.consensus_groups.push(group);
-                }
-            }
-        }
+        components!(
+            "datastores",
+            Datastores,
+            datastores,
+            datastores,
+            |r: &mut Self, n, k, v| r.datastore(n, k, v, Origin::Spec)
+        );
+        components!(
+            "services",
+            Services,
+            services,
+            services,
+            |r: &mut Self, n, k, v| r.service(n, k, v)
+        );
+        components!(
+            "streams",
+            Streams,
+            streams,
+            streams,
+            |r: &mut Self, n, k, v| r.stream(n, k, v)
+        );
+        components!(
+            "workflows",
+            Workflows,
+            workflows,
+            workflows,
+            |r: &mut Self, n, k, v| r.workflow(n, k, v)
+        );
+        components!(
+            "consensus",
+            Consensus,
+            consensus,
+            consensus_groups,
+            |r: &mut Self, n, k, v| r.consensus_group(n, k, v)
+        );
         model.observability = self.observability(root);
         model.decisions = self.decisions(root);
     }
