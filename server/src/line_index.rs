@@ -140,41 +140,37 @@ impl LineIndex {
         scan(text, scan_from, scan_to, &mut scanned);
         // Lines `first_line..resume_line` were scanned again. When a line starts at
         // `scan_to`, the scan found it, and the lines after it only move; otherwise the
-        // scan reached the end of the text, whose last line ends there.
-        let (moved_starts, moved_ends): (Vec<usize>, Vec<usize>) =
-            if resume_line < self.line_starts.len() {
-                (
-                    self.line_starts[resume_line + 1..]
-                        .iter()
-                        .map(|&offset| shift(offset))
-                        .collect(),
-                    self.line_ends[resume_line..]
-                        .iter()
-                        .map(|&offset| shift(offset))
-                        .collect(),
-                )
-            } else {
-                (Vec::new(), vec![text.len()])
-            };
-        self.line_starts.truncate(first_line + 1);
-        self.line_starts.extend(scanned.line_starts);
-        self.line_starts.extend(moved_starts);
-        self.line_ends.truncate(first_line);
-        self.line_ends.extend(scanned.line_ends);
-        self.line_ends.extend(moved_ends);
+        // scan reached the end of the text, whose last line ends there. Spliced in
+        // place: the lines after the edit are moved once and shifted where they are.
+        let line_count = self.line_starts.len();
+        let scanned_lines = scanned.line_starts.len();
+        if resume_line < line_count {
+            self.line_starts
+                .splice(first_line + 1..=resume_line, scanned.line_starts);
+            self.line_ends
+                .splice(first_line..resume_line, scanned.line_ends);
+            let moved = first_line + 1 + scanned_lines;
+            for offset in &mut self.line_starts[moved..] {
+                *offset = shift(*offset);
+            }
+            for offset in &mut self.line_ends[first_line + scanned_lines..] {
+                *offset = shift(*offset);
+            }
+        } else {
+            self.line_starts.truncate(first_line + 1);
+            self.line_starts.extend(scanned.line_starts);
+            self.line_ends.truncate(first_line);
+            self.line_ends.extend(scanned.line_ends);
+            self.line_ends.push(text.len());
+        }
         // Wide characters: those in the scanned region are replaced.
         let before = self.wide_chars.partition_point(|c| c.offset < scan_from);
         let after = self.wide_chars.partition_point(|c| c.offset < scan_to_old);
-        let moved: Vec<WideChar> = self.wide_chars[after..]
-            .iter()
-            .map(|wide| WideChar {
-                offset: shift(wide.offset),
-                ..*wide
-            })
-            .collect();
-        self.wide_chars.truncate(before);
-        self.wide_chars.extend(scanned.wide_chars);
-        self.wide_chars.extend(moved);
+        let scanned_wide = scanned.wide_chars.len();
+        self.wide_chars.splice(before..after, scanned.wide_chars);
+        for wide in &mut self.wide_chars[before + scanned_wide..] {
+            wide.offset = shift(wide.offset);
+        }
         self.len = text.len();
     }
 

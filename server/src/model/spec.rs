@@ -46,16 +46,58 @@ pub fn from_spec_reusing(
 struct SpecReuse {
     edit: RangeEdit,
     in_shared_anchor: bool,
-    datastores: std::vec::IntoIter<OldPart<Datastore>>,
-    services: std::vec::IntoIter<OldPart<Service>>,
-    streams: std::vec::IntoIter<OldPart<Stream>>,
-    workflows: std::vec::IntoIter<OldPart<Workflow>>,
-    consensus: std::vec::IntoIter<OldPart<ConsensusGroup>>,
+    datastores: OldSection<Datastore>,
+    services: OldSection<Service>,
+    streams: OldSection<Stream>,
+    workflows: OldSection<Workflow>,
+    consensus: OldSection<ConsensusGroup>,
+    /// The previous model's problems; a kept component takes its own out.
+    problems: Vec<Option<ModelProblem>>,
     /// How many components were kept (for the debug check).
     reused: usize,
 }
 
 type OldPart<T> = (SpecPartIndex, Option<T>, Vec<ModelProblem>);
+
+/// The previous components of one section, handed out in order without copying them
+/// into a list of their own first.
+struct OldSection<T> {
+    parts: std::vec::IntoIter<SpecPartIndex>,
+    components: std::vec::IntoIter<T>,
+}
+
+impl<T> OldSection<T> {
+    fn new(parts: &[SpecPartIndex], section: SpecSection, components: Vec<T>) -> Self {
+        let parts: Vec<SpecPartIndex> = parts
+            .iter()
+            .filter(|part| part.section == section)
+            .copied()
+            .collect();
+        OldSection {
+            parts: parts.into_iter(),
+            components: components.into_iter(),
+        }
+    }
+
+    fn len(&self) -> usize {
+        self.parts.len()
+    }
+
+    fn next(&mut self, problems: &mut [Option<ModelProblem>]) -> Option<OldPart<T>> {
+        let part = self.parts.next()?;
+        let component = if part.built {
+            self.components.next()
+        } else {
+            None
+        };
+        let own = problems
+            .get_mut(part.problems_start..part.problems_start + part.problems_len)?
+            .iter_mut()
+            .filter_map(Option::take)
+            .collect();
+        Some((part, component, own))
+    }
+}
 
 impl SpecReuse {
     fn new(doc: &YamlDocument, model: SystemModel, edit: RangeEdit) -> Option<SpecReuse> {
@@ -92,63 +134,15 @@ impl SpecReuse {
             spec_parts,
             ..
         } = model;
-        let mut problems: Vec<Option<ModelProblem>> = problems.into_iter().map(Some).collect();
-        let mut take_problems = |part: &SpecPartIndex| -> Vec<ModelProblem> {
-            problems[part.problems_start..part.problems_start + part.problems_len]
-                .iter_mut()
-                .filter_map(Option::take)
-                .collect()
-        };
-        fn split<T>(
-            parts: &[SpecPartIndex],
-            section: SpecSection,
-            components: Vec<T>,
-            take_problems: &mut dyn FnMut(&SpecPartIndex) -> Vec<ModelProblem>,
-        ) -> std::vec::IntoIter<OldPart<T>> {
-            let mut components = components.into_iter();
-            parts
-                .iter()
-                .filter(|p| p.section == section)
-                .map(|part| {
-                    let component = if part.built { components.next() } else { None };
-                    (*part, component, take_problems(part))
-                })
-                .collect::<Vec<_>>()
-                .into_iter()
-        }
         Some(SpecReuse {
             edit,
             in_shared_anchor,
-            datastores: split(
-                &spec_parts,
-                SpecSection::Datastores,
-                datastores,
-                &mut take_problems,
-            ),
-            services: split(
-                &spec_parts,
-                SpecSection::Services,
-                services,
-                &mut take_problems,
-            ),
-            streams: split(
-                &spec_parts,
-                SpecSection::Streams,
-                streams,
-                &mut take_problems,
-            ),
-            workflows: split(
-                &spec_parts,
-                SpecSection::Workflows,
-                workflows,
-                &mut take_problems,
-            ),
-            consensus: split(
-                &spec_parts,
-                SpecSection::Consensus,
-                consensus_groups,
-                &mut take_problems,
-            ),
+            datastores: OldSection::new(&spec_parts, SpecSection::Datastores, datastores),
+            services: OldSection::new(&spec_parts, SpecSection::Services, services),
+            streams: OldSection::new(&spec_parts, SpecSection::Streams, streams),
+            workflows: OldSection::new(&spec_parts, SpecSection::Workflows, workflows),
+            consensus: OldSection::new(&spec_parts, SpecSection::Consensus, consensus_groups),
+            problems: problems.into_iter().map(Some).collect(),
             reused: 0,
         })
     }
@@ -707,7 +701,7 @@ impl<'a> Reader<'a> {
                     });
                     for (name, key, value) in children {
                         let kept = old.as_mut().and_then(|reuse| {
-                            let old = reuse.$field.next()?;
+                            let old = reuse.$field.next(&mut reuse.problems)?;
                             let (edit, in_anchor) = (reuse.edit, reuse.in_shared_anchor);
                             self.keep(SpecSection::$section, key, value, old, edit, in_anchor)
                         });
