@@ -128,7 +128,7 @@ pub fn from_compose_reusing(
             problems: reader.problems.len() - problems_before,
             self_contained: doc.get(entry.value, "extends").is_none()
                 && doc.get(entry.value, "env_file").is_none(),
-            uses_alias: doc.has_aliases && uses_alias(doc, entry.value),
+            uses_alias: doc.has_aliases() && uses_alias(doc, entry.value),
         });
         model.workloads.push(workload);
     }

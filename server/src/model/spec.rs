@@ -723,7 +723,7 @@ impl<'a> Reader<'a> {
                                     built: component.is_some(),
                                     problems_start,
                                     problems_len: self.problems.len() - problems_start,
-                                    uses_alias: self.doc.has_aliases
+                                    uses_alias: self.doc.has_aliases()
                                         && super::compose::uses_alias(self.doc, value),
                                 });
                                 component

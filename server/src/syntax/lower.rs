@@ -262,15 +262,26 @@ impl Lowerer<'_> {
             Frame::Transparent => {}
             Frame::Document { root, range } => {
                 let builder = std::mem::take(&mut self.doc);
-                let has_aliases = builder
+                let aliases = builder
                     .nodes
                     .iter()
-                    .any(|node| matches!(node.kind, NodeKind::Alias { .. }));
+                    .enumerate()
+                    .filter(|(_, node)| {
+                        matches!(
+                            node.kind,
+                            NodeKind::Alias {
+                                target: Some(_),
+                                ..
+                            }
+                        )
+                    })
+                    .map(|(id, _)| NodeId(id as u32))
+                    .collect();
                 self.stream.documents.push(YamlDocument {
                     nodes: builder.nodes,
                     root,
                     range,
-                    has_aliases,
+                    aliases,
                 });
             }
             Frame::Node {

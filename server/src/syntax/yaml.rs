@@ -86,9 +86,9 @@ pub struct YamlDocument {
     pub root: Option<NodeId>,
     /// The range of the whole document, markers included.
     pub range: TextRange,
-    /// Whether any node is an alias (most documents have none: anchor lookups are
-    /// skipped for them).
-    pub(crate) has_aliases: bool,
+    /// The aliases that name an anchor, in node order (most documents have none:
+    /// anchor lookups then cost nothing, and otherwise they never walk every node).
+    pub(crate) aliases: Vec<NodeId>,
 }
 
 /// A comment and its range (the `#` included).
@@ -210,14 +210,17 @@ impl YamlDocument {
         self.node(id).range
     }
 
+    /// Whether any alias names an anchor.
+    pub fn has_aliases(&self) -> bool {
+        !self.aliases.is_empty()
+    }
+
     /// Every anchored node that an alias (or a merge key) refers to: its range, its
     /// anchor name, and the ranges of the aliases that use it, in source order.
     pub fn shared_anchors(&self) -> Vec<(TextRange, &str, Vec<TextRange>)> {
-        if !self.has_aliases {
-            return Vec::new();
-        }
         let mut uses: std::collections::BTreeMap<NodeId, Vec<TextRange>> = Default::default();
-        for node in &self.nodes {
+        for &alias in &self.aliases {
+            let node = self.node(alias);
             if let NodeKind::Alias {
                 target: Some(target),
                 ..
