@@ -81,7 +81,7 @@ pub fn from_compose_reusing(
             let in_shared_anchor = doc.shared_anchors().iter().any(|(anchor, _, _)| {
                 anchor.start <= edit.start && edit.start + edit.new_len <= anchor.end
             });
-            (parts.into_iter(), edit, in_shared_anchor)
+            (parts, edit, in_shared_anchor)
         });
     let mut reused = 0;
     for (name, entry) in entries {
@@ -156,9 +156,10 @@ struct ServicePart {
 }
 
 impl ServicePart {
-    /// Splits a Compose model into the parts of its services, in order; `None` when the
-    /// model does not add up (not a Compose model, or one built otherwise).
-    fn split(model: SystemModel) -> Option<Vec<ServicePart>> {
+    /// Splits a Compose model into the parts of its services, handed out in order;
+    /// `None` when the model does not add up (not a Compose model, or one built
+    /// otherwise).
+    fn split(model: SystemModel) -> Option<OldServices> {
         let parts = &model.compose_parts;
         let counts_match = model.format == SourceFormat::Compose
             && parts.len() == model.workloads.len()
@@ -176,26 +177,48 @@ impl ServicePart {
             compose_parts,
             ..
         } = model;
-        let mut datastores = datastores.into_iter();
-        let mut streams = streams.into_iter();
-        let mut problems = problems.into_iter();
-        Some(
-            compose_parts
-                .into_iter()
-                .zip(workloads)
-                .map(|(index, workload)| ServicePart {
-                    datastore: if index.datastore {
-                        datastores.next()
-                    } else {
-                        None
-                    },
-                    streams: streams.by_ref().take(index.streams).collect(),
-                    problems: problems.by_ref().take(index.problems).collect(),
-                    index,
-                    workload,
-                })
-                .collect(),
-        )
+        Some(OldServices {
+            parts: compose_parts.into_iter(),
+            workloads: workloads.into_iter(),
+            datastores: datastores.into_iter(),
+            streams: streams.into_iter(),
+            problems: problems.into_iter(),
+        })
+    }
+}
+
+/// The parts of a previous Compose model, taken apart one service at a time (without
+/// copying them into a list of their own first).
+struct OldServices {
+    parts: std::vec::IntoIter<ComposePartIndex>,
+    workloads: std::vec::IntoIter<Workload>,
+    datastores: std::vec::IntoIter<Datastore>,
+    streams: std::vec::IntoIter<Stream>,
+    problems: std::vec::IntoIter<ModelProblem>,
+}
+
+impl OldServices {
+    fn len(&self) -> usize {
+        self.parts.len()
+    }
+}
+
+impl Iterator for OldServices {
+    type Item = ServicePart;
+
+    fn next(&mut self) -> Option<ServicePart> {
+        let index = self.parts.next()?;
+        Some(ServicePart {
+            workload: self.workloads.next()?,
+            datastore: if index.datastore {
+                self.datastores.next()
+            } else {
+                None
+            },
+            streams: self.streams.by_ref().take(index.streams).collect(),
+            problems: self.problems.by_ref().take(index.problems).collect(),
+            index,
+        })
     }
 }
 

@@ -165,7 +165,7 @@ pub fn reparse_scalar_edit(
     text: &str,
     edit: TextEdit,
 ) -> Result<Parse, Parse> {
-    let Some((document, node)) = edited_scalar(&previous, text, edit) else {
+    let Some((document, node, start_position)) = edited_scalar(&previous, text, edit) else {
         return Err(previous);
     };
     let delta = edit.new_len as isize - (edit.old_end - edit.start) as isize;
@@ -192,7 +192,6 @@ pub fn reparse_scalar_edit(
     let scalar_node = &mut previous.stream.documents[document].nodes[node];
     // The scalar starts before the edit, so only its end moved.
     scalar_node.kind = yaml::NodeKind::Scalar(scalar::plain(&text[scalar_node.range.as_range()]));
-    let start_position = ts_point(text, edit.start);
     let input_edit = tree_sitter::InputEdit {
         start_byte: edit.start,
         old_end_byte: edit.old_end,
@@ -215,8 +214,14 @@ pub fn reparse_scalar_edit(
 }
 
 /// The (document, node) index of the plain scalar value that contains `edit` entirely,
-/// if the edit keeps it one valid single-line plain scalar and changes nothing else.
-fn edited_scalar(previous: &Parse, text: &str, edit: TextEdit) -> Option<(usize, usize)> {
+/// if the edit keeps it one valid single-line plain scalar and changes nothing else,
+/// and the edit's start as a tree-sitter point (read from the old tree: the text
+/// before the edit did not change).
+fn edited_scalar(
+    previous: &Parse,
+    text: &str,
+    edit: TextEdit,
+) -> Option<(usize, usize, tree_sitter::Point)> {
     if !previous.problems.is_empty() || edit.start > edit.old_end {
         return None;
     }
@@ -261,7 +266,14 @@ fn edited_scalar(previous: &Parse, text: &str, edit: TextEdit) -> Option<(usize,
         }
         let end = node.range.end.checked_add_signed(delta)?;
         let source = text.get(node.range.start..end)?;
-        return is_simple_plain_scalar(source).then_some((d, found));
+        // The scalar is on one line: the edit's column counts from the node's.
+        let start = old_node.start_position();
+        let point = tree_sitter::Point::new(
+            start.row,
+            start.column + edit.start.checked_sub(old_node.start_byte())?,
+        );
+        debug_assert_eq!(point, ts_point(text, edit.start));
+        return is_simple_plain_scalar(source).then_some((d, found, point));
     }
     None
 }
