@@ -149,6 +149,29 @@ consensus:
   coord: {algorithm: zab, nodes: 3}
 ";
 
+/// Edits that turn a component into a non-component and back (`null` reads as an
+/// empty datastore, `nulls` as a string, which is not one), so that a kept list must
+/// drop and regain an element in place.
+#[test]
+fn value_edits_that_add_or_remove_a_component_analyse_like_a_fresh_parse() {
+    let text = "ddia: 1\ndatastores:\n  a: {model: key-value}\n  pending: null\n  b: {model: relational}\nconsensus:\n  meta: {algorithm: raft, nodes: 4}\n  later: null\n  coord: {algorithm: raft, nodes: 3}\n";
+    // An edit at a byte offset, as the fraction `check_edit_sequence` takes.
+    let at = |text: &str, offset: usize| (offset as f64 + 0.5) / text.len() as f64;
+    let after = |needle: &str| text.find(needle).expect("the needle is in the text") + needle.len();
+    let typed = text.replacen("pending: null", "pending: nulls", 1);
+    let edits = vec![
+        // `null` → `nulls`: the datastore goes; then back: it returns.
+        (at(text, after("pending: null")), 0, "s".to_owned()),
+        (at(&typed, after("pending: null")), 1, String::new()),
+        // The same for a consensus group.
+        (at(text, after("later: null")), 0, "s".to_owned()),
+    ];
+    for encoding in [ColumnEncoding::Utf8, ColumnEncoding::Utf16] {
+        check_edit_sequence("shop.ddia.yaml", text, &edits, encoding)
+            .expect("the edits analyse like a fresh parse");
+    }
+}
+
 /// A value edit: letters and digits typed or deleted anywhere (most land inside a
 /// value and take the in-place path; the others parse again).
 fn value_edit() -> impl Strategy<Value = (f64, usize, String)> {

@@ -84,7 +84,13 @@ pub fn from_compose_reusing(
             (parts, edit, in_shared_anchor)
         });
     let mut reused = 0;
-    for (name, entry) in entries {
+    // With a previous model, its list of workloads becomes this one (one per service,
+    // in order): kept workloads are moved by the edit where they are, the others
+    // replaced.
+    if let Some((parts, _, _)) = &mut kept {
+        model.workloads = std::mem::take(&mut parts.workloads);
+    }
+    for (at, (name, entry)) in entries.into_iter().enumerate() {
         let range = doc.range(entry.key).cover(doc.range(entry.value));
         if let Some((parts, edit, in_shared_anchor)) = &mut kept
             && let Some(mut part) = parts.next()
@@ -102,7 +108,9 @@ pub fn from_compose_reusing(
                 reader.problems.extend(part.problems);
                 model.datastores.extend(part.datastore);
                 model.streams.extend(part.streams);
-                model.workloads.push(part.workload);
+                if let Some(workload) = model.workloads.get_mut(at) {
+                    workload.shift(edit);
+                }
                 reused += 1;
                 continue;
             }
@@ -130,7 +138,10 @@ pub fn from_compose_reusing(
                 && doc.get(entry.value, "env_file").is_none(),
             uses_alias: doc.has_aliases() && uses_alias(doc, entry.value),
         });
-        model.workloads.push(workload);
+        match model.workloads.get_mut(at) {
+            Some(slot) if kept.is_some() => *slot = workload,
+            _ => model.workloads.push(workload),
+        }
     }
     ensembles(&mut model);
     model.problems = reader.problems;
@@ -149,7 +160,6 @@ pub fn from_compose_reusing(
 #[derive(Shift)]
 struct ServicePart {
     index: ComposePartIndex,
-    workload: Workload,
     datastore: Option<Datastore>,
     streams: Vec<Stream>,
     problems: Vec<ModelProblem>,
@@ -179,7 +189,7 @@ impl ServicePart {
         } = model;
         Some(OldServices {
             parts: compose_parts.into_iter(),
-            workloads: workloads.into_iter(),
+            workloads,
             datastores: datastores.into_iter(),
             streams: streams.into_iter(),
             problems: problems.into_iter(),
@@ -191,7 +201,8 @@ impl ServicePart {
 /// copying them into a list of their own first).
 struct OldServices {
     parts: std::vec::IntoIter<ComposePartIndex>,
-    workloads: std::vec::IntoIter<Workload>,
+    /// Taken whole, to become the new model's list.
+    workloads: Vec<Workload>,
     datastores: std::vec::IntoIter<Datastore>,
     streams: std::vec::IntoIter<Stream>,
     problems: std::vec::IntoIter<ModelProblem>,
@@ -209,7 +220,6 @@ impl Iterator for OldServices {
     fn next(&mut self) -> Option<ServicePart> {
         let index = self.parts.next()?;
         Some(ServicePart {
-            workload: self.workloads.next()?,
             datastore: if index.datastore {
                 self.datastores.next()
             } else {

@@ -57,13 +57,21 @@ struct SpecReuse {
     reused: usize,
 }
 
-type OldPart<T> = (SpecPartIndex, Option<T>, Vec<ModelProblem>);
+impl SpecReuse {
+    /// The problems a previous component reported, taken out of the pool.
+    fn take_problems(&mut self, part: &SpecPartIndex) -> Vec<ModelProblem> {
+        self.problems
+            .get_mut(part.problems_start..part.problems_start + part.problems_len)
+            .map(|own| own.iter_mut().filter_map(Option::take).collect())
+            .unwrap_or_default()
+    }
+}
 
-/// The previous components of one section, handed out in order without copying them
-/// into a list of their own first.
+/// The previous components of one section: their parts in order, and the list itself,
+/// which becomes the new model's (kept components stay where they are).
 struct OldSection<T> {
     parts: std::vec::IntoIter<SpecPartIndex>,
-    components: std::vec::IntoIter<T>,
+    components: Vec<T>,
 }
 
 impl<T> OldSection<T> {
@@ -75,27 +83,12 @@ impl<T> OldSection<T> {
             .collect();
         OldSection {
             parts: parts.into_iter(),
-            components: components.into_iter(),
+            components,
         }
     }
 
     fn len(&self) -> usize {
         self.parts.len()
-    }
-
-    fn next(&mut self, problems: &mut [Option<ModelProblem>]) -> Option<OldPart<T>> {
-        let part = self.parts.next()?;
-        let component = if part.built {
-            self.components.next()
-        } else {
-            None
-        };
-        let own = problems
-            .get_mut(part.problems_start..part.problems_start + part.problems_len)?
-            .iter_mut()
-            .filter_map(Option::take)
-            .collect();
-        Some((part, component, own))
     }
 }
 
@@ -632,18 +625,20 @@ impl<'a> Reader<'a> {
             .collect()
     }
 
-    /// The previous model's component for this entry, moved by the edit, if the edit
-    /// cannot have changed it; its problems are added to this reader's.
-    fn keep<T: Shift>(
+    /// Whether the previous model's component for this entry can be kept: the edit
+    /// cannot have changed it. If so, its problems (moved by the edit) are added to
+    /// this reader's and its part is returned, moved; the caller moves the component.
+    #[allow(clippy::too_many_arguments)]
+    fn keep(
         &mut self,
         section: SpecSection,
         key: NodeId,
         value: NodeId,
-        old: OldPart<T>,
+        mut part: SpecPartIndex,
+        mut problems: Vec<ModelProblem>,
         edit: RangeEdit,
         in_shared_anchor: bool,
-    ) -> Option<(SpecPartIndex, Option<T>)> {
-        let (mut part, mut component, mut problems) = old;
+    ) -> Option<SpecPartIndex> {
         let range = self.doc.range(key).cover(self.doc.range(value));
         let holds_edit = part.range.start <= edit.start && edit.old_end <= part.range.end;
         if part.section != section
@@ -653,12 +648,33 @@ impl<'a> Reader<'a> {
         {
             return None;
         }
-        component.shift(&edit);
         problems.shift(&edit);
         part.range = range;
         part.problems_start = self.problems.len();
         self.problems.extend(problems);
-        Some((part, component))
+        Some(part)
+    }
+
+    /// Reads one named component, noting what it contributed.
+    fn build_part<T>(
+        &mut self,
+        section: SpecSection,
+        name: Spanned<String>,
+        key: NodeId,
+        value: NodeId,
+        build: impl FnOnce(&mut Self, Spanned<String>, NodeId, NodeId) -> Option<T>,
+    ) -> (SpecPartIndex, Option<T>) {
+        let problems_start = self.problems.len();
+        let component = build(self, name, key, value);
+        let part = SpecPartIndex {
+            section,
+            range: self.doc.range(key).cover(self.doc.range(value)),
+            built: component.is_some(),
+            problems_start,
+            problems_len: self.problems.len() - problems_start,
+            uses_alias: self.doc.has_aliases() && super::compose::uses_alias(self.doc, value),
+        };
+        (part, component)
     }
 
     fn read_spec(&mut self, root: NodeId, model: &mut SystemModel, reuse: &mut Option<SpecReuse>) {
@@ -691,45 +707,77 @@ impl<'a> Reader<'a> {
         model.name = self.string(root, "system");
         model.description = self.string(root, "description");
         model.requirements = self.requirements(root);
+        // One section of named components. With a previous model, its list becomes
+        // this one: kept components are moved by the edit where they are, and only the
+        // others are read again and put in their place.
         macro_rules! components {
             ($key:literal, $section:ident, $field:ident, $list:ident, $build:expr) => {
                 if let Some((_, Some(map))) = self.section(root, $key) {
                     let children = self.named_children(map);
-                    let mut old = reuse.as_mut().and_then(|reuse| {
-                        let fits = reuse.$field.len() == children.len();
-                        fits.then_some(reuse)
-                    });
+                    let mut old = reuse
+                        .as_mut()
+                        .filter(|reuse| reuse.$field.len() == children.len());
+                    let mut at = model.$list.len();
+                    if let Some(reuse) = old.as_mut()
+                        && model.$list.is_empty()
+                    {
+                        model.$list = std::mem::take(&mut reuse.$field.components);
+                        at = 0;
+                    }
                     for (name, key, value) in children {
-                        let kept = old.as_mut().and_then(|reuse| {
-                            let old = reuse.$field.next(&mut reuse.problems)?;
-                            let (edit, in_anchor) = (reuse.edit, reuse.in_shared_anchor);
-                            self.keep(SpecSection::$section, key, value, old, edit, in_anchor)
-                        });
-                        let built = match kept {
-                            Some((part, component)) => {
-                                if let Some(reuse) = old.as_mut() {
-                                    reuse.reused += 1;
-                                }
-                                model.spec_parts.push(part);
-                                component
-                            }
-                            None => {
-                                let problems_start = self.problems.len();
-                                #[allow(clippy::redundant_closure_call)]
-                                let component = ($build)(&mut *self, name, key, value);
-                                model.spec_parts.push(SpecPartIndex {
-                                    section: SpecSection::$section,
-                                    range: self.doc.range(key).cover(self.doc.range(value)),
-                                    built: component.is_some(),
-                                    problems_start,
-                                    problems_len: self.problems.len() - problems_start,
-                                    uses_alias: self.doc.has_aliases()
-                                        && super::compose::uses_alias(self.doc, value),
-                                });
-                                component
-                            }
+                        let Some(reuse) = old.as_mut() else {
+                            let (part, component) =
+                                self.build_part(SpecSection::$section, name, key, value, $build);
+                            model.spec_parts.push(part);
+                            model.$list.extend(component);
+                            continue;
                         };
-                        model.$list.extend(built);
+                        let Some(previous) = reuse.$field.parts.next() else {
+                            continue;
+                        };
+                        let problems = reuse.take_problems(&previous);
+                        let (edit, in_anchor) = (reuse.edit, reuse.in_shared_anchor);
+                        let kept = self.keep(
+                            SpecSection::$section,
+                            key,
+                            value,
+                            previous,
+                            problems,
+                            edit,
+                            in_anchor,
+                        );
+                        if let Some(part) = kept {
+                            if part.built {
+                                if let Some(component) = model.$list.get_mut(at) {
+                                    component.shift(&edit);
+                                }
+                                at += 1;
+                            }
+                            reuse.reused += 1;
+                            model.spec_parts.push(part);
+                            continue;
+                        }
+                        let (part, component) =
+                            self.build_part(SpecSection::$section, name, key, value, $build);
+                        model.spec_parts.push(part);
+                        match (previous.built && at < model.$list.len(), component) {
+                            (true, Some(component)) => {
+                                model.$list[at] = component;
+                                at += 1;
+                            }
+                            (true, None) => {
+                                model.$list.remove(at);
+                            }
+                            (false, Some(component)) => {
+                                model.$list.insert(at.min(model.$list.len()), component);
+                                at += 1;
+                            }
+                            (false, None) => {}
+                        }
+                    }
+                    if old.is_some() {
+                        // Only if the previous model did not add up: drop what is left.
+                        model.$list.truncate(at);
                     }
                 }
             };
