@@ -212,6 +212,8 @@ struct ComputeOnDrop(Option<Arc<super::document::ExtrasCell>>);
 impl Drop for ComputeOnDrop {
     fn drop(&mut self) {
         if let Some(extras) = self.0.take() {
+            // At normal priority: the next analysis may wait for these extras to
+            // take over the model they are computed from.
             tokio::task::spawn_blocking(move || {
                 extras.get();
             });

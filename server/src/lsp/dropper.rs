@@ -1,9 +1,11 @@
-//! Frees large values (old analyses, models, closed documents) on one background thread, in order.
+//! Frees large values (old analyses, models, closed documents) on one low-priority background thread, in order.
 //!
 //! Freeing a 100k-line file's model takes milliseconds: done on the thread that
-//! publishes diagnostics, it would delay them. One thread, fed through a channel, frees
-//! what it is given in the order given, and returns freed memory to the operating
-//! system when a document closes, after everything handed over before the close.
+//! publishes diagnostics, or beside it at the same priority on a two-core machine, it
+//! would delay them. One thread, fed through a channel and niced to the lowest priority
+//! (Linux), frees what it is given in the order given when the processors are
+//! otherwise idle, and returns freed memory to the operating system when a document
+//! closes, after everything handed over before the close. Nothing ever waits for it.
 
 use std::sync::OnceLock;
 use std::sync::mpsc::{Sender, channel};
@@ -22,6 +24,7 @@ fn sender() -> Option<&'static Sender<Job>> {
             std::thread::Builder::new()
                 .name("ddia-dropper".to_owned())
                 .spawn(move || {
+                    lower_this_threads_priority();
                     for job in receiver {
                         match job {
                             Job::Drop(value) => drop(value),
@@ -41,6 +44,17 @@ pub fn drop_later<T: Send + 'static>(value: T) {
         && let Err(refused) = sender.send(Job::Drop(Box::new(value)))
     {
         drop(refused);
+    }
+}
+
+/// Gives the calling thread the lowest scheduling priority (nice 19), so that its work
+/// never takes a processor from the analysis or the protocol.
+fn lower_this_threads_priority() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: `setpriority` on the calling thread (`who` 0 is the caller's thread id on
+    // Linux) only changes its nice value; a failure leaves it unchanged.
+    unsafe {
+        libc::setpriority(libc::PRIO_PROCESS, 0, 19);
     }
 }
 
