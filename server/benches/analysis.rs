@@ -478,8 +478,8 @@ fn benches(c: &mut Criterion) {
     group.finish();
 
     // One keystroke: insert a character into a value in the middle of the file, then
-    // reparse with the previous tree (what the language server does on `didChange`),
-    // and the whole analysis of the new text with that tree.
+    // reparse with the previous tree, the whole analysis of the new text with that
+    // tree, and the value-edit path the language server takes (`value-edit`).
     let mut group = c.benchmark_group("keystroke");
     for input in &inputs {
         let Some(previous) = parse(&input.text).reusable else {
@@ -524,6 +524,42 @@ fn benches(c: &mut Criterion) {
                         })
                     },
                     BatchSize::SmallInput,
+                )
+            },
+        );
+        // What the language server does for an edit inside a value: the previous parse
+        // updated in place and the previous model's untouched parts kept.
+        group.bench_function(
+            BenchmarkId::new(
+                "value-edit",
+                format!("{} ({} lines)", input.name, input.lines()),
+            ),
+            |b| {
+                b.iter_batched(
+                    || {
+                        analyze(AnalysisInput {
+                            text: &input.text,
+                            path: Some(&input.path),
+                            ..AnalysisInput::default()
+                        })
+                    },
+                    |previous| {
+                        ddia::analysis::analyze_after_edit(
+                            AnalysisInput {
+                                text: black_box(&edited),
+                                path: Some(&input.path),
+                                ..AnalysisInput::default()
+                            },
+                            previous.parse,
+                            ddia::syntax::TextEdit {
+                                start: at,
+                                old_end: at,
+                                new_len: 1,
+                            },
+                            previous.model,
+                        )
+                    },
+                    BatchSize::LargeInput,
                 )
             },
         );
