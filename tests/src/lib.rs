@@ -302,6 +302,89 @@ pub fn replay_fuzz_edits(data: &[u8]) {
     }
 }
 
+/// Applies the edit sequence that `data` encodes (as [`replay_fuzz_edits`] reads it) to a
+/// spec and to a Compose file the way the language server analyses them: each analysis
+/// hands its parse and model to the next ([`ddia::analysis::analyze_after_edit`]), so
+/// value edits update the parse in place and keep the untouched parts of the model.
+/// Panics unless every analysis finds what a fresh one of the same text finds (debug
+/// builds, which fuzzing uses, also compare each kept model with a fresh one).
+pub fn replay_fuzz_model_edits(data: &[u8]) {
+    const STARTS: [(&str, &str); 2] = [
+        (
+            "fuzz.ddia.yaml",
+            "ddia: 1\nx-q: &q {mode: leaderless, replicas: 3}\ndatastores:\n  a:\n    replication: *q\n  b:\n    model: key-value\n    replication: {mode: leaderless, replicas: 3, write_quorum: 1}\nservices:\n  api:\n    depends_on: {a: {timeout: 1s}}\nconsensus:\n  m: {algorithm: raft, nodes: 4}\n",
+        ),
+        (
+            "compose.yaml",
+            "x-d: &d\n  restart: always\nservices:\n  db:\n    image: postgres:16\n    environment: {POSTGRES_PASSWORD: pw}\n  web:\n    <<: *d\n    image: nginx\n    depends_on: [db]\n  kafka:\n    image: bitnami/kafka:3\n    environment:\n      KAFKA_CFG_MIN_INSYNC_REPLICAS: 1\n",
+        ),
+    ];
+    let visible = |analysis: &Analysis| -> Vec<String> {
+        analysis
+            .diagnostics
+            .iter()
+            .map(|d| format!("{:?} {} {}", d.range, d.code, d.message))
+            .collect()
+    };
+    for (name, start) in STARTS {
+        let path = Path::new(name);
+        let mut text = start.to_owned();
+        fn input<'a>(text: &'a str, path: &'a Path) -> AnalysisInput<'a> {
+            AnalysisInput {
+                text,
+                path: Some(path),
+                ..AnalysisInput::default()
+            }
+        }
+        let mut previous = Some(analyze(input(&text, path)));
+        let mut rest = data;
+        let mut edits = 0;
+        while rest.len() >= 3 && edits < 64 {
+            edits += 1;
+            let position = usize::from(u16::from_le_bytes([rest[0], rest[1]]));
+            let removed = usize::from(rest[2] % 16);
+            rest = &rest[3..];
+            let end_of_insert = rest
+                .iter()
+                .position(|&b| b == b';')
+                .unwrap_or(rest.len())
+                .min(32);
+            let insert = String::from_utf8_lossy(&rest[..end_of_insert]).into_owned();
+            rest = &rest[(end_of_insert + 1).min(rest.len())..];
+            let mut start = position % (text.len() + 1);
+            while !text.is_char_boundary(start) {
+                start -= 1;
+            }
+            let mut end = (start + removed).min(text.len());
+            while !text.is_char_boundary(end) {
+                end -= 1;
+            }
+            text.replace_range(start..end, &insert);
+            let edit = ddia::syntax::TextEdit {
+                start,
+                old_end: end,
+                new_len: insert.len(),
+            };
+            let incremental = match previous.take() {
+                Some(previous) => ddia::analysis::analyze_after_edit(
+                    input(&text, path),
+                    previous.parse,
+                    edit,
+                    previous.model,
+                ),
+                None => analyze(input(&text, path)),
+            };
+            let fresh = analyze(input(&text, path));
+            assert_eq!(
+                visible(&incremental),
+                visible(&fresh),
+                "{name}: edit {edits} gives {text:?}"
+            );
+            previous = Some(incremental);
+        }
+    }
+}
+
 /// Renders every YAML fixture below `dir` with `render` and compares the text with the
 /// file beside it that has the extension `extension` (`UPDATE_EXPECT=1` rewrites those
 /// files instead). Panics listing every file that differs.

@@ -189,6 +189,7 @@ fn the_edit_fuzz_corpus_and_its_past_crashes_replay_cleanly() {
         let path = entry.expect("a directory entry").path();
         let data = std::fs::read(&path).expect("a corpus file is readable");
         ddia_tests::replay_fuzz_edits(&data);
+        ddia_tests::replay_fuzz_model_edits(&data);
         replayed += 1;
     }
     assert!(replayed > 0, "no corpus files in {}", root.display());
