@@ -232,6 +232,31 @@ fn line_diff(expected: &str, actual: &str) -> String {
     out
 }
 
+/// Reads one edit of a fuzz input (two bytes of position, one of length, then the
+/// inserted text up to `;`) and fits it to `text`'s character boundaries: the byte
+/// range to replace and the text to put there.
+fn next_fuzz_edit(rest: &mut &[u8], text: &str) -> (usize, usize, String) {
+    let position = usize::from(u16::from_le_bytes([rest[0], rest[1]]));
+    let removed = usize::from(rest[2] % 16);
+    *rest = &rest[3..];
+    let end_of_insert = rest
+        .iter()
+        .position(|&b| b == b';')
+        .unwrap_or(rest.len())
+        .min(32);
+    let insert = String::from_utf8_lossy(&rest[..end_of_insert]).into_owned();
+    *rest = &rest[(end_of_insert + 1).min(rest.len())..];
+    let mut start = position % (text.len() + 1);
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    let mut end = (start + removed).min(text.len());
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    (start, end, insert)
+}
+
 /// Applies the edit sequence that `data` encodes the way the language server applies
 /// edits (text and syntax tree together) and panics unless every incremental reparse,
 /// and every in-place update of a value edit, equals a fresh parse of the same text. Each edit is two bytes of position, one of
@@ -249,24 +274,7 @@ pub fn replay_fuzz_edits(data: &[u8]) {
     let mut edits = 0;
     while rest.len() >= 3 && edits < 64 {
         edits += 1;
-        let position = usize::from(u16::from_le_bytes([rest[0], rest[1]]));
-        let removed = usize::from(rest[2] % 16);
-        rest = &rest[3..];
-        let end_of_insert = rest
-            .iter()
-            .position(|&b| b == b';')
-            .unwrap_or(rest.len())
-            .min(32);
-        let insert = String::from_utf8_lossy(&rest[..end_of_insert]).into_owned();
-        rest = &rest[(end_of_insert + 1).min(rest.len())..];
-        let mut start = position % (text.len() + 1);
-        while !text.is_char_boundary(start) {
-            start -= 1;
-        }
-        let mut end = (start + removed).min(text.len());
-        while !text.is_char_boundary(end) {
-            end -= 1;
-        }
+        let (start, end, insert) = next_fuzz_edit(&mut rest, &text);
         if let Some(tree) = tree.as_mut() {
             ddia::syntax::edit_tree(tree, &text, start, end, &insert);
         }
@@ -341,24 +349,7 @@ pub fn replay_fuzz_model_edits(data: &[u8]) {
         let mut edits = 0;
         while rest.len() >= 3 && edits < 64 {
             edits += 1;
-            let position = usize::from(u16::from_le_bytes([rest[0], rest[1]]));
-            let removed = usize::from(rest[2] % 16);
-            rest = &rest[3..];
-            let end_of_insert = rest
-                .iter()
-                .position(|&b| b == b';')
-                .unwrap_or(rest.len())
-                .min(32);
-            let insert = String::from_utf8_lossy(&rest[..end_of_insert]).into_owned();
-            rest = &rest[(end_of_insert + 1).min(rest.len())..];
-            let mut start = position % (text.len() + 1);
-            while !text.is_char_boundary(start) {
-                start -= 1;
-            }
-            let mut end = (start + removed).min(text.len());
-            while !text.is_char_boundary(end) {
-                end -= 1;
-            }
+            let (start, end, insert) = next_fuzz_edit(&mut rest, &text);
             text.replace_range(start..end, &insert);
             let edit = ddia::syntax::TextEdit {
                 start,

@@ -574,14 +574,7 @@ impl LanguageServer for Backend {
                 let single_safe_fix = finding.fixes.len() == 1
                     && finding.fixes[0].applicability == crate::diagnostic::Applicability::Safe;
                 for fix in &finding.fixes {
-                    let edits = fix
-                        .edits
-                        .iter()
-                        .map(|edit| TextEdit {
-                            range: convert::range(&analyzed.index, edit.range, encoding),
-                            new_text: edit.content.clone(),
-                        })
-                        .collect();
+                    let edits = convert::text_edits(&analyzed.index, encoding, &fix.edits);
                     actions.push(CodeActionOrCommand::CodeAction(CodeAction {
                         title: fix.message.clone(),
                         kind: Some(CodeActionKind::QUICKFIX),
@@ -1083,14 +1076,7 @@ impl Backend {
         fixes
             .into_iter()
             .map(|fix| {
-                let edits = fix
-                    .edits
-                    .iter()
-                    .map(|edit| TextEdit {
-                        range: convert::range(&analyzed.index, edit.range, encoding),
-                        new_text: edit.content.clone(),
-                    })
-                    .collect();
+                let edits = convert::text_edits(&analyzed.index, encoding, &fix.edits);
                 CodeActionOrCommand::CodeAction(CodeAction {
                     title: fix.message,
                     kind: Some(CodeActionKind::QUICKFIX),

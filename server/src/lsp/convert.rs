@@ -132,6 +132,21 @@ pub fn diagnostic(
     }
 }
 
+/// A fix's edits as LSP text edits.
+pub fn text_edits(
+    index: &LineIndex,
+    encoding: ColumnEncoding,
+    edits: &[crate::diagnostic::Edit],
+) -> Vec<lsp::TextEdit> {
+    edits
+        .iter()
+        .map(|edit| lsp::TextEdit {
+            range: range(index, edit.range, encoding),
+            new_text: edit.content.clone(),
+        })
+        .collect()
+}
+
 /// The address of a rule's page, parsed once per rule.
 fn rule_href(code: &str) -> Option<Uri> {
     static HREFS: std::sync::OnceLock<std::collections::HashMap<&'static str, Uri>> =
