@@ -881,30 +881,20 @@ impl LanguageServer for Backend {
         }
         let encoding = self.encoding();
         let offset = convert::offset(&analyzed.index, position, encoding);
-        if let Some((range, markdown)) = analyzed
-            .extras()
-            .hovers
-            .iter()
-            .find(|(range, _)| range.contains_inclusive(offset))
-        {
+        if let Some((range, markdown)) = analyzed.image_hover_at(offset) {
             return Ok(Some(Hover {
                 contents: HoverContents::Markup(MarkupContent {
                     kind: MarkupKind::Markdown,
-                    value: markdown.clone(),
+                    value: markdown,
                 }),
-                range: Some(convert::range(&analyzed.index, *range, encoding)),
+                range: Some(convert::range(&analyzed.index, range, encoding)),
             }));
         }
         if let Some(hover) = suppression_hover(&analyzed, offset, encoding) {
             return Ok(Some(hover));
         }
         // A design summary or staleness table: alone, or after the finding there.
-        let design = analyzed
-            .extras()
-            .design_hovers
-            .iter()
-            .filter(|note| note.range.contains_inclusive(offset))
-            .min_by_key(|note| note.range.len());
+        let design = analyzed.design_hover_at(offset);
         let Some(finding) = analyzed
             .diagnostics
             .iter()
@@ -915,7 +905,7 @@ impl LanguageServer for Backend {
                 return Ok(Some(Hover {
                     contents: HoverContents::Markup(MarkupContent {
                         kind: MarkupKind::Markdown,
-                        value: note.markdown.clone(),
+                        value: note.markdown,
                     }),
                     range: Some(convert::range(&analyzed.index, note.range, encoding)),
                 }));

@@ -58,16 +58,12 @@ pub struct Analyzed {
 /// What hovers, hints, the outline, navigation and the checklist need from a model.
 #[derive(Debug, Default)]
 pub struct Extras {
-    /// Markdown to show when hovering a range (image names, for now).
-    pub hovers: Vec<(TextRange, String)>,
     /// The outline: components of the model, grouped.
     pub symbols: Vec<OutlineGroup>,
     /// Every place a component name is defined or used, for navigation and rename.
     pub names: Vec<NameSite>,
     /// Computed notes beside replication, consensus and stream values.
     pub hints: Vec<crate::annotations::Hint>,
-    /// Design summaries and staleness tables, shown with (after) any finding there.
-    pub design_hovers: Vec<crate::annotations::HoverNote>,
     /// The design-review checklist of a system spec, and where its code lens goes.
     pub checklist: Option<(crate::review::Checklist, TextRange)>,
 }
@@ -76,10 +72,8 @@ impl Extras {
     fn of(model: &SystemModel, text: &str) -> Self {
         Extras {
             hints: crate::annotations::hints(model, text),
-            design_hovers: crate::annotations::hovers(model),
             checklist: (model.format == crate::model::SourceFormat::Spec)
                 .then(|| (crate::review::review(model), model.top)),
-            hovers: image_hovers(model),
             symbols: outline(model),
             names: name_sites(model),
         }
@@ -102,8 +96,8 @@ pub struct ExtrasCell {
     extras: std::sync::OnceLock<Extras>,
     /// The model and text to compute them from, until they are.
     pending: std::sync::Mutex<Option<(SystemModel, String)>>,
-    /// A Compose model, kept after the extras are computed for the next analysis to
-    /// reuse the parts of it that an edit does not touch.
+    /// The model, kept after the extras are computed: hovers read it, and the next
+    /// analysis reuses the parts of it that an edit does not touch.
     kept: std::sync::Mutex<Option<SystemModel>>,
 }
 
@@ -119,9 +113,9 @@ impl ExtrasCell {
                 .as_ref()
                 .map(|(model, text)| Extras::of(model, text))
                 .unwrap_or_default();
-            // Kept or freed before the extras are marked ready (see `discard`).
+            // Kept before the extras are marked ready (see `discard`): for hovers, and
+            // for the next analysis to reuse.
             if let Some((model, _)) = pending
-                && model.format != crate::model::SourceFormat::Kubernetes
                 && let Ok(mut kept) = self.kept.lock()
             {
                 *kept = Some(model);
@@ -141,22 +135,36 @@ impl ExtrasCell {
         self.take_model();
     }
 
+    /// Runs `read` on the model once the extras are computed (`None` if the model is
+    /// gone: taken over by a newer analysis, or discarded).
+    pub fn with_model<R>(&self, read: impl FnOnce(&SystemModel) -> R) -> Option<R> {
+        self.get();
+        let kept = self.kept.lock().ok()?;
+        kept.as_ref().map(read)
+    }
+
     /// The model, for the next analysis to reuse: the analysis it belongs to is
     /// superseded, so its extras are no longer needed. Taken as is if they were not
     /// computed yet; else once they are (this waits while they are being computed),
     /// if it was kept.
     pub fn take_model(&self) -> Option<SystemModel> {
         let pending = self.pending.lock().ok()?.take();
-        if let Some((model, text)) = pending {
-            super::dropper::drop_later(text);
-            if model.format != crate::model::SourceFormat::Kubernetes {
-                return Some(model);
+        let model = match pending {
+            Some((model, text)) => {
+                super::dropper::drop_later(text);
+                model
             }
+            None => {
+                self.get();
+                self.kept.lock().ok()?.take()?
+            }
+        };
+        // Only specs and Compose files reuse their model; a Kubernetes one is freed.
+        if model.format == crate::model::SourceFormat::Kubernetes {
             super::dropper::drop_later(model);
             return None;
         }
-        self.get();
-        self.kept.lock().ok()?.take()
+        Some(model)
     }
 }
 
@@ -323,6 +331,31 @@ impl Analyzed {
     /// Hovers, hints, the outline, names and the checklist (computed on first use).
     pub fn extras(&self) -> &Extras {
         self.extras.get()
+    }
+
+    /// The image note at a byte offset (a Compose or Kubernetes image), computed from
+    /// the model when a hover asks.
+    pub fn image_hover_at(&self, offset: usize) -> Option<(TextRange, String)> {
+        self.extras
+            .with_model(|model| {
+                image_hovers(model)
+                    .into_iter()
+                    .find(|(range, _)| range.contains_inclusive(offset))
+            })
+            .flatten()
+    }
+
+    /// The innermost design summary or staleness table at a byte offset, computed from
+    /// the model when a hover asks.
+    pub fn design_hover_at(&self, offset: usize) -> Option<crate::annotations::HoverNote> {
+        self.extras
+            .with_model(|model| {
+                crate::annotations::hovers(model)
+                    .into_iter()
+                    .filter(|note| note.range.contains_inclusive(offset))
+                    .min_by_key(|note| note.range.len())
+            })
+            .flatten()
     }
 
     /// See [`ExtrasCell::discard`].
