@@ -62,13 +62,12 @@ pub fn from_compose_reusing(
         services,
         read_env_file,
     };
-    let entries: Vec<(String, crate::syntax::Entry)> = doc
+    let entries: Vec<(&str, crate::syntax::Entry)> = doc
         .entries(services)
         .iter()
         .filter_map(|entry| {
             let name = doc.key_text(entry.key)?;
-            (!name.starts_with("x-") && doc.is_mapping(entry.value))
-                .then(|| (name.to_owned(), *entry))
+            (!name.starts_with("x-") && doc.is_mapping(entry.value)).then_some((name, *entry))
         })
         .collect();
     let mut kept = previous
@@ -117,7 +116,7 @@ pub fn from_compose_reusing(
         }
         let problems_before = reader.problems.len();
         let streams_before = model.streams.len();
-        let name = Spanned::new(name, doc.range(entry.key), doc.range(entry.key));
+        let name = Spanned::new(name.to_owned(), doc.range(entry.key), doc.range(entry.key));
         let workload = compose.workload(&mut reader, name.clone(), entry.key, entry.value);
         // A service may state its design under `x-ddia`.
         let mut datastore = false;
