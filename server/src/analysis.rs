@@ -3,7 +3,7 @@
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
 use crate::kind::{FileKind, detect};
 use crate::model::{
-    ProblemKind as ModelProblemKind, RangeEdit, SystemModel, from_compose_reusing, from_kubernetes,
+    ProblemKind as ModelProblemKind, SystemModel, from_compose_reusing, from_kubernetes,
     from_spec_reusing,
 };
 use crate::rules::{
@@ -101,14 +101,7 @@ pub fn analyze_after_edit(
         return analyze(input);
     }
     match crate::syntax::reparse_scalar_edit(previous, input.text, edit) {
-        Ok(parse) => {
-            let edit = RangeEdit {
-                start: edit.start,
-                old_end: edit.old_end,
-                new_len: edit.new_len,
-            };
-            analyze_parsed(input, parse, previous_model.map(|model| (model, edit)))
-        }
+        Ok(parse) => analyze_parsed(input, parse, previous_model.map(|model| (model, edit))),
         Err(_) => analyze(input),
     }
 }
@@ -117,7 +110,7 @@ pub fn analyze_after_edit(
 fn analyze_parsed(
     input: AnalysisInput<'_>,
     parse: Parse,
-    previous_model: Option<(SystemModel, RangeEdit)>,
+    previous_model: Option<(SystemModel, crate::text::TextEdit)>,
 ) -> Analysis {
     let mut kind = detect(input.path, input.language_id, &parse.stream);
     if matches!(kind, FileKind::Compose | FileKind::Kubernetes) && is_template(input.text) {

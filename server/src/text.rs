@@ -68,3 +68,27 @@ impl fmt::Debug for TextRange {
         write!(f, "{}..{}", self.start, self.end)
     }
 }
+
+/// One replacement in a text: the old text's `start..old_end` became `new_len` bytes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TextEdit {
+    pub start: usize,
+    pub old_end: usize,
+    pub new_len: usize,
+}
+
+impl TextEdit {
+    /// Where `range` is after the edit: a range that holds the edit grows or shrinks
+    /// at its end; a range after it moves; a range before it stays.
+    pub fn move_range(&self, range: TextRange) -> TextRange {
+        let shift =
+            |offset: usize| (offset + self.new_len).saturating_sub(self.old_end - self.start);
+        if range.start <= self.start && self.old_end <= range.end {
+            TextRange::new(range.start, shift(range.end))
+        } else if range.start >= self.old_end {
+            TextRange::new(shift(range.start), shift(range.end))
+        } else {
+            range
+        }
+    }
+}

@@ -47,7 +47,7 @@ pub fn derive_shift(input: TokenStream) -> TokenStream {
     quote! {
         impl #impl_generics crate::model::Shift for #name #type_generics #where_clause {
             #[allow(unused_variables)]
-            fn shift(&mut self, edit: &crate::model::RangeEdit) {
+            fn shift(&mut self, edit: &crate::model::TextEdit) {
                 #body
             }
         }

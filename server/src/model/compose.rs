@@ -36,7 +36,7 @@ pub fn from_compose_reusing(
     doc: &YamlDocument,
     text: &str,
     read_env_file: &dyn Fn(&str) -> Option<String>,
-    previous: Option<(SystemModel, RangeEdit)>,
+    previous: Option<(SystemModel, TextEdit)>,
 ) -> SystemModel {
     let mut model = SystemModel::new(SourceFormat::Compose, doc.range);
     let mut reader = Reader {

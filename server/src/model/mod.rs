@@ -15,12 +15,13 @@ pub mod suggest;
 pub mod values;
 pub mod vocabulary;
 
+pub use crate::text::TextEdit;
 use crate::text::TextRange;
 pub use catalog::{ImageRef, StatefulSystem, SystemRole};
 pub use compose::{from_compose, from_compose_reusing};
 use ddia_derive::Shift;
 pub use kubernetes::from_kubernetes;
-pub use shift::{RangeEdit, Shift};
+pub use shift::Shift;
 pub use spec::{SPEC_KEYS, from_spec, from_spec_reusing};
 use std::collections::HashMap;
 pub use values::{Duration, Quantity};
@@ -77,7 +78,7 @@ pub enum Insertion {
 
 impl Shift for Insertion {
     /// The offset is a position in the text: it moves like an empty range there.
-    fn shift(&mut self, edit: &RangeEdit) {
+    fn shift(&mut self, edit: &TextEdit) {
         let (Insertion::Block { offset, .. } | Insertion::Flow { offset, .. }) = self;
         *offset = edit.move_range(TextRange::empty(*offset)).start;
     }
@@ -337,7 +338,7 @@ pub struct ComposePartIndex {
 }
 
 impl Shift for ComposePartIndex {
-    fn shift(&mut self, edit: &RangeEdit) {
+    fn shift(&mut self, edit: &TextEdit) {
         self.range.shift(edit);
     }
 }

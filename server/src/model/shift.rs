@@ -4,45 +4,21 @@
 //! Model types derive [`Shift`] (`ddia_derive::Shift`), which shifts every field;
 //! values without ranges (names, numbers, vocabulary) implement it as a no-op.
 
-use crate::text::TextRange;
-
-/// One edit of the text: the bytes `start..old_end` replaced by `new_len` bytes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct RangeEdit {
-    pub start: usize,
-    pub old_end: usize,
-    pub new_len: usize,
-}
-
-impl RangeEdit {
-    /// Where `range` is after the edit: a range that holds the edit grows or shrinks
-    /// at its end; a range after it moves; a range before it stays.
-    pub fn move_range(&self, range: TextRange) -> TextRange {
-        let shift =
-            |offset: usize| (offset + self.new_len).saturating_sub(self.old_end - self.start);
-        if range.start <= self.start && self.old_end <= range.end {
-            TextRange::new(range.start, shift(range.end))
-        } else if range.start >= self.old_end {
-            TextRange::new(shift(range.start), shift(range.end))
-        } else {
-            range
-        }
-    }
-}
+use crate::text::{TextEdit, TextRange};
 
 /// A value whose source ranges can be moved after an edit.
 pub trait Shift {
-    fn shift(&mut self, edit: &RangeEdit);
+    fn shift(&mut self, edit: &TextEdit);
 }
 
 impl Shift for TextRange {
-    fn shift(&mut self, edit: &RangeEdit) {
+    fn shift(&mut self, edit: &TextEdit) {
         *self = edit.move_range(*self);
     }
 }
 
 impl<T: Shift> Shift for Option<T> {
-    fn shift(&mut self, edit: &RangeEdit) {
+    fn shift(&mut self, edit: &TextEdit) {
         if let Some(value) = self {
             value.shift(edit);
         }
@@ -50,7 +26,7 @@ impl<T: Shift> Shift for Option<T> {
 }
 
 impl<T: Shift> Shift for Vec<T> {
-    fn shift(&mut self, edit: &RangeEdit) {
+    fn shift(&mut self, edit: &TextEdit) {
         for value in self {
             value.shift(edit);
         }
@@ -58,21 +34,21 @@ impl<T: Shift> Shift for Vec<T> {
 }
 
 impl<T: Shift> Shift for Box<T> {
-    fn shift(&mut self, edit: &RangeEdit) {
+    fn shift(&mut self, edit: &TextEdit) {
         (**self).shift(edit);
     }
 }
 
 /// Catalog entries and static text hold no ranges of the file.
 impl<T: ?Sized + 'static> Shift for &'static T {
-    fn shift(&mut self, _: &RangeEdit) {}
+    fn shift(&mut self, _: &TextEdit) {}
 }
 
 /// Implements [`Shift`] as a no-op for types that hold no source range.
 macro_rules! no_ranges {
     ($($ty:ty),* $(,)?) => {
         $(impl Shift for $ty {
-            fn shift(&mut self, _: &RangeEdit) {}
+            fn shift(&mut self, _: &TextEdit) {}
         })*
     };
 }
@@ -82,14 +58,14 @@ macro_rules! no_ranges {
 no_ranges!(bool, i64, f64, String);
 
 impl<A: Shift, B: Shift> Shift for (A, B) {
-    fn shift(&mut self, edit: &RangeEdit) {
+    fn shift(&mut self, edit: &TextEdit) {
         self.0.shift(edit);
         self.1.shift(edit);
     }
 }
 
 impl<A: Shift, B: Shift, C: Shift> Shift for (A, B, C) {
-    fn shift(&mut self, edit: &RangeEdit) {
+    fn shift(&mut self, edit: &TextEdit) {
         self.0.shift(edit);
         self.1.shift(edit);
         self.2.shift(edit);
@@ -103,7 +79,7 @@ mod tests {
     #[test]
     fn ranges_before_around_and_after_an_edit() {
         // "abc" inserted at 10, replacing 2 bytes (10..12): one byte longer.
-        let edit = RangeEdit {
+        let edit = TextEdit {
             start: 10,
             old_end: 12,
             new_len: 3,

@@ -18,7 +18,7 @@ pub fn from_spec(doc: &YamlDocument, text: &str) -> SystemModel {
 pub fn from_spec_reusing(
     doc: &YamlDocument,
     text: &str,
-    previous: Option<(SystemModel, RangeEdit)>,
+    previous: Option<(SystemModel, TextEdit)>,
 ) -> SystemModel {
     let mut reader = Reader {
         doc,
@@ -44,7 +44,7 @@ pub fn from_spec_reusing(
 /// The components of the previous model, by section and in order, with the problems
 /// each one reported.
 struct SpecReuse {
-    edit: RangeEdit,
+    edit: TextEdit,
     in_shared_anchor: bool,
     datastores: OldSection<Datastore>,
     services: OldSection<Service>,
@@ -93,7 +93,7 @@ impl<T> OldSection<T> {
 }
 
 impl SpecReuse {
-    fn new(doc: &YamlDocument, model: SystemModel, edit: RangeEdit) -> Option<SpecReuse> {
+    fn new(doc: &YamlDocument, model: SystemModel, edit: TextEdit) -> Option<SpecReuse> {
         let parts = &model.spec_parts;
         let built = |section: SpecSection| {
             parts
@@ -636,7 +636,7 @@ impl<'a> Reader<'a> {
         value: NodeId,
         mut part: SpecPartIndex,
         mut problems: Vec<ModelProblem>,
-        edit: RangeEdit,
+        edit: TextEdit,
         in_shared_anchor: bool,
     ) -> Option<SpecPartIndex> {
         let range = self.doc.range(key).cover(self.doc.range(value));

@@ -147,13 +147,7 @@ pub(crate) fn new_parser() -> tree_sitter::Parser {
     parser
 }
 
-/// One replacement in a text: the old text's `start..old_end` became `new_len` bytes.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct TextEdit {
-    pub start: usize,
-    pub old_end: usize,
-    pub new_len: usize,
-}
+pub use crate::text::TextEdit;
 
 /// Updates `previous`, the parse of the text before `edit`, to the parse of `text`
 /// without parsing, when the edit only changes the inside of one single-line plain
@@ -168,18 +162,9 @@ pub fn reparse_scalar_edit(
     let Some((document, node, start_position)) = edited_scalar(&previous, text, edit) else {
         return Err(previous);
     };
-    let delta = edit.new_len as isize - (edit.old_end - edit.start) as isize;
-    let shift = |offset: usize| offset.saturating_add_signed(delta);
     // A range that holds the edit (the scalar and what contains it) grows or shrinks
     // at its end; a range after the edit moves.
-    let move_range = |range: &mut TextRange| {
-        let holds_edit = range.start <= edit.start && edit.old_end <= range.end;
-        if holds_edit {
-            *range = TextRange::new(range.start, shift(range.end));
-        } else if range.start >= edit.old_end {
-            *range = TextRange::new(shift(range.start), shift(range.end));
-        }
-    };
+    let move_range = |range: &mut TextRange| *range = edit.move_range(*range);
     for doc in &mut previous.stream.documents {
         move_range(&mut doc.range);
         for each in &mut doc.nodes {
