@@ -26,6 +26,9 @@ const SHOW_CHECKLIST: &str = "ddia.showDesignChecklist";
 
 pub struct Backend {
     client: Client,
+    /// Publishes diagnostics serialised once, straight to stdout (`None` in-process:
+    /// then through the client).
+    publisher: Option<super::transport::Publisher>,
     /// Rule selection and severities from the client's settings.
     settings: RwLock<crate::settings::Settings>,
     /// The workspace folder: files that documents name are read only inside it (or
@@ -52,9 +55,10 @@ pub struct Backend {
 }
 
 impl Backend {
-    pub fn new(client: Client) -> Self {
+    pub fn new(client: Client, publisher: Option<super::transport::Publisher>) -> Self {
         Backend {
             client,
+            publisher,
             settings: RwLock::new(crate::settings::Settings::default()),
             max_file_size: RwLock::new(None),
             workspace: RwLock::new(None),
@@ -199,9 +203,28 @@ impl Backend {
             // Closed or changed since: the close or the newer version publishes instead.
             return;
         }
-        self.client
-            .publish_diagnostics(uri, diagnostics, Some(analyzed.version))
-            .await;
+        self.publish(uri, diagnostics, Some(analyzed.version)).await;
+    }
+
+    /// Sends `textDocument/publishDiagnostics`: serialised once and queued for stdout
+    /// when serving over stdio, else through the client. Callers hold `publishing`.
+    async fn publish(&self, uri: Uri, diagnostics: Vec<Diagnostic>, version: Option<i32>) {
+        match &self.publisher {
+            Some(publisher) => {
+                let params = PublishDiagnosticsParams {
+                    uri,
+                    diagnostics,
+                    version,
+                };
+                publisher.publish_diagnostics(&params).await;
+                super::dropper::drop_later(params);
+            }
+            None => {
+                self.client
+                    .publish_diagnostics(uri, diagnostics, version)
+                    .await;
+            }
+        }
     }
 }
 
@@ -497,7 +520,7 @@ impl LanguageServer for Backend {
         let _publishing = self.publishing.lock().await;
         let reopened = self.documents.contains_key(&uri);
         if !reopened && !self.pull_diagnostics.load(Ordering::Relaxed) {
-            self.client.publish_diagnostics(uri, Vec::new(), None).await;
+            self.publish(uri, Vec::new(), None).await;
         }
     }
 

@@ -14,6 +14,7 @@ pub mod document;
 mod dropper;
 mod guard;
 mod schema;
+pub mod transport;
 mod vocabulary_docs;
 
 pub use backend::Backend;
@@ -26,11 +27,19 @@ use tower_lsp_server::{ClientSocket, LspService, Server};
 /// The language server as a service, with panics in handlers caught and logged, and the
 /// socket through which it talks to the client.
 pub fn service() -> (CatchPanic<LspService<Backend>>, ClientSocket) {
+    service_with(None)
+}
+
+/// [`service`], with diagnostics published through `publisher` (the stdio transport's
+/// direct path) instead of the client socket.
+fn service_with(
+    publisher: Option<transport::Publisher>,
+) -> (CatchPanic<LspService<Backend>>, ClientSocket) {
     let client_slot = Arc::new(OnceLock::new());
     let slot = client_slot.clone();
     let (service, socket) = LspService::new(move |client| {
         let _ = slot.set(client.clone());
-        Backend::new(client)
+        Backend::new(client, publisher)
     });
     (CatchPanic::new(service, client_slot), socket)
 }
@@ -49,10 +58,14 @@ pub fn run_stdio() -> std::process::ExitCode {
         }
     };
     runtime.block_on(async {
-        let (service, socket) = service();
-        Server::new(tokio::io::stdin(), tokio::io::stdout(), socket)
+        let (stdout, publisher, writer) = transport::stdio_output(tokio::io::stdout());
+        let (service, socket) = service_with(Some(publisher));
+        Server::new(tokio::io::stdin(), stdout, socket)
             .serve(service)
             .await;
+        // What is queued (the answer to `shutdown`, a last publish) is written before
+        // the process exits, unless stdout is stuck.
+        let _ = tokio::time::timeout(std::time::Duration::from_secs(1), writer).await;
     });
     // An analysis still running for a client that has gone is not waited for long.
     runtime.shutdown_timeout(std::time::Duration::from_secs(1));
