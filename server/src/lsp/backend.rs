@@ -193,7 +193,18 @@ impl Backend {
         if self.pull_diagnostics.load(Ordering::Relaxed) {
             return;
         }
-        let diagnostics = self.lsp_diagnostics(&uri, &analyzed);
+        // Over stdio the frame is written straight from the findings; in-process the
+        // client serialises LSP values.
+        let published = match &self.publisher {
+            Some(_) => Published::Frame(convert::publish_frame(
+                &uri,
+                &analyzed.index,
+                self.encoding(),
+                &analyzed.diagnostics,
+                Some(analyzed.version),
+            )),
+            None => Published::Values(self.lsp_diagnostics(&uri, &analyzed)),
+        };
         let _publishing = self.publishing.lock().await;
         let current = self
             .documents
@@ -203,7 +214,15 @@ impl Backend {
             // Closed or changed since: the close or the newer version publishes instead.
             return;
         }
-        self.publish(uri, diagnostics, Some(analyzed.version)).await;
+        match (published, &self.publisher) {
+            (Published::Frame(frame), Some(publisher)) => {
+                publisher.send_frame(frame).await;
+            }
+            (Published::Values(diagnostics), _) => {
+                self.publish(uri, diagnostics, Some(analyzed.version)).await;
+            }
+            (Published::Frame(_), None) => {}
+        }
     }
 
     /// Sends `textDocument/publishDiagnostics`: serialised once and queued for stdout
@@ -217,7 +236,6 @@ impl Backend {
                     version,
                 };
                 publisher.publish_diagnostics(&params).await;
-                super::dropper::drop_later(params);
             }
             None => {
                 self.client
@@ -226,6 +244,12 @@ impl Backend {
             }
         }
     }
+}
+
+/// Diagnostics ready to publish: a whole frame (stdio) or LSP values (in-process).
+enum Published {
+    Frame(Vec<u8>),
+    Values(Vec<Diagnostic>),
 }
 
 /// Starts computing an analysis's extras on a blocking thread when dropped: at the end

@@ -71,30 +71,184 @@ pub fn diagnostics(
     encoding: ColumnEncoding,
     findings: &[Diagnostic],
 ) -> Vec<lsp::Diagnostic> {
+    let (shown, hidden) = capped(findings);
+    let mut published: Vec<lsp::Diagnostic> = shown
+        .iter()
+        .map(|finding| diagnostic(uri, index, encoding, finding))
+        .collect();
+    published.extend(hidden_summary(hidden));
+    published
+}
+
+/// The findings that go to the editor (at most [`MAX_PUBLISHED_DIAGNOSTICS`] less one,
+/// when some must be left out: the most severe, then the earliest, in order), and how
+/// many are left out (0 when all are shown).
+fn capped(findings: &[Diagnostic]) -> (Vec<&Diagnostic>, usize) {
     let mut shown: Vec<&Diagnostic> = findings.iter().collect();
     let hidden = shown.len().saturating_sub(MAX_PUBLISHED_DIAGNOSTICS - 1);
     if hidden > 1 {
         shown.sort_by_key(|finding| (finding.severity as u8, finding.range.start));
         shown.truncate(MAX_PUBLISHED_DIAGNOSTICS - 1);
         shown.sort_by_key(|finding| (finding.range.start, finding.range.end));
+        (shown, hidden)
+    } else {
+        (shown, 0)
     }
-    let mut published: Vec<lsp::Diagnostic> = shown
-        .iter()
-        .map(|finding| diagnostic(uri, index, encoding, finding))
-        .collect();
-    if hidden > 1 {
-        published.push(lsp::Diagnostic {
-            range: lsp::Range::default(),
-            severity: Some(DiagnosticSeverity::INFORMATION),
-            code: Some(NumberOrString::String("too-many-findings".to_owned())),
-            source: Some("ddia".to_owned()),
-            message: format!(
-                "{hidden} more findings in this file are not shown (the editor gets at most {MAX_PUBLISHED_DIAGNOSTICS}); run `ddia check` on the file to see them all"
-            ),
-            ..lsp::Diagnostic::default()
+}
+
+/// The informational diagnostic at the top of the file that counts the findings left
+/// out, if any were.
+fn hidden_summary(hidden: usize) -> Option<lsp::Diagnostic> {
+    (hidden > 1).then(|| lsp::Diagnostic {
+        range: lsp::Range::default(),
+        severity: Some(DiagnosticSeverity::INFORMATION),
+        code: Some(NumberOrString::String("too-many-findings".to_owned())),
+        source: Some("ddia".to_owned()),
+        message: format!(
+            "{hidden} more findings in this file are not shown (the editor gets at most {MAX_PUBLISHED_DIAGNOSTICS}); run `ddia check` on the file to see them all"
+        ),
+        ..lsp::Diagnostic::default()
+    })
+}
+
+/// The whole `textDocument/publishDiagnostics` notification of a file's findings as one
+/// JSON-RPC frame, written straight from the findings: the same JSON as serialising
+/// [`diagnostics`] (a test compares them), without building the LSP values first. On
+/// every keystroke this is most of what the server does besides the analysis.
+pub fn publish_frame(
+    uri: &Uri,
+    index: &LineIndex,
+    encoding: ColumnEncoding,
+    findings: &[Diagnostic],
+    version: Option<i32>,
+) -> Vec<u8> {
+    let (shown, hidden) = capped(findings);
+    let mut uri_json = Vec::with_capacity(uri.as_str().len() + 2);
+    json_string(&mut uri_json, uri.as_str());
+    let mut body: Vec<u8> = Vec::with_capacity(256 * (shown.len() + 1));
+    body.extend_from_slice(
+        br#"{"jsonrpc":"2.0","method":"textDocument/publishDiagnostics","params":{"uri":"#,
+    );
+    body.extend_from_slice(&uri_json);
+    body.extend_from_slice(br#","diagnostics":["#);
+    for (n, finding) in shown.iter().enumerate() {
+        if n > 0 {
+            body.push(b',');
+        }
+        body.extend_from_slice(br#"{"range":"#);
+        range_json(&mut body, index, encoding, finding.range);
+        body.extend_from_slice(br#","severity":"#);
+        body.push(match finding.severity {
+            Severity::Error => b'1',
+            Severity::Warning => b'2',
+            Severity::Info => b'3',
         });
+        body.extend_from_slice(rule_fragment(finding.code).as_bytes());
+        body.extend_from_slice(br#","message":"#);
+        json_string(&mut body, &finding.message);
+        if !finding.related.is_empty() {
+            body.extend_from_slice(br#","relatedInformation":["#);
+            for (n, related) in finding.related.iter().enumerate() {
+                if n > 0 {
+                    body.push(b',');
+                }
+                body.extend_from_slice(br#"{"location":{"uri":"#);
+                body.extend_from_slice(&uri_json);
+                body.extend_from_slice(br#","range":"#);
+                range_json(&mut body, index, encoding, related.range);
+                body.extend_from_slice(br#"},"message":"#);
+                json_string(&mut body, &related.message);
+                body.push(b'}');
+            }
+            body.push(b']');
+        }
+        body.push(b'}');
     }
-    published
+    if let Some(summary) = hidden_summary(hidden) {
+        if !shown.is_empty() {
+            body.push(b',');
+        }
+        // One diagnostic: the ordinary serialiser is cheap enough.
+        if serde_json::to_writer(&mut body, &summary).is_err() {
+            body.extend_from_slice(b"{}");
+        }
+    }
+    body.extend_from_slice(b"]");
+    if let Some(version) = version {
+        body.extend_from_slice(br#","version":"#);
+        body.extend_from_slice(version.to_string().as_bytes());
+    }
+    body.extend_from_slice(b"}}");
+    let mut frame = Vec::with_capacity(body.len() + 32);
+    frame.extend_from_slice(format!("Content-Length: {}\r\n\r\n", body.len()).as_bytes());
+    frame.extend_from_slice(&body);
+    frame
+}
+
+/// A string as JSON (quoted and escaped by serde_json).
+fn json_string(out: &mut Vec<u8>, text: &str) {
+    if serde_json::to_writer(&mut *out, text).is_err() {
+        out.extend_from_slice(b"\"\"");
+    }
+}
+
+/// An LSP range as JSON.
+fn range_json(out: &mut Vec<u8>, index: &LineIndex, encoding: ColumnEncoding, range: TextRange) {
+    let start = index.line_col(range.start, encoding);
+    let end = index.line_col(range.end, encoding);
+    out.extend_from_slice(br#"{"start":{"line":"#);
+    push_number(out, saturate(start.line));
+    out.extend_from_slice(br#","character":"#);
+    push_number(out, saturate(start.column));
+    out.extend_from_slice(br#"},"end":{"line":"#);
+    push_number(out, saturate(end.line));
+    out.extend_from_slice(br#","character":"#);
+    push_number(out, saturate(end.column));
+    out.extend_from_slice(b"}}");
+}
+
+/// A number in decimal, without going through `fmt`.
+fn push_number(out: &mut Vec<u8>, mut number: u32) {
+    let mut digits = [0u8; 10];
+    let mut at = digits.len();
+    loop {
+        at -= 1;
+        digits[at] = b'0' + (number % 10) as u8;
+        number /= 10;
+        if number == 0 {
+            break;
+        }
+    }
+    out.extend_from_slice(&digits[at..]);
+}
+
+/// What follows a diagnostic's severity for a rule's code, as JSON: the code, the
+/// address of the rule's page and the source (made once per rule).
+fn rule_fragment(code: &str) -> std::borrow::Cow<'static, str> {
+    static FRAGMENTS: std::sync::OnceLock<std::collections::HashMap<&'static str, String>> =
+        std::sync::OnceLock::new();
+    let make = |code: &str| {
+        let mut out = Vec::new();
+        out.extend_from_slice(br#","code":"#);
+        json_string(&mut out, code);
+        if let Some(href) = rule_href(code) {
+            out.extend_from_slice(br#","codeDescription":{"href":"#);
+            json_string(&mut out, href.as_str());
+            out.push(b'}');
+        }
+        out.extend_from_slice(br#","source":"ddia""#);
+        String::from_utf8(out).unwrap_or_default()
+    };
+    let fragments = FRAGMENTS.get_or_init(|| {
+        rules::ALL_RULES
+            .iter()
+            .map(|rule| (rule.code, make(rule.code)))
+            .collect()
+    });
+    match fragments.get(code) {
+        Some(fragment) => std::borrow::Cow::Borrowed(fragment.as_str()),
+        None => std::borrow::Cow::Owned(make(code)),
+    }
 }
 
 pub fn diagnostic(
@@ -196,6 +350,71 @@ mod tests {
             range: crate::text::TextRange::new(start, start + 1),
             related: Vec::new(),
             fixes: Vec::new(),
+        }
+    }
+
+    /// The frame written straight from the findings holds the same JSON as the typed
+    /// notification would: every field, escapes, related locations, non-ASCII columns,
+    /// codes without a page, and the summary of a capped file.
+    #[test]
+    fn the_publish_frame_equals_the_typed_notification() {
+        let text = "a: \"😀 日本\"\r\nb: ü\n".repeat(1200);
+        let index = LineIndex::new(&text);
+        let uri = Uri::from_str("file:///tmp/d%C3%BCr/x%20y.ddia.yaml").expect("a valid URI");
+        let mut findings = Vec::new();
+        for (n, (start, _)) in text.match_indices('ü').enumerate() {
+            let mut finding = finding(
+                [Severity::Error, Severity::Warning, Severity::Info][n % 3],
+                start,
+            );
+            finding.range = crate::text::TextRange::new(start, start + 'ü'.len_utf8());
+            finding.message = format!("quote \" backslash \\ tab \t {n} — ✓");
+            if n % 2 == 0 {
+                finding.code = "even-consensus-cluster";
+                finding.related.push(crate::diagnostic::Related {
+                    range: crate::text::TextRange::new(1, 3),
+                    message: "the anchor `&x` is used here".to_owned(),
+                });
+            }
+            if n % 7 == 0 {
+                finding.code = "model";
+            }
+            findings.push(finding);
+        }
+        for count in [0, 1, 5, findings.len()] {
+            for encoding in [ColumnEncoding::Utf16, ColumnEncoding::Utf8] {
+                for version in [None, Some(42)] {
+                    let frame = publish_frame(&uri, &index, encoding, &findings[..count], version);
+                    let frame = String::from_utf8(frame).expect("JSON is UTF-8");
+                    let (header, body) = frame.split_once("\r\n\r\n").expect("a header");
+                    assert_eq!(header, format!("Content-Length: {}", body.len()));
+                    let body: serde_json::Value = serde_json::from_str(body).expect("JSON");
+                    let typed = lsp::PublishDiagnosticsParams {
+                        uri: uri.clone(),
+                        diagnostics: diagnostics(&uri, &index, encoding, &findings[..count]),
+                        version,
+                    };
+                    let expected = serde_json::json!({
+                        "jsonrpc": "2.0",
+                        "method": "textDocument/publishDiagnostics",
+                        "params": serde_json::to_value(&typed).expect("serialisable"),
+                    });
+                    assert_eq!(body, expected, "{count} findings, {encoding:?}");
+                }
+            }
+        }
+        assert!(
+            findings.len() > MAX_PUBLISHED_DIAGNOSTICS,
+            "the cap is exercised"
+        );
+    }
+
+    #[test]
+    fn numbers_are_written_in_decimal() {
+        for number in [0, 7, 10, 99, 100, 12345, u32::MAX] {
+            let mut out = Vec::new();
+            push_number(&mut out, number);
+            assert_eq!(out, number.to_string().into_bytes());
         }
     }
 

@@ -29,6 +29,12 @@ impl Publisher {
         let Some(frame) = notification_frame("textDocument/publishDiagnostics", params) else {
             return false;
         };
+        self.send_frame(frame).await
+    }
+
+    /// Sends a whole frame written elsewhere (see `convert::publish_frame`). Returns
+    /// `false` if the output is closed.
+    pub async fn send_frame(&self, frame: Vec<u8>) -> bool {
         self.frames.send(frame).await.is_ok()
     }
 }
@@ -99,7 +105,11 @@ async fn write_frames<W: AsyncWrite + Unpin>(mut frames: mpsc::Receiver<Vec<u8>>
 fn first_frame_len(bytes: &[u8]) -> Result<Option<usize>, ()> {
     let Some(header_end) = memchr::memmem::find(bytes, b"\r\n\r\n") else {
         // A header is short: one longer than this without its end is not a header.
-        return if bytes.len() > 1024 { Err(()) } else { Ok(None) };
+        return if bytes.len() > 1024 {
+            Err(())
+        } else {
+            Ok(None)
+        };
     };
     let header = std::str::from_utf8(&bytes[..header_end]).map_err(|_| ())?;
     let length = header
@@ -220,7 +230,9 @@ mod tests {
     #[test]
     fn a_publish_frame_holds_the_same_json_as_the_typed_notification() {
         let params = PublishDiagnosticsParams {
-            uri: "file:///tmp/x%20y.ddia.yaml".parse::<Uri>().expect("a valid URI"),
+            uri: "file:///tmp/x%20y.ddia.yaml"
+                .parse::<Uri>()
+                .expect("a valid URI"),
             diagnostics: vec![Diagnostic {
                 range: Range::new(Position::new(1, 2), Position::new(1, 9)),
                 message: "quorum \"W + R\" ≤ N".to_owned(),
@@ -228,8 +240,8 @@ mod tests {
             }],
             version: Some(7),
         };
-        let frame = notification_frame("textDocument/publishDiagnostics", &params)
-            .expect("serialisable");
+        let frame =
+            notification_frame("textDocument/publishDiagnostics", &params).expect("serialisable");
         let text = String::from_utf8(frame).expect("JSON is UTF-8");
         let (header, body) = text.split_once("\r\n\r\n").expect("a header");
         assert_eq!(header, format!("Content-Length: {}", body.len()));
@@ -273,9 +285,12 @@ mod tests {
         tokio::io::AsyncReadExt::read_to_end(&mut server_side, &mut out)
             .await
             .expect("read");
-        let publish = notification_frame("textDocument/publishDiagnostics", &params)
-            .expect("serialisable");
+        let publish =
+            notification_frame("textDocument/publishDiagnostics", &params).expect("serialisable");
         let expected = [a, b, publish, c].concat();
-        assert_eq!(String::from_utf8_lossy(&out), String::from_utf8_lossy(&expected));
+        assert_eq!(
+            String::from_utf8_lossy(&out),
+            String::from_utf8_lossy(&expected)
+        );
     }
 }
