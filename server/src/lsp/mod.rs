@@ -47,6 +47,7 @@ fn service_with(
 /// Serves the language server over stdin and stdout until the client exits.
 pub fn run_stdio() -> std::process::ExitCode {
     limit_allocator_arenas();
+    widen_stdout_pipe();
     let runtime = match tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -70,6 +71,19 @@ pub fn run_stdio() -> std::process::ExitCode {
     // An analysis still running for a client that has gone is not waited for long.
     runtime.shutdown_timeout(std::time::Duration::from_secs(1));
     std::process::ExitCode::SUCCESS
+}
+
+/// Lets a publish of a large file's diagnostics (up to about 500 KB) fit in the pipe to
+/// the client at once: with the default 64 KiB pipe the server writes it in pieces,
+/// waiting for the client to read each one. Nothing happens when stdout is not a pipe
+/// or the system refuses (the size is capped by `/proc/sys/fs/pipe-max-size`).
+fn widen_stdout_pipe() {
+    #[cfg(all(target_os = "linux", target_env = "gnu"))]
+    // SAFETY: `F_SETPIPE_SZ` on descriptor 1 only changes the pipe's buffer size; on
+    // anything that is not a pipe it fails and nothing changes.
+    unsafe {
+        libc::fcntl(1, libc::F_SETPIPE_SZ, 1 << 20);
+    }
 }
 
 /// Caps glibc's per-thread heaps. By default every thread that allocates (here: each
