@@ -540,6 +540,7 @@ fn benches(c: &mut Criterion) {
                         analyze(AnalysisInput {
                             text: &input.text,
                             path: Some(&input.path),
+                            findings_by_part: true,
                             ..AnalysisInput::default()
                         })
                     },
@@ -548,6 +549,7 @@ fn benches(c: &mut Criterion) {
                             AnalysisInput {
                                 text: black_box(&edited),
                                 path: Some(&input.path),
+                                findings_by_part: true,
                                 ..AnalysisInput::default()
                             },
                             previous.parse,
@@ -557,6 +559,7 @@ fn benches(c: &mut Criterion) {
                                 new_len: 1,
                             },
                             previous.model,
+                            previous.part_findings,
                         )
                     },
                     BatchSize::LargeInput,

@@ -7,10 +7,11 @@ use crate::model::{
     from_spec_reusing,
 };
 use crate::rules::{
-    DUPLICATE_KEY, RESOURCE_LIMIT, RuleFailure, SCHEMA_VIOLATION, SYNTAX_ERROR, UNKNOWN_KEY,
-    run_rules,
+    DUPLICATE_KEY, RESOURCE_LIMIT, RuleFailure, SCHEMA_VIOLATION, SYNTAX_ERROR, Scope, UNKNOWN_KEY,
+    run_rules, run_rules_in,
 };
 use crate::syntax::{Parse, ProblemKind};
+use crate::text::{TextEdit, TextRange};
 use std::path::Path;
 
 /// What to analyse: the text and what is known about where it comes from.
@@ -37,6 +38,9 @@ pub struct AnalysisInput<'a> {
     /// The line index of `text`, when the caller keeps one (the language server
     /// updates its index with each edit); `None` builds one when needed.
     pub line_index: Option<&'a crate::line_index::LineIndex>,
+    /// Keep the findings of component rules by part ([`Analysis::part_findings`]), for
+    /// the next analysis after an edit to reuse (the language server does).
+    pub findings_by_part: bool,
 }
 
 /// How the analysis reads files that a file refers to.
@@ -62,6 +66,37 @@ pub struct Analysis {
     pub diagnostics: Vec<Diagnostic>,
     /// Rules (or the model builder) that failed on this file and were skipped.
     pub failures: Vec<RuleFailure>,
+    /// With [`AnalysisInput::findings_by_part`]: the findings of the component rules,
+    /// by part of the model, for [`analyze_after_edit`] to reuse.
+    pub part_findings: Option<PartFindings>,
+}
+
+/// The findings of the [`Scope::Component`] rules by part of a model (a spec's named
+/// components, a Compose file's services; see [`SystemModel::part_components`]), each
+/// with the part's entry. After an edit, the parts the model builder kept keep these
+/// findings too, moved by the edit, and the rules run only on the parts read again.
+#[derive(Debug, Default)]
+pub struct PartFindings {
+    parts: Vec<(TextRange, Vec<crate::diagnostic::Diagnostic>)>,
+    /// How many parts kept their findings from the analysis before.
+    reused: usize,
+}
+
+impl PartFindings {
+    /// How many parts kept their findings from the analysis before (the rest were
+    /// checked again).
+    pub fn reused(&self) -> usize {
+        self.reused
+    }
+
+    /// How many parts there are.
+    pub fn len(&self) -> usize {
+        self.parts.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.parts.is_empty()
+    }
 }
 
 /// Files larger than this are not analysed (one informational finding says so), unless
@@ -79,29 +114,38 @@ pub fn analyze(input: AnalysisInput<'_>) -> Analysis {
             model: None,
             diagnostics: too_large(input.path, input.text.len(), limit),
             failures: Vec::new(),
+            part_findings: None,
         };
     }
     let parse = crate::syntax::parse_incremental(input.text, input.previous_tree);
-    analyze_parsed(input, parse, None)
+    analyze_parsed(input, parse, None, None)
 }
 
 /// Analyses a file after one edit, given the parse of the text before it: an edit
 /// inside a value is applied to that parse instead of parsing again (see
 /// [`crate::syntax::reparse_scalar_edit`]), and the parts of `previous_model` (the
 /// model of the text before) that the edit cannot change are kept (see
-/// [`crate::model::from_compose_reusing`]); any other edit parses as [`analyze`] does.
+/// [`crate::model::from_compose_reusing`]), and so are the findings of those parts in
+/// `previous_findings` (the [`Analysis::part_findings`] of the text before); any other
+/// edit parses as [`analyze`] does.
 pub fn analyze_after_edit(
     input: AnalysisInput<'_>,
     previous: Parse,
     edit: crate::syntax::TextEdit,
     previous_model: Option<SystemModel>,
+    previous_findings: Option<PartFindings>,
 ) -> Analysis {
     let limit = input.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE);
     if input.text.len() > limit {
         return analyze(input);
     }
     match crate::syntax::reparse_scalar_edit(previous, input.text, edit) {
-        Ok(parse) => analyze_parsed(input, parse, previous_model.map(|model| (model, edit))),
+        Ok(parse) => analyze_parsed(
+            input,
+            parse,
+            previous_model.map(|model| (model, edit)),
+            previous_findings.map(|findings| (findings, edit)),
+        ),
         Err(_) => analyze(input),
     }
 }
@@ -110,7 +154,8 @@ pub fn analyze_after_edit(
 fn analyze_parsed(
     input: AnalysisInput<'_>,
     parse: Parse,
-    previous_model: Option<(SystemModel, crate::text::TextEdit)>,
+    previous_model: Option<(SystemModel, TextEdit)>,
+    previous_findings: Option<(PartFindings, TextEdit)>,
 ) -> Analysis {
     let mut kind = detect(input.path, input.language_id, &parse.stream);
     if matches!(kind, FileKind::Compose | FileKind::Kubernetes) && is_template(input.text) {
@@ -124,6 +169,7 @@ fn analyze_parsed(
         diagnostics: Vec::new(),
         failures: Vec::new(),
         parse,
+        part_findings: None,
     };
     if kind == FileKind::Other {
         // Other YAML belongs to other tools: not even syntax errors are reported.
@@ -195,7 +241,14 @@ fn analyze_parsed(
                     .with_fix(fix),
             );
         }
-        let (from_rules, failures) = run_rules(model, input.text);
+        let (from_rules, failures) = if input.findings_by_part {
+            let (from_rules, failures, by_part) =
+                rules_by_part(model, input.text, previous_findings);
+            analysis.part_findings = by_part;
+            (from_rules, failures)
+        } else {
+            run_rules(model, input.text)
+        };
         found.extend(from_rules);
         if has_syntax_error {
             // The model of a broken file comes from its recovered parts, so a fix's
@@ -225,10 +278,85 @@ fn analyze_parsed(
         input.text,
         index,
     );
+    // Ties (one rule, one range) keep the order of the components they are about,
+    // whether the findings were made all at once or part by part.
     analysis.diagnostics.sort_by(|a, b| {
         (a.range.start, a.range.end, a.code).cmp(&(b.range.start, b.range.end, b.code))
     });
     analysis
+}
+
+/// Runs the rules on a model part by part: the [`Scope::Model`] rules on the whole
+/// model, the [`Scope::Component`] rules on each part alone, except that a part the
+/// model builder kept after `previous`'s edit keeps its previous findings, moved by the
+/// edit. Returns every finding, the failures, and the findings by part for the next
+/// edit (`None` if the model has no parts, or a component rule failed).
+fn rules_by_part(
+    model: &SystemModel,
+    text: &str,
+    previous: Option<(PartFindings, TextEdit)>,
+) -> (
+    Vec<crate::diagnostic::Diagnostic>,
+    Vec<RuleFailure>,
+    Option<PartFindings>,
+) {
+    let Some(parts) = model.part_components() else {
+        let (found, failures) = run_rules(model, text);
+        return (found, failures, None);
+    };
+    let (mut found, mut failures) = run_rules_in(Scope::Model, model, text);
+    let kept = &model.kept_parts.0;
+    let mut previous =
+        previous.filter(|(old, _)| old.parts.len() == parts.len() && kept.len() == parts.len());
+    let mut by_part = Vec::with_capacity(parts.len());
+    let mut complete = true;
+    let mut reused_parts = 0;
+    for (at, part) in parts.iter().enumerate() {
+        let reused = match &mut previous {
+            Some((old, edit)) if kept[at] && edit.move_range(old.parts[at].0) == part.range => {
+                let mut findings = std::mem::take(&mut old.parts[at].1);
+                findings
+                    .iter_mut()
+                    .all(|finding| finding.move_past(edit))
+                    .then_some(findings)
+            }
+            _ => None,
+        };
+        let findings = match reused {
+            Some(findings) => {
+                reused_parts += 1;
+                findings
+            }
+            None => {
+                let (findings, part_failures) =
+                    run_rules_in(Scope::Component, &model.part_model(part), text);
+                complete &= part_failures.is_empty();
+                failures.extend(part_failures);
+                findings
+            }
+        };
+        found.extend(findings.iter().cloned());
+        by_part.push((part.range, findings));
+    }
+    if cfg!(debug_assertions) {
+        // Debug builds (tests, fuzzing) check that the parts add up to the whole.
+        let order = |list: &mut Vec<crate::diagnostic::Diagnostic>| {
+            list.sort_by(|a, b| (a.range, a.code, &a.message).cmp(&(b.range, b.code, &b.message)));
+        };
+        let (mut whole, _) = run_rules(model, text);
+        let mut by_parts = found.clone();
+        order(&mut whole);
+        order(&mut by_parts);
+        debug_assert_eq!(
+            by_parts, whole,
+            "the findings by part differ from the findings of the whole model"
+        );
+    }
+    let by_part = complete.then_some(PartFindings {
+        parts: by_part,
+        reused: reused_parts,
+    });
+    (found, failures, by_part)
 }
 
 /// Whether `path` (resolved, symbolic links followed) lies inside one of `roots`: a file
@@ -327,5 +455,134 @@ fn human_size(bytes: usize) -> String {
         format!("{:.1} KB", bytes as f64 / KB as f64)
     } else {
         format!("{bytes} bytes")
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn input<'a>(text: &'a str, path: &'a Path) -> AnalysisInput<'a> {
+        AnalysisInput {
+            text,
+            path: Some(path),
+            findings_by_part: true,
+            ..AnalysisInput::default()
+        }
+    }
+
+    fn visible(analysis: &Analysis) -> Vec<String> {
+        analysis
+            .diagnostics
+            .iter()
+            .map(|d| {
+                format!(
+                    "{:?} {} {} {:?} {:?}",
+                    d.range, d.code, d.message, d.related, d.fixes
+                )
+            })
+            .collect()
+    }
+
+    /// Types `typed` after the first `after` in `text`, analysing the way the language
+    /// server does; returns the analysis and the parts that kept their findings.
+    fn edit_after(path: &str, text: &str, after: &str, typed: &str) -> (Analysis, usize) {
+        let path = Path::new(path);
+        let before = analyze(input(text, path));
+        let parts = before.part_findings.as_ref().map_or(0, PartFindings::len);
+        assert!(parts > 2, "{path:?} has parts");
+        let at = text.find(after).expect("the place to type") + after.len();
+        let mut edited = text.to_owned();
+        edited.insert_str(at, typed);
+        let edit = TextEdit {
+            start: at,
+            old_end: at,
+            new_len: typed.len(),
+        };
+        let after_edit = analyze_after_edit(
+            input(&edited, path),
+            before.parse,
+            edit,
+            before.model,
+            before.part_findings,
+        );
+        let fresh = analyze(input(&edited, path));
+        assert_eq!(visible(&after_edit), visible(&fresh), "{path:?}");
+        let reused = after_edit
+            .part_findings
+            .as_ref()
+            .map_or(0, PartFindings::reused);
+        assert_eq!(
+            after_edit.part_findings.as_ref().map(PartFindings::len),
+            Some(parts)
+        );
+        (after_edit, reused)
+    }
+
+    const SPEC: &str = "ddia: 1\ndatastores:\n  a:\n    replication: {mode: leaderless, replicas: 3, write_quorum: 1, read_quorum: 1}\n  b:\n    model: relational\n    engine: lsm-tree\n    workload: read-heavy\n  c:\n    replication: {mode: multi-leader}\nservices:\n  api:\n    depends_on:\n      a: {retries: 3}\n  web:\n    depends_on:\n      b: {retries: 5, backoff: fixed}\nstreams:\n  orders:\n    partitions: 4\n    replication_factor: 1\n";
+
+    const COMPOSE: &str = "services:\n  db:\n    image: postgres\n    environment:\n      POSTGRES_PASSWORD: secret\n    ports: [\"5432:5432\"]\n  cache:\n    image: redis:latest\n  web:\n    image: nginx:1.27\n    depends_on: [db]\n  kafka:\n    image: bitnami/kafka:3.7\n    environment:\n      KAFKA_CFG_DEFAULT_REPLICATION_FACTOR: 1\n";
+
+    #[test]
+    fn a_value_edit_keeps_the_findings_of_the_other_spec_components() {
+        // Inside datastore `b`: every other component keeps its findings, and the
+        // findings of `b` (after the edit) and of those after it move.
+        let (analysis, reused) = edit_after("x.ddia.yaml", SPEC, "model: rel", "x");
+        assert_eq!(reused, 5);
+        assert!(
+            analysis
+                .diagnostics
+                .iter()
+                .any(|d| d.code == "non-overlapping-quorums")
+        );
+        assert!(
+            analysis
+                .diagnostics
+                .iter()
+                .any(|d| d.code == "replication-factor-one")
+        );
+        // A change of a value that decides a finding is seen.
+        let (analysis, reused) = edit_after("x.ddia.yaml", SPEC, "replication_factor: ", "3");
+        assert_eq!(reused, 5);
+        assert!(
+            !analysis
+                .diagnostics
+                .iter()
+                .any(|d| d.code == "replication-factor-one")
+        );
+    }
+
+    #[test]
+    fn a_value_edit_keeps_the_findings_of_the_other_compose_services() {
+        let (analysis, reused) = edit_after("compose.yaml", COMPOSE, "image: ngin", "x");
+        assert_eq!(reused, 3);
+        for code in [
+            "plaintext-secret",
+            "exposed-datastore-port",
+            "unpinned-image",
+        ] {
+            assert!(
+                analysis.diagnostics.iter().any(|d| d.code == code),
+                "{code}"
+            );
+        }
+        let (analysis, reused) = edit_after("compose.yaml", COMPOSE, "image: redis:", "7-");
+        assert_eq!(reused, 3);
+        // `redis:7-latest` is pinned; `postgres` (no tag) still is not.
+        let unpinned = |analysis: &Analysis| {
+            analysis
+                .diagnostics
+                .iter()
+                .filter(|d| d.code == "unpinned-image")
+                .count()
+        };
+        assert_eq!(unpinned(&analysis), 1);
+    }
+
+    #[test]
+    fn an_edit_outside_every_part_keeps_every_parts_findings() {
+        let text = format!("x-note: abc\n{COMPOSE}");
+        let (_, reused) = edit_after("compose.yaml", &text, "x-note: ab", "z");
+        assert_eq!(reused, 4);
     }
 }

@@ -100,6 +100,31 @@ impl Diagnostic {
     pub fn fix(&self) -> Option<&Fix> {
         self.fixes.first()
     }
+
+    /// Every range the finding names: its own, its related locations', its fixes'.
+    fn ranges_mut(&mut self) -> impl Iterator<Item = &mut TextRange> {
+        std::iter::once(&mut self.range)
+            .chain(self.related.iter_mut().map(|related| &mut related.range))
+            .chain(
+                self.fixes
+                    .iter_mut()
+                    .flat_map(|fix| fix.edits.iter_mut().map(|edit| &mut edit.range)),
+            )
+    }
+
+    /// Moves the finding's ranges past `edit`, for a finding about text the edit did
+    /// not touch. Returns `false`, leaving the finding as it was, if one of its ranges
+    /// touches the edited bytes: then it may not hold as it was.
+    pub fn move_past(&mut self, edit: &crate::text::TextEdit) -> bool {
+        let touches = |range: &TextRange| range.start <= edit.old_end && edit.start <= range.end;
+        if self.ranges_mut().any(|range| touches(range)) {
+            return false;
+        }
+        for range in self.ranges_mut() {
+            *range = edit.move_range(*range);
+        }
+        true
+    }
 }
 
 /// Applies fixes' edits to a text. Edits must not overlap; overlapping ones after the

@@ -14,6 +14,7 @@ fn model_of(text: &str) -> SystemModel {
         max_file_size: None,
         workspace: None,
         line_index: None,
+        ..AnalysisInput::default()
     });
     assert_eq!(analysis.kind, FileKind::Spec);
     analysis.model.expect("a spec has a model")

@@ -80,6 +80,7 @@ pub fn analyze_file(path: &Path) -> (String, Analysis) {
         max_file_size: None,
         workspace: None,
         line_index: None,
+        ..AnalysisInput::default()
     });
     (text, analysis)
 }
@@ -312,8 +313,9 @@ pub fn replay_fuzz_edits(data: &[u8]) {
 
 /// Applies the edit sequence that `data` encodes (as [`replay_fuzz_edits`] reads it) to a
 /// spec and to a Compose file the way the language server analyses them: each analysis
-/// hands its parse and model to the next ([`ddia::analysis::analyze_after_edit`]), so
-/// value edits update the parse in place and keep the untouched parts of the model.
+/// hands its parse, model and findings by part to the next
+/// ([`ddia::analysis::analyze_after_edit`]), so value edits update the parse in place
+/// and keep the untouched parts of the model and their findings.
 /// Panics unless every analysis finds what a fresh one of the same text finds (debug
 /// builds, which fuzzing uses, also compare each kept model with a fresh one).
 pub fn replay_fuzz_model_edits(data: &[u8]) {
@@ -341,6 +343,7 @@ pub fn replay_fuzz_model_edits(data: &[u8]) {
             AnalysisInput {
                 text,
                 path: Some(path),
+                findings_by_part: true,
                 ..AnalysisInput::default()
             }
         }
@@ -362,6 +365,7 @@ pub fn replay_fuzz_model_edits(data: &[u8]) {
                     previous.parse,
                     edit,
                     previous.model,
+                    previous.part_findings,
                 ),
                 None => analyze(input(&text, path)),
             };

@@ -87,6 +87,7 @@ fn every_fix_removes_its_finding_and_keeps_valid_yaml() {
                     max_file_size: None,
                     workspace: None,
                     line_index: None,
+                    ..ddia::analysis::AnalysisInput::default()
                 });
                 assert!(
                     count(&after.diagnostics, diagnostic.code)

@@ -100,8 +100,10 @@ volumes:
   cache: {}
 ";
 
-/// A spec with components in every section, an anchor some of them use, and findings:
-/// a value edit inside one component keeps the others (`from_spec_reusing`).
+/// A spec with components in every section, an anchor some of them use, and findings,
+/// some relating components to each other (`billing` runs one replica and `web` depends
+/// on it): a value edit inside one component keeps the others (`from_spec_reusing`)
+/// and their findings (`analysis::PartFindings`).
 const SPEC_COMPONENTS: &str = "\
 ddia: 1
 system: shop
@@ -134,8 +136,12 @@ services:
       orders: {timeout: 1s, retries: {max: 3, backoff: none}}
       carts: {timeout: 2s}
   billing:
+    replicas: 1
     depends_on:
       ledger: {timeout: 500ms}
+  web:
+    depends_on:
+      billing: {timeout: 1s, retries: {max: 2, backoff: exponential}}
 streams:
   events: {partitions: 6, replication_factor: 1, delivery: at-least-once}
 workflows:

@@ -34,6 +34,7 @@ fn analyze_text(text: &str, path: &Path, previous: Option<&tree_sitter::Tree>) -
         max_file_size: None,
         workspace: None,
         line_index: None,
+        ..AnalysisInput::default()
     })
 }
 

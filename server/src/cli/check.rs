@@ -284,6 +284,7 @@ fn check_source(
         workspace: working_directory.as_deref(),
         max_file_size: Some(max_file_size),
         line_index: None,
+        ..AnalysisInput::default()
     });
     // The configuration's settings (with per-file ignores and the profile), or just a
     // profile the file opts into with a comment.

@@ -35,6 +35,7 @@ fn analyse(path: &Path) -> Result<Analysed, String> {
         workspace: working_directory.as_deref(),
         max_file_size: None,
         line_index: None,
+        ..AnalysisInput::default()
     });
     let format = match analysis.kind {
         FileKind::Spec => SourceFormat::Spec,

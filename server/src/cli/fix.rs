@@ -81,6 +81,7 @@ fn analyse(text: &str, path: &Path, file: &CheckedFile) -> Vec<Diagnostic> {
         workspace: working_directory.as_deref(),
         max_file_size: None,
         line_index: None,
+        ..AnalysisInput::default()
     });
     file.settings.apply(&mut analysis.diagnostics);
     analysis.diagnostics

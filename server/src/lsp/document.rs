@@ -53,6 +53,8 @@ pub struct Analyzed {
     /// What the other requests need from the model, computed after the diagnostics
     /// are published (see [`Analyzed::extras`]).
     extras: Arc<ExtrasCell>,
+    /// The component rules' findings by part, for the next analysis to reuse.
+    pub part_findings: Option<crate::analysis::PartFindings>,
 }
 
 /// What hovers, hints, the outline, navigation and the checklist need from a model.
@@ -497,14 +499,16 @@ pub fn analyze_snapshot(
         max_file_size,
         workspace,
         line_index: Some(&index),
+        findings_by_part: true,
     };
     // The previous analysis's parse is reused when nothing else holds it.
     let mut analysis = match reuse.map(|(previous, edit)| (Arc::try_unwrap(previous), edit)) {
         Some((Ok(mut previous), edit)) => {
             let parse = std::mem::replace(&mut previous.parse, crate::syntax::parse(""));
             let model = previous.extras.take_model();
+            let findings = previous.part_findings.take();
             super::dropper::drop_later(previous);
-            crate::analysis::analyze_after_edit(input, parse, edit, model)
+            crate::analysis::analyze_after_edit(input, parse, edit, model, findings)
         }
         _ => analyze(input),
     };
@@ -520,6 +524,7 @@ pub fn analyze_snapshot(
         parse: analysis.parse,
         diagnostics: analysis.diagnostics,
         failures: analysis.failures,
+        part_findings: analysis.part_findings,
         extras: Arc::new(extras),
     }
 }

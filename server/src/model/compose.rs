@@ -101,13 +101,21 @@ pub fn from_compose_reusing(
                 && !(part.index.uses_alias && *in_shared_anchor)
                 && edit.move_range(part.index.range) == range;
             if reusable {
-                part.shift(edit);
+                // A service that ends before the edit (with the anchors it uses, which
+                // come before it) stays put.
+                let moves = part.index.range.end >= edit.start || part.index.uses_alias;
+                if moves {
+                    part.shift(edit);
+                }
                 part.index.range = range;
                 model.compose_parts.push(part.index);
+                model.kept_parts.0.push(true);
                 reader.problems.extend(part.problems);
                 model.datastores.extend(part.datastore);
                 model.streams.extend(part.streams);
-                if let Some(workload) = model.workloads.get_mut(at) {
+                if let Some(workload) = model.workloads.get_mut(at)
+                    && moves
+                {
                     workload.shift(edit);
                 }
                 reused += 1;
@@ -137,6 +145,7 @@ pub fn from_compose_reusing(
                 && doc.get(entry.value, "env_file").is_none(),
             uses_alias: doc.has_aliases() && uses_alias(doc, entry.value),
         });
+        model.kept_parts.0.push(false);
         match model.workloads.get_mut(at) {
             Some(slot) if kept.is_some() => *slot = workload,
             _ => model.workloads.push(workload),

@@ -133,12 +133,41 @@ pub struct SystemModel {
     /// What each named component of a spec contributed, in order (empty for other
     /// formats): an edit inside one component reads only that one again.
     pub spec_parts: Vec<SpecPartIndex>,
+    /// Which of those parts (Compose services or spec components, as listed above) were
+    /// kept from the previous model after an edit rather than read again.
+    pub kept_parts: KeptParts,
     /// Where findings about the whole file go (what it lacks): the `ddia` key of a
     /// spec, else its first key.
     pub top: TextRange,
     /// Lookups by name, built on first use (after the model is complete), so that rules
     /// asking about every component stay linear.
     pub lookup: LookupCache,
+}
+
+/// Whether each part of a model was kept from the previous model (`true`) or read
+/// again: how the model was made, not what it says, so two models with different notes
+/// are still equal.
+#[derive(Clone, Debug, Default)]
+pub struct KeptParts(pub Vec<bool>);
+
+impl PartialEq for KeptParts {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+/// Where one part's components sit in a [`SystemModel`]'s lists (see
+/// [`SystemModel::part_components`]).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct PartComponents {
+    /// The part's entry, from its name to the end of its value.
+    pub range: TextRange,
+    pub datastores: std::ops::Range<usize>,
+    pub services: std::ops::Range<usize>,
+    pub streams: std::ops::Range<usize>,
+    pub workflows: std::ops::Range<usize>,
+    pub consensus_groups: std::ops::Range<usize>,
+    pub workloads: std::ops::Range<usize>,
 }
 
 /// Indexes of a finished [`SystemModel`] by component name.
@@ -180,6 +209,91 @@ impl std::fmt::Debug for LookupCache {
 }
 
 impl SystemModel {
+    /// The components each part contributed (a spec's named components, a Compose
+    /// file's services), in the order of the parts; `None` when the model has no parts
+    /// or they do not add up to its lists.
+    pub fn part_components(&self) -> Option<Vec<PartComponents>> {
+        let mut next = PartComponents::default();
+        let mut parts = Vec::new();
+        let take = |at: &mut std::ops::Range<usize>, count: usize| {
+            let start = at.end;
+            *at = start..start + count;
+        };
+        match self.format {
+            SourceFormat::Spec if !self.spec_parts.is_empty() => {
+                for part in &self.spec_parts {
+                    let count = usize::from(part.built);
+                    let mut own = PartComponents {
+                        range: part.range,
+                        ..next.clone()
+                    };
+                    for field in [
+                        &mut own.datastores,
+                        &mut own.services,
+                        &mut own.streams,
+                        &mut own.workflows,
+                        &mut own.consensus_groups,
+                        &mut own.workloads,
+                    ] {
+                        take(field, 0);
+                    }
+                    let field = match part.section {
+                        SpecSection::Datastores => &mut own.datastores,
+                        SpecSection::Services => &mut own.services,
+                        SpecSection::Streams => &mut own.streams,
+                        SpecSection::Workflows => &mut own.workflows,
+                        SpecSection::Consensus => &mut own.consensus_groups,
+                    };
+                    field.end += count;
+                    next = own.clone();
+                    parts.push(own);
+                }
+            }
+            SourceFormat::Compose if !self.compose_parts.is_empty() => {
+                for part in &self.compose_parts {
+                    let mut own = PartComponents {
+                        range: part.range,
+                        ..next.clone()
+                    };
+                    take(&mut own.datastores, usize::from(part.datastore));
+                    take(&mut own.services, 0);
+                    take(&mut own.streams, part.streams);
+                    take(&mut own.workflows, 0);
+                    take(&mut own.consensus_groups, 0);
+                    take(&mut own.workloads, 1);
+                    next = own.clone();
+                    parts.push(own);
+                }
+            }
+            _ => return None,
+        }
+        let adds_up = next.datastores.end == self.datastores.len()
+            && next.services.end == self.services.len()
+            && next.streams.end == self.streams.len()
+            && next.workflows.end == self.workflows.len()
+            && (self.format == SourceFormat::Compose
+                || next.consensus_groups.end == self.consensus_groups.len())
+            && next.workloads.end == self.workloads.len();
+        adds_up.then_some(parts)
+    }
+
+    /// A model that holds only `part`'s components (copied) and this model's format,
+    /// range and top: what a [`crate::rules::Scope::Component`] rule needs to check them.
+    pub fn part_model(&self, part: &PartComponents) -> SystemModel {
+        let mut model = SystemModel::new(self.format, self.range);
+        model.top = self.top;
+        fn copy<T: Clone>(list: &[T], at: &std::ops::Range<usize>) -> Vec<T> {
+            list.get(at.clone()).map(<[T]>::to_vec).unwrap_or_default()
+        }
+        model.datastores = copy(&self.datastores, &part.datastores);
+        model.services = copy(&self.services, &part.services);
+        model.streams = copy(&self.streams, &part.streams);
+        model.workflows = copy(&self.workflows, &part.workflows);
+        model.consensus_groups = copy(&self.consensus_groups, &part.consensus_groups);
+        model.workloads = copy(&self.workloads, &part.workloads);
+        model
+    }
+
     pub fn new(format: SourceFormat, range: TextRange) -> Self {
         SystemModel {
             format,
@@ -201,6 +315,7 @@ impl SystemModel {
             problems: Vec::new(),
             compose_parts: Vec::new(),
             spec_parts: Vec::new(),
+            kept_parts: KeptParts::default(),
             top: TextRange::empty(range.start),
             lookup: LookupCache::default(),
         }

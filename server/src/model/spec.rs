@@ -729,6 +729,7 @@ impl<'a> Reader<'a> {
                             let (part, component) =
                                 self.build_part(SpecSection::$section, name, key, value, $build);
                             model.spec_parts.push(part);
+                            model.kept_parts.0.push(false);
                             model.$list.extend(component);
                             continue;
                         };
@@ -748,18 +749,24 @@ impl<'a> Reader<'a> {
                         );
                         if let Some(part) = kept {
                             if part.built {
-                                if let Some(component) = model.$list.get_mut(at) {
+                                // A component that ends before the edit (with the
+                                // anchors it uses, which come before it) stays put.
+                                if let Some(component) = model.$list.get_mut(at)
+                                    && (part.range.end >= edit.start || part.uses_alias)
+                                {
                                     component.shift(&edit);
                                 }
                                 at += 1;
                             }
                             reuse.reused += 1;
                             model.spec_parts.push(part);
+                            model.kept_parts.0.push(true);
                             continue;
                         }
                         let (part, component) =
                             self.build_part(SpecSection::$section, name, key, value, $build);
                         model.spec_parts.push(part);
+                        model.kept_parts.0.push(false);
                         match (previous.built && at < model.$list.len(), component) {
                             (true, Some(component)) => {
                                 model.$list[at] = component;

@@ -36,6 +36,7 @@ declare_rule! {
         category: Replication,
         summary: "A read or write quorum of all replicas: one node down blocks that operation",
         fix: Sometimes,
+        scope: Component,
         check: Some(check),
     }
 }

@@ -41,6 +41,7 @@ declare_rule! {
         category: Infrastructure,
         summary: "A datastore port published on all interfaces of the host",
         fix: Always,
+        scope: Component,
         check: Some(check),
     }
 }

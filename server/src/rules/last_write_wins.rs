@@ -43,6 +43,7 @@ declare_rule! {
         category: Replication,
         summary: "Conflicts resolved by last-write-wins silently discard concurrent writes",
         fix: Always,
+        scope: Component,
         check: Some(check),
     }
 }

@@ -41,6 +41,7 @@ declare_rule! {
         category: Streams,
         summary: "Min in-sync replicas at or above the replication factor blocks acks=all writes",
         fix: Sometimes,
+        scope: Component,
         check: Some(check),
     }
 }

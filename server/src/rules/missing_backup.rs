@@ -38,6 +38,7 @@ declare_rule! {
         category: Operations,
         summary: "A datastore with no backup",
         fix: None,
+        scope: Component,
         check: Some(check),
     }
 }

@@ -37,6 +37,7 @@ declare_rule! {
         category: Reliability,
         summary: "A synchronous dependency without a circuit breaker",
         fix: Sometimes,
+        scope: Component,
         check: Some(check),
     }
 }

@@ -39,6 +39,7 @@ declare_rule! {
         category: Partitioning,
         summary: "A partitioning strategy that states no partition key",
         fix: None,
+        scope: Component,
         check: Some(check),
     }
 }

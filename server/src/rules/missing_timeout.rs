@@ -39,6 +39,7 @@ declare_rule! {
         category: Reliability,
         summary: "A dependency call with no timeout",
         fix: None,
+        scope: Component,
         check: Some(check),
     }
 }

@@ -122,6 +122,21 @@ impl FixAvailability {
     }
 }
 
+/// What a rule's findings depend on: this decides which of them an edit can leave as
+/// they are (see [`crate::analysis::PartFindings`]).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    /// The whole model: findings may relate components to each other or to the
+    /// file's other sections (requirements, observability, volumes).
+    Model,
+    /// One component at a time: what the rule reports about a component (a datastore,
+    /// service, stream or workflow of a spec; a Compose service's workload, its
+    /// `x-ddia` datastore and its Kafka settings) depends on that component alone, so
+    /// the rule can run on a model that holds only it. Such findings of the components
+    /// an edit did not touch are kept instead of computed again.
+    Component,
+}
+
 /// The signature of a rule that checks the system model.
 pub type CheckFn = fn(&SystemModel, &mut RuleContext<'_>);
 
@@ -137,6 +152,7 @@ pub struct Rule {
     pub raw_docs: &'static str,
     /// `None` for rules reported by the syntax layer or the model builder.
     pub check: Option<CheckFn>,
+    pub scope: Scope,
 }
 
 impl Rule {
@@ -186,6 +202,7 @@ macro_rules! declare_rule {
             category: $category:ident,
             summary: $summary:literal,
             fix: $fix:ident,
+            $(scope: $scope:ident,)?
             check: $check:expr $(,)?
         }
     ) => {
@@ -197,8 +214,11 @@ macro_rules! declare_rule {
             fix: $crate::rules::FixAvailability::$fix,
             raw_docs: concat!($($doc, "\n"),*),
             check: $check,
+            scope: declare_rule!(@scope $($scope)?),
         };
     };
+    (@scope) => { $crate::rules::Scope::Model };
+    (@scope $scope:ident) => { $crate::rules::Scope::$scope };
 }
 pub(crate) use declare_rule;
 
@@ -309,10 +329,33 @@ pub struct RuleFailure {
 /// Runs every model rule. A rule that panics is skipped and reported as a failure,
 /// so one broken rule never takes the others (or the server) down with it.
 pub fn run_rules(model: &SystemModel, text: &str) -> (Vec<Diagnostic>, Vec<RuleFailure>) {
+    run_rules_where(model, text, |_| true, true)
+}
+
+/// Runs the model rules of one [`Scope`], as [`run_rules`] runs them all.
+pub fn run_rules_in(
+    scope: Scope,
+    model: &SystemModel,
+    text: &str,
+) -> (Vec<Diagnostic>, Vec<RuleFailure>) {
+    run_rules_where(
+        model,
+        text,
+        |rule| rule.scope == scope,
+        scope == Scope::Model,
+    )
+}
+
+fn run_rules_where(
+    model: &SystemModel,
+    text: &str,
+    selected: impl Fn(&Rule) -> bool,
+    #[cfg_attr(not(feature = "fault-injection"), allow(unused_variables))] whole_model: bool,
+) -> (Vec<Diagnostic>, Vec<RuleFailure>) {
     let mut diagnostics = Vec::new();
     let mut failures = Vec::new();
     for &rule in ALL_RULES {
-        let Some(check) = rule.check else {
+        let Some(check) = rule.check.filter(|_| selected(rule)) else {
             continue;
         };
         let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
@@ -333,7 +376,7 @@ pub fn run_rules(model: &SystemModel, text: &str) -> (Vec<Diagnostic>, Vec<RuleF
         }
     }
     #[cfg(feature = "fault-injection")]
-    if text.starts_with(FAULT_RULE_PANIC) {
+    if whole_model && text.starts_with(FAULT_RULE_PANIC) {
         // A rule that fails, for tests of the failure path; never in a release build.
         let result = std::panic::catch_unwind(|| injected_fault(text));
         if let Err(payload) = result {

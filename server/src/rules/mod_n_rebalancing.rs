@@ -36,6 +36,7 @@ declare_rule! {
         category: Partitioning,
         summary: "Rebalancing by hash mod N moves almost every key when the cluster changes size",
         fix: Always,
+        scope: Component,
         check: Some(check),
     }
 }

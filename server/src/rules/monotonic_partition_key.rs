@@ -45,6 +45,7 @@ declare_rule! {
         category: Partitioning,
         summary: "Range partitioning on a monotonic key sends every write to one partition",
         fix: None,
+        scope: Component,
         check: Some(check),
     }
 }

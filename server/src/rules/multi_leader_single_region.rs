@@ -41,6 +41,7 @@ declare_rule! {
         category: Replication,
         summary: "Multi-leader replication within a single region and without offline clients",
         fix: Always,
+        scope: Component,
         check: Some(check),
     }
 }

@@ -49,6 +49,7 @@ declare_rule! {
         category: Replication,
         summary: "Multi-leader replication with no strategy for write conflicts",
         fix: Always,
+        scope: Component,
         check: Some(check),
     }
 }

@@ -45,6 +45,7 @@ declare_rule! {
         category: Streams,
         summary: "A consumer of an at-least-once stream that is not idempotent",
         fix: None,
+        scope: Component,
         check: Some(check),
     }
 }

@@ -47,6 +47,7 @@ declare_rule! {
         category: Replication,
         summary: "Leaderless quorums that need not overlap (W + R <= N): reads can miss the latest write",
         fix: Always,
+        scope: Component,
         check: Some(check),
     }
 }

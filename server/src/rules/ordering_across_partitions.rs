@@ -43,6 +43,7 @@ declare_rule! {
         category: Streams,
         summary: "A consumer that needs ordering on a multi-partition stream without an ordering key",
         fix: None,
+        scope: Component,
         check: Some(check),
     }
 }

@@ -39,6 +39,7 @@ declare_rule! {
         category: Infrastructure,
         summary: "A secret written in plain text in the file",
         fix: None,
+        scope: Component,
         check: Some(check),
     }
 }

@@ -40,6 +40,7 @@ declare_rule! {
         category: Replication,
         summary: "A read or write quorum below 1 or above the number of replicas",
         fix: Always,
+        scope: Component,
         check: Some(check),
     }
 }

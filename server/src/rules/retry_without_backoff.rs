@@ -41,6 +41,7 @@ declare_rule! {
         category: Reliability,
         summary: "Retries without exponential or linear backoff can turn a slowdown into an outage",
         fix: Always,
+        scope: Component,
         check: Some(check),
     }
 }

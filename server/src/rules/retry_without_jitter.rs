@@ -32,6 +32,7 @@ declare_rule! {
         category: Reliability,
         summary: "Backoff without jitter: callers retry in synchronized waves",
         fix: Always,
+        scope: Component,
         check: Some(check),
     }
 }

@@ -45,6 +45,7 @@ declare_rule! {
         category: Transactions,
         summary: "A saga step (not the last) without a compensating action",
         fix: None,
+        scope: Component,
         check: Some(check),
     }
 }

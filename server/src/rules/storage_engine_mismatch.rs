@@ -39,6 +39,7 @@ declare_rule! {
         category: Storage,
         summary: "A storage engine that is weakest at the datastore's workload",
         fix: None,
+        scope: Component,
         check: Some(check),
     }
 }

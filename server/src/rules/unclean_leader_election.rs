@@ -37,6 +37,7 @@ declare_rule! {
         category: Streams,
         summary: "Kafka allows unclean leader election, which loses acknowledged writes",
         fix: Always,
+        scope: Component,
         check: Some(check),
     }
 }

@@ -32,6 +32,7 @@ declare_rule! {
         category: Infrastructure,
         summary: "An image without a version tag, or tagged `latest`",
         fix: None,
+        scope: Component,
         check: Some(check),
     }
 }

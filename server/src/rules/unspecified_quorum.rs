@@ -39,6 +39,7 @@ declare_rule! {
         category: Replication,
         summary: "A leaderless datastore that does not state its read or write quorum",
         fix: Sometimes,
+        scope: Component,
         check: Some(check),
     }
 }

@@ -31,6 +31,7 @@ declare_rule! {
         category: Operations,
         summary: "Backups whose restore has not been tested",
         fix: None,
+        scope: Component,
         check: Some(check),
     }
 }

@@ -39,6 +39,7 @@ declare_rule! {
         category: Streams,
         summary: "A stream with no schema, or one that is not versioned",
         fix: Sometimes,
+        scope: Component,
         check: Some(check),
     }
 }
