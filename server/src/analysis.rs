@@ -77,9 +77,33 @@ pub struct Analysis {
 /// findings too, moved by the edit, and the rules run only on the parts read again.
 #[derive(Debug, Default)]
 pub struct PartFindings {
-    parts: Vec<(TextRange, Vec<crate::diagnostic::Diagnostic>)>,
+    parts: Vec<PartEntry>,
     /// How many parts kept their findings from the analysis before.
     reused: usize,
+}
+
+/// One part's findings: the part's entry, the findings, and where the last range
+/// they name ends (findings that end before an edit need not move).
+#[derive(Debug, Default)]
+struct PartEntry {
+    range: TextRange,
+    findings: Vec<crate::diagnostic::Diagnostic>,
+    last_end: usize,
+}
+
+impl PartEntry {
+    fn new(range: TextRange, findings: Vec<crate::diagnostic::Diagnostic>) -> Self {
+        let last_end = findings
+            .iter()
+            .map(crate::diagnostic::Diagnostic::last_end)
+            .max()
+            .unwrap_or(0);
+        PartEntry {
+            range,
+            findings,
+            last_end,
+        }
+    }
 }
 
 impl PartFindings {
@@ -313,12 +337,18 @@ fn rules_by_part(
     let mut reused_parts = 0;
     for (at, part) in parts.iter().enumerate() {
         let reused = match &mut previous {
-            Some((old, edit)) if kept[at] && edit.move_range(old.parts[at].0) == part.range => {
-                let mut findings = std::mem::take(&mut old.parts[at].1);
-                findings
-                    .iter_mut()
-                    .all(|finding| finding.move_past(edit))
-                    .then_some(findings)
+            Some((old, edit)) if kept[at] && edit.move_range(old.parts[at].range) == part.range => {
+                let old = std::mem::take(&mut old.parts[at]);
+                if old.last_end < edit.start {
+                    // Every range is before the edit: nothing moves.
+                    Some(old.findings)
+                } else {
+                    let mut findings = old.findings;
+                    findings
+                        .iter_mut()
+                        .all(|finding| finding.move_past(edit))
+                        .then_some(findings)
+                }
             }
             _ => None,
         };
@@ -336,7 +366,7 @@ fn rules_by_part(
             }
         };
         found.extend(findings.iter().cloned());
-        by_part.push((part.range, findings));
+        by_part.push(PartEntry::new(part.range, findings));
     }
     if cfg!(debug_assertions) {
         // Debug builds (tests, fuzzing) check that the parts add up to the whole.

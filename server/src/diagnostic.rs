@@ -101,27 +101,46 @@ impl Diagnostic {
         self.fixes.first()
     }
 
-    /// Every range the finding names: its own, its related locations', its fixes'.
-    fn ranges_mut(&mut self) -> impl Iterator<Item = &mut TextRange> {
-        std::iter::once(&mut self.range)
-            .chain(self.related.iter_mut().map(|related| &mut related.range))
-            .chain(
-                self.fixes
-                    .iter_mut()
-                    .flat_map(|fix| fix.edits.iter_mut().map(|edit| &mut edit.range)),
-            )
+    /// Where the last of the finding's ranges (its own, related, fixes') ends.
+    pub fn last_end(&self) -> usize {
+        let related = self.related.iter().map(|related| related.range.end);
+        let fixes = self
+            .fixes
+            .iter()
+            .flat_map(|fix| fix.edits.iter().map(|edit| edit.range.end));
+        related.chain(fixes).fold(self.range.end, usize::max)
     }
 
     /// Moves the finding's ranges past `edit`, for a finding about text the edit did
     /// not touch. Returns `false`, leaving the finding as it was, if one of its ranges
     /// touches the edited bytes: then it may not hold as it was.
     pub fn move_past(&mut self, edit: &crate::text::TextEdit) -> bool {
-        let touches = |range: &TextRange| range.start <= edit.old_end && edit.start <= range.end;
-        if self.ranges_mut().any(|range| touches(range)) {
+        let mut before = true;
+        let mut touches = false;
+        let mut look = |range: &TextRange| {
+            before &= range.end < edit.start;
+            touches |= range.start <= edit.old_end && edit.start <= range.end;
+        };
+        look(&self.range);
+        self.related.iter().for_each(|related| look(&related.range));
+        for fix in &self.fixes {
+            fix.edits.iter().for_each(|each| look(&each.range));
+        }
+        if touches {
             return false;
         }
-        for range in self.ranges_mut() {
-            *range = edit.move_range(*range);
+        if before {
+            // Nothing after the edit: nothing moves (the common case before it).
+            return true;
+        }
+        self.range = edit.move_range(self.range);
+        for related in &mut self.related {
+            related.range = edit.move_range(related.range);
+        }
+        for fix in &mut self.fixes {
+            for each in &mut fix.edits {
+                each.range = edit.move_range(each.range);
+            }
         }
         true
     }

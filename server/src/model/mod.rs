@@ -171,21 +171,66 @@ pub struct PartComponents {
 }
 
 /// Indexes of a finished [`SystemModel`] by component name.
+///
+/// Each index is built on its first use, keyed by a hash of the name (no name is
+/// copied); a lookup checks the names of what it finds, so two names with one hash
+/// never mix.
 #[derive(Default)]
-pub struct LookupCache(std::sync::OnceLock<Lookup>);
+pub struct LookupCache {
+    /// Datastores by name.
+    datastores: std::sync::OnceLock<NameIndex<usize>>,
+    /// (requirement, access pattern) indexes by the datastore they name.
+    access_patterns: std::sync::OnceLock<NameIndex<(usize, usize)>>,
+    /// (service, dependency) indexes by the target's name.
+    dependents: std::sync::OnceLock<NameIndex<(usize, usize)>>,
+    /// Workloads by name.
+    workloads: std::sync::OnceLock<NameIndex<usize>>,
+    /// The workloads that depend on a name, in order, once each per hash.
+    workload_dependents: std::sync::OnceLock<NameIndex<usize>>,
+}
 
+/// Positions by the hash of a name, in the order they were added.
+type NameIndex<T> = HashMap<u64, Vec<T>, std::hash::BuildHasherDefault<HashIsKey>>;
+
+/// The hash of a name: FNV-1a, fast on short names.
+fn name_hash(name: &str) -> u64 {
+    name.bytes().fold(0xcbf2_9ce4_8422_2325, |hash, byte| {
+        (hash ^ u64::from(byte)).wrapping_mul(0x0100_0000_01b3)
+    })
+}
+
+/// A hasher for keys that are hashes already.
 #[derive(Default)]
-struct Lookup {
-    /// The first datastore with each name.
-    datastores: HashMap<String, usize>,
-    /// (requirement, access pattern) indexes per datastore name.
-    access_patterns: HashMap<String, Vec<(usize, usize)>>,
-    /// (service, dependency) indexes per target name.
-    dependents: HashMap<String, Vec<(usize, usize)>>,
-    /// The first workload with each name.
-    workloads: HashMap<String, usize>,
-    /// The workloads that depend on each name, in order, once each.
-    workload_dependents: HashMap<String, Vec<usize>>,
+struct HashIsKey(u64);
+
+impl std::hash::Hasher for HashIsKey {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &byte in bytes {
+            self.0 = (self.0 << 8) | u64::from(byte);
+        }
+    }
+
+    fn write_u64(&mut self, value: u64) {
+        self.0 = value;
+    }
+}
+
+/// Builds an index of `items` by the names `name` gives each (none, one or several).
+fn index_names<'a, T, I: IntoIterator<Item = (&'a str, T)>>(items: I) -> NameIndex<T> {
+    let mut index = NameIndex::default();
+    for (name, item) in items {
+        index.entry(name_hash(name)).or_insert_with(Vec::new).push(item);
+    }
+    index
+}
+
+/// The positions filed under `name`'s hash.
+fn named<'i, T>(index: &'i NameIndex<T>, name: &str) -> &'i [T] {
+    index.get(&name_hash(name)).map_or(&[], Vec::as_slice)
 }
 
 impl Clone for LookupCache {
@@ -321,71 +366,51 @@ impl SystemModel {
         }
     }
 
-    fn lookup(&self) -> &Lookup {
-        self.lookup.0.get_or_init(|| {
-            let mut lookup = Lookup::default();
-            for (index, datastore) in self.datastores.iter().enumerate() {
-                lookup
-                    .datastores
-                    .entry(datastore.name.value.clone())
-                    .or_insert(index);
-            }
-            for (r, requirements) in self.requirements.iter().enumerate() {
-                for (p, pattern) in requirements.access_patterns.iter().enumerate() {
-                    if let Some(datastore) = &pattern.datastore {
-                        lookup
-                            .access_patterns
-                            .entry(datastore.value.clone())
-                            .or_default()
-                            .push((r, p));
-                    }
-                }
-            }
-            for (s, service) in self.services.iter().enumerate() {
-                for (d, dependency) in service.dependencies.iter().enumerate() {
-                    lookup
-                        .dependents
-                        .entry(dependency.target.value.clone())
-                        .or_default()
-                        .push((s, d));
-                }
-            }
+
+    /// The first workload called `name`.
+    pub fn workload(&self, name: &str) -> Option<&Workload> {
+        let index = self.lookup.workloads.get_or_init(|| {
+            index_names(
+                self.workloads
+                    .iter()
+                    .enumerate()
+                    .map(|(w, workload)| (workload.name.value.as_str(), w)),
+            )
+        });
+        named(index, name)
+            .iter()
+            .filter_map(|&w| self.workloads.get(w))
+            .find(|workload| workload.name.value == name)
+    }
+
+    /// The workloads whose `depends_on` names `name`, in order.
+    pub fn workload_dependents_of<'a>(
+        &'a self,
+        name: &'a str,
+    ) -> impl Iterator<Item = &'a Workload> + 'a {
+        let index = self.lookup.workload_dependents.get_or_init(|| {
+            let mut index = NameIndex::<usize>::default();
             for (w, workload) in self.workloads.iter().enumerate() {
-                lookup
-                    .workloads
-                    .entry(workload.name.value.clone())
-                    .or_insert(w);
                 for dependency in &workload.depends_on {
-                    let dependents = lookup
-                        .workload_dependents
-                        .entry(dependency.target.value.clone())
+                    let dependents = index
+                        .entry(name_hash(&dependency.target.value))
                         .or_default();
                     if dependents.last() != Some(&w) {
                         dependents.push(w);
                     }
                 }
             }
-            lookup
-        })
-    }
-
-    /// The first workload called `name`.
-    pub fn workload(&self, name: &str) -> Option<&Workload> {
-        let index = *self.lookup().workloads.get(name)?;
-        self.workloads.get(index)
-    }
-
-    /// The workloads whose `depends_on` names `name`, in order.
-    pub fn workload_dependents_of<'a>(
-        &'a self,
-        name: &str,
-    ) -> impl Iterator<Item = &'a Workload> + 'a {
-        self.lookup()
-            .workload_dependents
-            .get(name)
-            .into_iter()
-            .flatten()
-            .filter_map(move |&w| self.workloads.get(w))
+            index
+        });
+        named(index, name)
+            .iter()
+            .filter_map(|&w| self.workloads.get(w))
+            .filter(move |workload| {
+                workload
+                    .depends_on
+                    .iter()
+                    .any(|dependency| dependency.target.value == name)
+            })
     }
 
     /// The consistency a datastore must give: its own, else the requirements'.
@@ -401,8 +426,18 @@ impl SystemModel {
     }
 
     pub fn datastore(&self, name: &str) -> Option<&Datastore> {
-        let index = *self.lookup().datastores.get(name)?;
-        self.datastores.get(index)
+        let index = self.lookup.datastores.get_or_init(|| {
+            index_names(
+                self.datastores
+                    .iter()
+                    .enumerate()
+                    .map(|(d, datastore)| (datastore.name.value.as_str(), d)),
+            )
+        });
+        named(index, name)
+            .iter()
+            .filter_map(|&d| self.datastores.get(d))
+            .find(|datastore| datastore.name.value == name)
     }
 
     /// The access patterns that name a datastore.
@@ -411,12 +446,26 @@ impl SystemModel {
         datastore: &'a str,
     ) -> impl Iterator<Item = &'a AccessPattern> + 'a {
         let requirements = self.requirements.as_ref();
-        self.lookup()
-            .access_patterns
-            .get(datastore)
-            .into_iter()
-            .flatten()
+        let index = self.lookup.access_patterns.get_or_init(|| {
+            index_names(self.requirements.iter().enumerate().flat_map(|(r, requirements)| {
+                requirements
+                    .access_patterns
+                    .iter()
+                    .enumerate()
+                    .filter_map(move |(p, pattern)| {
+                        Some((pattern.datastore.as_ref()?.value.as_str(), (r, p)))
+                    })
+            }))
+        });
+        named(index, datastore)
+            .iter()
             .filter_map(move |&(_, p)| requirements?.access_patterns.get(p))
+            .filter(move |pattern| {
+                pattern
+                    .datastore
+                    .as_ref()
+                    .is_some_and(|named| named.value == datastore)
+            })
     }
 
     /// The dependencies, across all services, on the component called `name`, with
@@ -425,15 +474,22 @@ impl SystemModel {
         &'a self,
         name: &'a str,
     ) -> impl Iterator<Item = (&'a Service, &'a Dependency)> + 'a {
-        self.lookup()
-            .dependents
-            .get(name)
-            .into_iter()
-            .flatten()
+        let index = self.lookup.dependents.get_or_init(|| {
+            index_names(self.services.iter().enumerate().flat_map(|(s, service)| {
+                service
+                    .dependencies
+                    .iter()
+                    .enumerate()
+                    .map(move |(d, dependency)| (dependency.target.value.as_str(), (s, d)))
+            }))
+        });
+        named(index, name)
+            .iter()
             .filter_map(move |&(s, d)| {
                 let service = self.services.get(s)?;
                 Some((service, service.dependencies.get(d)?))
             })
+            .filter(move |(_, dependency)| dependency.target.value == name)
     }
 }
 

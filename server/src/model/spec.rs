@@ -614,15 +614,26 @@ impl<'a> Reader<'a> {
 
     /// The named children of a mapping section: `(name, key, value)` for each entry.
     fn named_children(&mut self, map: NodeId) -> Vec<(Spanned<String>, NodeId, NodeId)> {
-        let doc = self.doc;
+        self.component_entries(map)
+            .into_iter()
+            .map(|(name, key, value)| (self.component_name(name, key), key, value))
+            .collect()
+    }
+
+    /// The entries of a section of components, names borrowed (a keystroke keeps most
+    /// components and needs no copy of their names).
+    fn component_entries(&self, map: NodeId) -> Vec<(&'a str, NodeId, NodeId)> {
         self.entries(map)
             // Extension entries (`x-shared: ...`) are not components.
             .filter(|(_, _, name)| !name.starts_with("x-"))
-            .map(|(key, value, name)| {
-                let range = doc.range(key);
-                (Spanned::new(name.to_owned(), range, range), key, value)
-            })
+            .map(|(key, value, name)| (name, key, value))
             .collect()
+    }
+
+    /// A component's name, spanned by its key (made only for components read again).
+    fn component_name(&self, name: &str, key: NodeId) -> Spanned<String> {
+        let range = self.doc.range(key);
+        Spanned::new(name.to_owned(), range, range)
     }
 
     /// Whether the previous model's component for this entry can be kept: the edit
@@ -713,7 +724,7 @@ impl<'a> Reader<'a> {
         macro_rules! components {
             ($key:literal, $section:ident, $field:ident, $list:ident, $build:expr) => {
                 if let Some((_, Some(map))) = self.section(root, $key) {
-                    let children = self.named_children(map);
+                    let children = self.component_entries(map);
                     let mut old = reuse
                         .as_mut()
                         .filter(|reuse| reuse.$field.len() == children.len());
@@ -727,7 +738,13 @@ impl<'a> Reader<'a> {
                     for (name, key, value) in children {
                         let Some(reuse) = old.as_mut() else {
                             let (part, component) =
-                                self.build_part(SpecSection::$section, name, key, value, $build);
+                                self.build_part(
+                                SpecSection::$section,
+                                self.component_name(name, key),
+                                key,
+                                value,
+                                $build,
+                            );
                             model.spec_parts.push(part);
                             model.kept_parts.0.push(false);
                             model.$list.extend(component);
@@ -764,7 +781,13 @@ impl<'a> Reader<'a> {
                             continue;
                         }
                         let (part, component) =
-                            self.build_part(SpecSection::$section, name, key, value, $build);
+                            self.build_part(
+                                SpecSection::$section,
+                                self.component_name(name, key),
+                                key,
+                                value,
+                                $build,
+                            );
                         model.spec_parts.push(part);
                         model.kept_parts.0.push(false);
                         match (previous.built && at < model.$list.len(), component) {

@@ -277,11 +277,16 @@ impl Lowerer<'_> {
                     })
                     .map(|(id, _)| NodeId(id as u32))
                     .collect();
+                let ends_sorted = builder
+                    .nodes
+                    .windows(2)
+                    .all(|pair| pair[0].range.end <= pair[1].range.end);
                 self.stream.documents.push(YamlDocument {
                     nodes: builder.nodes,
                     root,
                     range,
                     aliases,
+                    ends_sorted,
                 });
             }
             Frame::Node {

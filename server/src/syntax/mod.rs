@@ -104,11 +104,8 @@ fn has_lone_carriage_return(text: &str) -> bool {
 pub fn ts_point(text: &str, offset: usize) -> tree_sitter::Point {
     let offset = offset.min(text.len());
     let before = &text.as_bytes()[..offset];
-    let row = before.iter().filter(|&&b| b == b'\n').count();
-    let line_start = before
-        .iter()
-        .rposition(|&b| b == b'\n')
-        .map_or(0, |i| i + 1);
+    let row = memchr::memchr_iter(b'\n', before).count();
+    let line_start = memchr::memrchr(b'\n', before).map_or(0, |i| i + 1);
     tree_sitter::Point::new(row, offset - line_start)
 }
 
@@ -122,7 +119,16 @@ pub fn edit_tree(
     new_text: &str,
 ) {
     let start_position = ts_point(text, start);
-    let old_end_position = ts_point(text, old_end);
+    // The replaced bytes are counted from the start, not from the top of the file.
+    let replaced = &text.as_bytes()[start.min(text.len())..old_end.clamp(start, text.len())];
+    let old_end_position = match memchr::memrchr(b'\n', replaced) {
+        Some(last) => tree_sitter::Point::new(
+            start_position.row + memchr::memchr_iter(b'\n', replaced).count(),
+            replaced.len() - last - 1,
+        ),
+        None => tree_sitter::Point::new(start_position.row, start_position.column + replaced.len()),
+    };
+    debug_assert_eq!(old_end_position, ts_point(text, old_end.max(start)));
     let rows = new_text.bytes().filter(|&b| b == b'\n').count();
     let new_end_position = match new_text.rfind('\n') {
         Some(last) => tree_sitter::Point::new(start_position.row + rows, new_text.len() - last - 1),
@@ -167,7 +173,9 @@ pub fn reparse_scalar_edit(
     let move_range = |range: &mut TextRange| *range = edit.move_range(*range);
     for doc in &mut previous.stream.documents {
         move_range(&mut doc.range);
-        for each in &mut doc.nodes {
+        // Nodes that end before the edit stay where they are.
+        let from = doc.first_ending_at_or_after(edit.start);
+        for each in &mut doc.nodes[from..] {
             move_range(&mut each.range);
         }
     }
@@ -215,12 +223,16 @@ fn edited_scalar(
         if !(doc.range.start <= edit.start && edit.old_end <= doc.range.end) {
             continue;
         }
-        let found = doc.nodes.iter().position(|node| {
+        let holds_edit = |node: &yaml::Node| {
             matches!(&node.kind, yaml::NodeKind::Scalar(s) if s.style == yaml::ScalarStyle::Plain)
                 && node.range.start <= edit.start
                 && edit.old_end <= node.range.end
                 && !node.range.is_empty()
-        })?;
+        };
+        // Nodes that end before the edit cannot hold it.
+        let from = doc.first_ending_at_or_after(edit.start);
+        let found = from + doc.nodes[from..].iter().position(holds_edit)?;
+        debug_assert_eq!(Some(found), doc.nodes.iter().position(holds_edit));
         let node = &doc.nodes[found];
         if node.tag.is_some() {
             return None;

@@ -89,6 +89,10 @@ pub struct YamlDocument {
     /// The aliases that name an anchor, in node order (most documents have none:
     /// anchor lookups then cost nothing, and otherwise they never walk every node).
     pub(crate) aliases: Vec<NodeId>,
+    /// Whether the nodes' ends never decrease in arena order (nodes are added children
+    /// first, in document order, so they do in practice): then the nodes an edit can
+    /// move are a suffix of the arena, found by binary search.
+    pub(crate) ends_sorted: bool,
 }
 
 /// A comment and its range (the `#` included).
@@ -106,6 +110,16 @@ pub struct YamlStream {
 }
 
 impl YamlDocument {
+    /// The index of the first node (in arena order) that ends at or after `offset`:
+    /// every node before it ends before `offset` (0 when the ends are not sorted).
+    pub(crate) fn first_ending_at_or_after(&self, offset: usize) -> usize {
+        if self.ends_sorted {
+            self.nodes.partition_point(|node| node.range.end < offset)
+        } else {
+            0
+        }
+    }
+
     pub fn node(&self, id: NodeId) -> &Node {
         &self.nodes[id.0 as usize]
     }
