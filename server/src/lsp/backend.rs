@@ -252,17 +252,28 @@ enum Published {
     Values(Vec<Diagnostic>),
 }
 
-/// Starts computing an analysis's extras on a blocking thread when dropped: at the end
-/// of [`Backend::refresh`], whichever way it returns.
+/// Starts computing an analysis's extras when dropped (at the end of
+/// [`Backend::refresh`], whichever way it returns), once typing pauses: after
+/// [`EXTRAS_AFTER_IDLE`], on a blocking thread, unless a newer analysis has taken the
+/// model over by then (a request that needs them computes them at once).
 struct ComputeOnDrop(Option<Arc<super::document::ExtrasCell>>);
+
+/// How long after a publish the extras wait before they are computed: while the user
+/// types faster than this, the next keystroke's analysis has both processors to itself.
+const EXTRAS_AFTER_IDLE: std::time::Duration = std::time::Duration::from_millis(50);
 
 impl Drop for ComputeOnDrop {
     fn drop(&mut self) {
         if let Some(extras) = self.0.take() {
-            // At normal priority: the next analysis may wait for these extras to
-            // take over the model they are computed from.
-            tokio::task::spawn_blocking(move || {
-                extras.get();
+            tokio::spawn(async move {
+                tokio::time::sleep(EXTRAS_AFTER_IDLE).await;
+                if extras.is_pending() {
+                    // At normal priority: the next analysis may wait for these extras
+                    // to take over the model they are computed from.
+                    tokio::task::spawn_blocking(move || {
+                        extras.get();
+                    });
+                }
             });
         }
     }

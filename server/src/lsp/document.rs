@@ -126,6 +126,14 @@ impl ExtrasCell {
         })
     }
 
+    /// Whether the extras are still to compute from a model no newer analysis took.
+    pub fn is_pending(&self) -> bool {
+        self.pending
+            .lock()
+            .map(|pending| pending.is_some())
+            .unwrap_or(false)
+    }
+
     /// Gives up the extras of a closed document: the model is freed now if they were
     /// not computed yet; if they are being computed, this waits until they are (and
     /// the model is freed).

@@ -223,7 +223,10 @@ impl std::hash::Hasher for HashIsKey {
 fn index_names<'a, T, I: IntoIterator<Item = (&'a str, T)>>(items: I) -> NameIndex<T> {
     let mut index = NameIndex::default();
     for (name, item) in items {
-        index.entry(name_hash(name)).or_insert_with(Vec::new).push(item);
+        index
+            .entry(name_hash(name))
+            .or_insert_with(Vec::new)
+            .push(item);
     }
     index
 }
@@ -366,7 +369,6 @@ impl SystemModel {
         }
     }
 
-
     /// The first workload called `name`.
     pub fn workload(&self, name: &str) -> Option<&Workload> {
         let index = self.lookup.workloads.get_or_init(|| {
@@ -447,15 +449,18 @@ impl SystemModel {
     ) -> impl Iterator<Item = &'a AccessPattern> + 'a {
         let requirements = self.requirements.as_ref();
         let index = self.lookup.access_patterns.get_or_init(|| {
-            index_names(self.requirements.iter().enumerate().flat_map(|(r, requirements)| {
-                requirements
-                    .access_patterns
+            index_names(
+                self.requirements
                     .iter()
                     .enumerate()
-                    .filter_map(move |(p, pattern)| {
-                        Some((pattern.datastore.as_ref()?.value.as_str(), (r, p)))
-                    })
-            }))
+                    .flat_map(|(r, requirements)| {
+                        requirements.access_patterns.iter().enumerate().filter_map(
+                            move |(p, pattern)| {
+                                Some((pattern.datastore.as_ref()?.value.as_str(), (r, p)))
+                            },
+                        )
+                    }),
+            )
         });
         named(index, datastore)
             .iter()

@@ -737,8 +737,7 @@ impl<'a> Reader<'a> {
                     }
                     for (name, key, value) in children {
                         let Some(reuse) = old.as_mut() else {
-                            let (part, component) =
-                                self.build_part(
+                            let (part, component) = self.build_part(
                                 SpecSection::$section,
                                 self.component_name(name, key),
                                 key,
@@ -780,14 +779,13 @@ impl<'a> Reader<'a> {
                             model.kept_parts.0.push(true);
                             continue;
                         }
-                        let (part, component) =
-                            self.build_part(
-                                SpecSection::$section,
-                                self.component_name(name, key),
-                                key,
-                                value,
-                                $build,
-                            );
+                        let (part, component) = self.build_part(
+                            SpecSection::$section,
+                            self.component_name(name, key),
+                            key,
+                            value,
+                            $build,
+                        );
                         model.spec_parts.push(part);
                         model.kept_parts.0.push(false);
                         match (previous.built && at < model.$list.len(), component) {
