@@ -544,7 +544,8 @@ fn benches(c: &mut Criterion) {
                             ..AnalysisInput::default()
                         })
                     },
-                    |previous| {
+                    |mut previous| {
+                        let findings = previous.take_part_findings();
                         ddia::analysis::analyze_after_edit(
                             AnalysisInput {
                                 text: black_box(&edited),
@@ -559,7 +560,7 @@ fn benches(c: &mut Criterion) {
                                 new_len: 1,
                             },
                             previous.model,
-                            previous.part_findings,
+                            findings,
                         )
                     },
                     BatchSize::LargeInput,

@@ -66,47 +66,43 @@ pub struct Analysis {
     pub diagnostics: Vec<Diagnostic>,
     /// Rules (or the model builder) that failed on this file and were skipped.
     pub failures: Vec<RuleFailure>,
-    /// With [`AnalysisInput::findings_by_part`]: the findings of the component rules,
-    /// by part of the model, for [`analyze_after_edit`] to reuse.
-    pub part_findings: Option<PartFindings>,
+    /// With [`AnalysisInput::findings_by_part`]: where the component rules' findings
+    /// are, by part of the model; they stay in `diagnostics`, tagged with their part
+    /// ([`Diagnostic::part`]), until [`Analysis::take_part_findings`] (or
+    /// [`PartIndex::collect`]) takes them out for [`analyze_after_edit`] to reuse.
+    pub part_findings: Option<PartIndex>,
 }
 
-/// The findings of the [`Scope::Component`] rules by part of a model (a spec's named
-/// components, a Compose file's services; see [`SystemModel::part_components`]), each
-/// with the part's entry. After an edit, the parts the model builder kept keep these
-/// findings too, moved by the edit, and the rules run only on the parts read again.
+impl Analysis {
+    /// Takes the component rules' findings out of `diagnostics`, by part, for the
+    /// analysis after an edit ([`analyze_after_edit`]); `None` without them. Leaves
+    /// `diagnostics` empty: this analysis is superseded.
+    pub fn take_part_findings(&mut self) -> Option<PartFindings> {
+        let index = self.part_findings.take()?;
+        Some(index.collect(std::mem::take(&mut self.diagnostics)))
+    }
+}
+
+/// What an analysis knows of its findings by part (a spec's named components, a
+/// Compose file's services; see [`SystemModel::part_components`]): each part's entry,
+/// how many findings of the [`Scope::Component`] rules it has, and where the last range
+/// they name ends. The findings themselves are the analysis's diagnostics tagged with
+/// the part: they are moved, never copied.
 #[derive(Debug, Default)]
-pub struct PartFindings {
-    parts: Vec<PartEntry>,
+pub struct PartIndex {
+    parts: Vec<PartMeta>,
     /// How many parts kept their findings from the analysis before.
     reused: usize,
 }
 
-/// One part's findings: the part's entry, the findings, and where the last range
-/// they name ends (findings that end before an edit need not move).
-#[derive(Debug, Default)]
-struct PartEntry {
+#[derive(Clone, Copy, Debug, Default)]
+struct PartMeta {
     range: TextRange,
-    findings: Vec<crate::diagnostic::Diagnostic>,
+    count: usize,
     last_end: usize,
 }
 
-impl PartEntry {
-    fn new(range: TextRange, findings: Vec<crate::diagnostic::Diagnostic>) -> Self {
-        let last_end = findings
-            .iter()
-            .map(crate::diagnostic::Diagnostic::last_end)
-            .max()
-            .unwrap_or(0);
-        PartEntry {
-            range,
-            findings,
-            last_end,
-        }
-    }
-}
-
-impl PartFindings {
+impl PartIndex {
     /// How many parts kept their findings from the analysis before (the rest were
     /// checked again).
     pub fn reused(&self) -> usize {
@@ -121,6 +117,69 @@ impl PartFindings {
     pub fn is_empty(&self) -> bool {
         self.parts.is_empty()
     }
+
+    /// Gathers the findings of each part from the diagnostics they were published in.
+    /// A part that lost a finding on the way (a suppression, a disabled rule) or whose
+    /// finding was changed (a severity override, a shared anchor) untags it, so its
+    /// count falls short: that part is checked again next time.
+    pub fn collect(self, diagnostics: Vec<Diagnostic>) -> PartFindings {
+        let mut groups: Vec<Vec<Diagnostic>> = self
+            .parts
+            .iter()
+            .map(|meta| Vec::with_capacity(meta.count))
+            .collect();
+        let mut others = Vec::new();
+        for diagnostic in diagnostics {
+            match diagnostic
+                .part
+                .and_then(|part| groups.get_mut(part as usize))
+            {
+                Some(group) => group.push(diagnostic),
+                None => others.push(diagnostic),
+            }
+        }
+        if !others.is_empty() {
+            drop_elsewhere(others);
+        }
+        let parts = self
+            .parts
+            .into_iter()
+            .zip(groups)
+            .map(|(meta, findings)| PartEntry {
+                complete: findings.len() == meta.count,
+                range: meta.range,
+                findings,
+                last_end: meta.last_end,
+            })
+            .collect();
+        PartFindings { parts }
+    }
+}
+
+/// Frees findings that are not reused. In the language server this runs on the
+/// analysis thread; they are few (the whole model's findings and suppressions).
+fn drop_elsewhere(findings: Vec<Diagnostic>) {
+    drop(findings);
+}
+
+/// The findings of the [`Scope::Component`] rules by part of a model, taken out of an
+/// analysis ([`Analysis::take_part_findings`]) for the analysis after an edit: the
+/// parts the model builder kept keep these findings, moved by the edit, and the rules
+/// run only on the parts read again.
+#[derive(Debug, Default)]
+pub struct PartFindings {
+    parts: Vec<PartEntry>,
+}
+
+/// One part's findings: the part's entry, the findings, whether they are all there,
+/// and where the last range they name ends (findings that end before an edit need
+/// not move).
+#[derive(Debug, Default)]
+struct PartEntry {
+    range: TextRange,
+    findings: Vec<Diagnostic>,
+    complete: bool,
+    last_end: usize,
 }
 
 /// Files larger than this are not analysed (one informational finding says so), unless
@@ -280,6 +339,7 @@ fn analyze_parsed(
             // wait until the YAML parses (as ruff does).
             for diagnostic in &mut found {
                 diagnostic.fixes.clear();
+                diagnostic.part = None;
             }
         }
         if let Some(doc) = analysis.parse.stream.first_document() {
@@ -319,11 +379,7 @@ fn rules_by_part(
     model: &SystemModel,
     text: &str,
     previous: Option<(PartFindings, TextEdit)>,
-) -> (
-    Vec<crate::diagnostic::Diagnostic>,
-    Vec<RuleFailure>,
-    Option<PartFindings>,
-) {
+) -> (Vec<Diagnostic>, Vec<RuleFailure>, Option<PartIndex>) {
     let Some(parts) = model.part_components() else {
         let (found, failures) = run_rules(model, text);
         return (found, failures, None);
@@ -332,12 +388,16 @@ fn rules_by_part(
     let kept = &model.kept_parts.0;
     let mut previous =
         previous.filter(|(old, _)| old.parts.len() == parts.len() && kept.len() == parts.len());
-    let mut by_part = Vec::with_capacity(parts.len());
+    let mut metas = Vec::with_capacity(parts.len());
     let mut complete = true;
     let mut reused_parts = 0;
     for (at, part) in parts.iter().enumerate() {
         let reused = match &mut previous {
-            Some((old, edit)) if kept[at] && edit.move_range(old.parts[at].range) == part.range => {
+            Some((old, edit))
+                if kept[at]
+                    && old.parts[at].complete
+                    && edit.move_range(old.parts[at].range) == part.range =>
+            {
                 let old = std::mem::take(&mut old.parts[at]);
                 if old.last_end < edit.start {
                     // Every range is before the edit: nothing moves.
@@ -352,7 +412,7 @@ fn rules_by_part(
             }
             _ => None,
         };
-        let findings = match reused {
+        let mut findings = match reused {
             Some(findings) => {
                 reused_parts += 1;
                 findings
@@ -365,12 +425,25 @@ fn rules_by_part(
                 findings
             }
         };
-        found.extend(findings.iter().cloned());
-        by_part.push(PartEntry::new(part.range, findings));
+        let tag = u32::try_from(at).ok();
+        let mut last_end = 0;
+        for finding in &mut findings {
+            finding.part = tag;
+            last_end = last_end.max(finding.last_end());
+        }
+        metas.push(PartMeta {
+            range: part.range,
+            count: findings.len(),
+            last_end,
+        });
+        found.append(&mut findings);
     }
     if cfg!(debug_assertions) {
         // Debug builds (tests, fuzzing) check that the parts add up to the whole.
-        let order = |list: &mut Vec<crate::diagnostic::Diagnostic>| {
+        let order = |list: &mut Vec<Diagnostic>| {
+            for each in list.iter_mut() {
+                each.part = None;
+            }
             list.sort_by(|a, b| (a.range, a.code, &a.message).cmp(&(b.range, b.code, &b.message)));
         };
         let (mut whole, _) = run_rules(model, text);
@@ -382,11 +455,16 @@ fn rules_by_part(
             "the findings by part differ from the findings of the whole model"
         );
     }
-    let by_part = complete.then_some(PartFindings {
-        parts: by_part,
+    if !complete {
+        for finding in &mut found {
+            finding.part = None;
+        }
+    }
+    let index = complete.then_some(PartIndex {
+        parts: metas,
         reused: reused_parts,
     });
-    (found, failures, by_part)
+    (found, failures, index)
 }
 
 /// Whether `path` (resolved, symbolic links followed) lies inside one of `roots`: a file
@@ -417,6 +495,8 @@ fn point_into_shared_anchors(diagnostics: &mut [Diagnostic], doc: &crate::syntax
     for diagnostic in diagnostics.iter_mut() {
         let innermost = inside(diagnostic.range).min_by_key(|(anchor, _, _)| anchor.len());
         if let Some((_, name, uses)) = innermost {
+            // Changed from what its rule made: not kept for the next analysis.
+            diagnostic.part = None;
             for &use_range in uses.iter().take(5) {
                 diagnostic.related.push(crate::diagnostic::Related {
                     range: use_range,
@@ -424,11 +504,15 @@ fn point_into_shared_anchors(diagnostics: &mut [Diagnostic], doc: &crate::syntax
                 });
             }
         }
+        let fixes = diagnostic.fixes.len();
         diagnostic.fixes.retain(|fix| {
             fix.edits
                 .iter()
                 .all(|edit| inside(edit.range).next().is_none())
         });
+        if diagnostic.fixes.len() != fixes {
+            diagnostic.part = None;
+        }
     }
 }
 
@@ -518,8 +602,8 @@ mod tests {
     /// server does; returns the analysis and the parts that kept their findings.
     fn edit_after(path: &str, text: &str, after: &str, typed: &str) -> (Analysis, usize) {
         let path = Path::new(path);
-        let before = analyze(input(text, path));
-        let parts = before.part_findings.as_ref().map_or(0, PartFindings::len);
+        let mut before = analyze(input(text, path));
+        let parts = before.part_findings.as_ref().map_or(0, PartIndex::len);
         assert!(parts > 2, "{path:?} has parts");
         let at = text.find(after).expect("the place to type") + after.len();
         let mut edited = text.to_owned();
@@ -529,21 +613,22 @@ mod tests {
             old_end: at,
             new_len: typed.len(),
         };
+        let findings = before.take_part_findings();
         let after_edit = analyze_after_edit(
             input(&edited, path),
             before.parse,
             edit,
             before.model,
-            before.part_findings,
+            findings,
         );
         let fresh = analyze(input(&edited, path));
         assert_eq!(visible(&after_edit), visible(&fresh), "{path:?}");
         let reused = after_edit
             .part_findings
             .as_ref()
-            .map_or(0, PartFindings::reused);
+            .map_or(0, PartIndex::reused);
         assert_eq!(
-            after_edit.part_findings.as_ref().map(PartFindings::len),
+            after_edit.part_findings.as_ref().map(PartIndex::len),
             Some(parts)
         );
         (after_edit, reused)
@@ -607,6 +692,21 @@ mod tests {
                 .count()
         };
         assert_eq!(unpinned(&analysis), 1);
+    }
+
+    /// A part whose finding a comment suppressed (or anything else changed after its
+    /// rule made it) is checked again after the next edit: its findings are not all
+    /// there to keep.
+    #[test]
+    fn a_part_with_a_suppressed_finding_is_checked_again() {
+        let text = SPEC.replace(
+            "  orders:\n    partitions: 4\n    replication_factor: 1\n",
+            "  orders:\n    partitions: 4\n    replication_factor: 1  # ddia: ignore[replication-factor-one]\n",
+        );
+        assert_ne!(text, SPEC);
+        let (analysis, reused) = edit_after("x.ddia.yaml", &text, "model: rel", "x");
+        assert_eq!(reused, 4, "every part but the edited one and the suppressed one");
+        assert!(!analysis.diagnostics.iter().any(|d| d.code == "replication-factor-one"));
     }
 
     #[test]

@@ -79,6 +79,10 @@ pub struct Diagnostic {
     pub related: Vec<Related>,
     /// Ways to repair the finding, the preferred one first.
     pub fixes: Vec<Fix>,
+    /// The model part whose component rules made this finding, while it is as they
+    /// made it (see [`crate::analysis::PartIndex`]); `None` for other findings, and
+    /// for one changed since (its part is then checked again after the next edit).
+    pub part: Option<u32>,
 }
 
 impl Diagnostic {
@@ -228,6 +232,7 @@ mod tests {
             range: TextRange::new(start, end),
             related: Vec::new(),
             fixes: Vec::new(),
+            part: None,
         }
     }
 

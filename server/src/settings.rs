@@ -91,6 +91,8 @@ impl Settings {
                 .and_then(|rule| self.severity.get(rule.category.as_str()));
             if let Some(severity) = by_code.or(by_category) {
                 diagnostic.severity = (*severity).into();
+                // Changed from what its rule made: not kept for the next analysis.
+                diagnostic.part = None;
             }
         }
     }

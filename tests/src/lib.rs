@@ -360,13 +360,16 @@ pub fn replay_fuzz_model_edits(data: &[u8]) {
                 new_len: insert.len(),
             };
             let incremental = match previous.take() {
-                Some(previous) => ddia::analysis::analyze_after_edit(
-                    input(&text, path),
-                    previous.parse,
-                    edit,
-                    previous.model,
-                    previous.part_findings,
-                ),
+                Some(mut previous) => {
+                    let findings = previous.take_part_findings();
+                    ddia::analysis::analyze_after_edit(
+                        input(&text, path),
+                        previous.parse,
+                        edit,
+                        previous.model,
+                        findings,
+                    )
+                }
                 None => analyze(input(&text, path)),
             };
             let fresh = analyze(input(&text, path));

@@ -350,6 +350,7 @@ mod tests {
             range: crate::text::TextRange::new(start, start + 1),
             related: Vec::new(),
             fixes: Vec::new(),
+            part: None,
         }
     }
 

@@ -53,8 +53,9 @@ pub struct Analyzed {
     /// What the other requests need from the model, computed after the diagnostics
     /// are published (see [`Analyzed::extras`]).
     extras: Arc<ExtrasCell>,
-    /// The component rules' findings by part, for the next analysis to reuse.
-    pub part_findings: Option<crate::analysis::PartFindings>,
+    /// Where the component rules' findings are, by part, for the next analysis to
+    /// reuse (the findings are in `diagnostics`).
+    pub part_findings: Option<crate::analysis::PartIndex>,
 }
 
 /// What hovers, hints, the outline, navigation and the checklist need from a model.
@@ -514,7 +515,10 @@ pub fn analyze_snapshot(
         Some((Ok(mut previous), edit)) => {
             let parse = std::mem::replace(&mut previous.parse, crate::syntax::parse(""));
             let model = previous.extras.take_model();
-            let findings = previous.part_findings.take();
+            let findings = previous
+                .part_findings
+                .take()
+                .map(|index| index.collect(std::mem::take(&mut previous.diagnostics)));
             super::dropper::drop_later(previous);
             crate::analysis::analyze_after_edit(input, parse, edit, model, findings)
         }

@@ -180,6 +180,7 @@ impl Rule {
             range,
             related: Vec::new(),
             fixes: Vec::new(),
+            part: None,
         }
     }
 }
