@@ -705,8 +705,16 @@ mod tests {
         );
         assert_ne!(text, SPEC);
         let (analysis, reused) = edit_after("x.ddia.yaml", &text, "model: rel", "x");
-        assert_eq!(reused, 4, "every part but the edited one and the suppressed one");
-        assert!(!analysis.diagnostics.iter().any(|d| d.code == "replication-factor-one"));
+        assert_eq!(
+            reused, 4,
+            "every part but the edited one and the suppressed one"
+        );
+        assert!(
+            !analysis
+                .diagnostics
+                .iter()
+                .any(|d| d.code == "replication-factor-one")
+        );
     }
 
     #[test]

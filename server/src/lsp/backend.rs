@@ -115,6 +115,11 @@ impl Backend {
             .and_then(|size| *size)
             .or_else(|| config.as_ref().and_then(|config| config.max_file_size));
         let workspace = self.workspace.read().ok().and_then(|root| root.clone());
+        // Over stdio, the publish frame is written right after the analysis, on its
+        // thread (see `refresh`).
+        let frame_encoding = (self.publisher.is_some()
+            && !self.pull_diagnostics.load(Ordering::Relaxed))
+        .then(|| self.encoding());
         let analyzed = tokio::task::spawn_blocking(move || {
             // The client's settings win; else the workspace's `ddia.toml`; a file's
             // `# ddia: profile=...` comment applies either way.
@@ -138,6 +143,17 @@ impl Backend {
             let mut analyzed =
                 analyze_snapshot(&snapshot_uri, snapshot, max_file_size, workspace.as_deref());
             settings.apply(&mut analyzed.diagnostics);
+            if let Some(encoding) = frame_encoding
+                && let Ok(mut frame) = analyzed.frame.lock()
+            {
+                *frame = Some(convert::publish_frame(
+                    &snapshot_uri,
+                    &analyzed.index,
+                    encoding,
+                    &analyzed.diagnostics,
+                    Some(analyzed.version),
+                ));
+            }
             analyzed
         })
         .await;
@@ -196,13 +212,15 @@ impl Backend {
         // Over stdio the frame is written straight from the findings; in-process the
         // client serialises LSP values.
         let published = match &self.publisher {
-            Some(_) => Published::Frame(convert::publish_frame(
-                &uri,
-                &analyzed.index,
-                self.encoding(),
-                &analyzed.diagnostics,
-                Some(analyzed.version),
-            )),
+            Some(_) => Published::Frame(analyzed.take_frame().unwrap_or_else(|| {
+                convert::publish_frame(
+                    &uri,
+                    &analyzed.index,
+                    self.encoding(),
+                    &analyzed.diagnostics,
+                    Some(analyzed.version),
+                )
+            })),
             None => Published::Values(self.lsp_diagnostics(&uri, &analyzed)),
         };
         let _publishing = self.publishing.lock().await;

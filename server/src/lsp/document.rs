@@ -56,6 +56,9 @@ pub struct Analyzed {
     /// Where the component rules' findings are, by part, for the next analysis to
     /// reuse (the findings are in `diagnostics`).
     pub part_findings: Option<crate::analysis::PartIndex>,
+    /// The `publishDiagnostics` frame of `diagnostics`, written on the analysis thread
+    /// while they are in its cache, for the publish to take.
+    pub frame: std::sync::Mutex<Option<Vec<u8>>>,
 }
 
 /// What hovers, hints, the outline, navigation and the checklist need from a model.
@@ -339,6 +342,11 @@ fn image_hovers(model: &SystemModel) -> Vec<(TextRange, String)> {
 }
 
 impl Analyzed {
+    /// The publish frame written with the analysis, if it was and nothing took it yet.
+    pub fn take_frame(&self) -> Option<Vec<u8>> {
+        self.frame.lock().ok()?.take()
+    }
+
     /// Hovers, hints, the outline, names and the checklist (computed on first use).
     pub fn extras(&self) -> &Extras {
         self.extras.get()
@@ -537,6 +545,7 @@ pub fn analyze_snapshot(
         diagnostics: analysis.diagnostics,
         failures: analysis.failures,
         part_findings: analysis.part_findings,
+        frame: std::sync::Mutex::new(None),
         extras: Arc::new(extras),
     }
 }

@@ -59,7 +59,7 @@ pub fn run_stdio() -> std::process::ExitCode {
         }
     };
     runtime.block_on(async {
-        let (stdout, publisher, writer) = transport::stdio_output(tokio::io::stdout());
+        let (stdout, publisher, writer) = transport::stdio_output(std::io::stdout());
         let (service, socket) = service_with(Some(publisher));
         Server::new(tokio::io::stdin(), stdout, socket)
             .serve(service)

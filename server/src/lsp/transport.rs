@@ -8,7 +8,7 @@
 //! forwards its frames to the same channel, so the two never interleave inside a frame.
 
 use serde::Serialize;
-use tokio::io::{AsyncWrite, AsyncWriteExt};
+use tokio::io::AsyncWrite;
 use tokio::sync::mpsc;
 use tower_lsp_server::ls_types::PublishDiagnosticsParams;
 
@@ -68,36 +68,48 @@ pub struct FramedStdout {
     pending: Vec<u8>,
 }
 
-/// Starts the writer task on the current runtime: it writes every queued frame to
-/// `output` and flushes whenever the queue is empty. Returns the writer for
-/// tower-lsp-server, the publisher for the backend, and the task, which ends once both
-/// are dropped and every frame is written (or the output fails).
-pub fn stdio_output<W>(output: W) -> (FramedStdout, Publisher, tokio::task::JoinHandle<()>)
+/// Starts the writer: a thread of its own that writes every queued frame to `output`
+/// with plain blocking writes (no hop through an async runtime's blocking pool per
+/// frame) and flushes whenever the queue is empty. Returns the writer for
+/// tower-lsp-server, the publisher for the backend, and a receiver told when the
+/// thread ends: once both are dropped and every frame is written, or the output fails.
+pub fn stdio_output<W>(output: W) -> (FramedStdout, Publisher, tokio::sync::oneshot::Receiver<()>)
 where
-    W: AsyncWrite + Unpin + Send + 'static,
+    W: std::io::Write + Send + 'static,
 {
     let (sender, receiver) = mpsc::channel(QUEUE);
-    let task = tokio::spawn(write_frames(receiver, output));
+    let (done, finished) = tokio::sync::oneshot::channel();
+    let spawned = std::thread::Builder::new()
+        .name("ddia-stdout".to_owned())
+        .spawn(move || {
+            write_frames(receiver, output);
+            let _ = done.send(());
+        });
+    if let Err(error) = spawned {
+        // Without the thread nothing can be written: say so where a person may see it.
+        eprintln!("error: cannot start the language server's output thread: {error}");
+    }
     (
         FramedStdout {
             frames: Some(tokio_util::sync::PollSender::new(sender.clone())),
             pending: Vec::new(),
         },
         Publisher { frames: sender },
-        task,
+        finished,
     )
 }
 
-async fn write_frames<W: AsyncWrite + Unpin>(mut frames: mpsc::Receiver<Vec<u8>>, mut output: W) {
-    while let Some(frame) = frames.recv().await {
-        if output.write_all(&frame).await.is_err() {
+fn write_frames<W: std::io::Write>(mut frames: mpsc::Receiver<Vec<u8>>, mut output: W) {
+    while let Some(frame) = frames.blocking_recv() {
+        if output.write_all(&frame).is_err() {
             return;
         }
-        if frames.is_empty() && output.flush().await.is_err() {
+        if frames.is_empty() && output.flush().is_err() {
             return;
         }
+        drop(frame);
     }
-    let _ = output.flush().await;
+    let _ = output.flush();
 }
 
 /// The length of the first whole frame at the start of `bytes`, if it is all there.
@@ -256,12 +268,31 @@ mod tests {
         );
     }
 
+    /// Output shared with the test: what the writer thread wrote.
+    #[derive(Clone, Default)]
+    struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+    impl std::io::Write for Captured {
+        fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+            self.0
+                .lock()
+                .expect("the test's lock")
+                .extend_from_slice(bytes);
+            Ok(bytes.len())
+        }
+
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
     /// Frames written in pieces, several at once, or mixed with publishes reach the
     /// output whole and in order.
     #[tokio::test]
     async fn frames_reach_the_output_whole_and_in_order() {
-        let (client, mut server_side) = tokio::io::duplex(1 << 20);
-        let (mut writer, publisher, task) = stdio_output(client);
+        use tokio::io::AsyncWriteExt;
+        let captured = Captured::default();
+        let (mut writer, publisher, finished) = stdio_output(captured.clone());
         let a = frame(r#"{"a":1}"#);
         let b = frame(r#"{"b":22}"#);
         let c = frame(r#"{"c":333}"#);
@@ -280,11 +311,8 @@ mod tests {
         writer.write_all(&c[3..]).await.expect("written");
         writer.shutdown().await.expect("shut down");
         drop(publisher);
-        task.await.expect("the writer task ends");
-        let mut out = Vec::new();
-        tokio::io::AsyncReadExt::read_to_end(&mut server_side, &mut out)
-            .await
-            .expect("read");
+        finished.await.expect("the writer thread ends");
+        let out = captured.0.lock().expect("the test's lock").clone();
         let publish =
             notification_frame("textDocument/publishDiagnostics", &params).expect("serialisable");
         let expected = [a, b, publish, c].concat();
