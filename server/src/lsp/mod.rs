@@ -95,5 +95,11 @@ fn limit_allocator_arenas() {
     // SAFETY: `mallopt` only tunes the allocator; it is called before any thread starts.
     unsafe {
         libc::mallopt(libc::M_ARENA_MAX, 2);
+        // Blocks up to 4 MiB (a publish, a copy of a large file's text) come from the
+        // heap and memory freed at its top is kept up to 64 MiB, instead of mapping
+        // fresh pages for every keystroke and faulting them in again. A closed
+        // document's memory is still given back (`malloc_trim` after `didClose`).
+        libc::mallopt(libc::M_MMAP_THRESHOLD, 4 << 20);
+        libc::mallopt(libc::M_TRIM_THRESHOLD, 64 << 20);
     }
 }
