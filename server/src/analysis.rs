@@ -392,6 +392,9 @@ fn rules_by_part(
     let mut complete = true;
     let mut reused_parts = 0;
     for (at, part) in parts.iter().enumerate() {
+        let tag = u32::try_from(at).ok();
+        // A kept part's findings, moved by the edit (already tagged with this part:
+        // the parts line up), and where their last range now ends.
         let reused = match &mut previous {
             Some((old, edit))
                 if kept[at]
@@ -401,36 +404,39 @@ fn rules_by_part(
                 let old = std::mem::take(&mut old.parts[at]);
                 if old.last_end < edit.start {
                     // Every range is before the edit: nothing moves.
-                    Some(old.findings)
+                    Some((old.findings, old.last_end))
                 } else {
                     let mut findings = old.findings;
+                    let mut last_end = 0;
                     findings
                         .iter_mut()
-                        .all(|finding| finding.move_past(edit))
-                        .then_some(findings)
+                        .all(|finding| {
+                            last_end = last_end.max(finding.last_end());
+                            finding.move_past(edit) && finding.part == tag
+                        })
+                        .then(|| (findings, edit.move_range(TextRange::empty(last_end)).end))
                 }
             }
             _ => None,
         };
-        let mut findings = match reused {
-            Some(findings) => {
+        let (mut findings, last_end) = match reused {
+            Some(reused) => {
                 reused_parts += 1;
-                findings
+                reused
             }
             None => {
-                let (findings, part_failures) =
+                let (mut findings, part_failures) =
                     run_rules_in(Scope::Component, &model.part_model(part), text);
                 complete &= part_failures.is_empty();
                 failures.extend(part_failures);
-                findings
+                let mut last_end = 0;
+                for finding in &mut findings {
+                    finding.part = tag;
+                    last_end = last_end.max(finding.last_end());
+                }
+                (findings, last_end)
             }
         };
-        let tag = u32::try_from(at).ok();
-        let mut last_end = 0;
-        for finding in &mut findings {
-            finding.part = tag;
-            last_end = last_end.max(finding.last_end());
-        }
         metas.push(PartMeta {
             range: part.range,
             count: findings.len(),

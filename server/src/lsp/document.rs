@@ -520,14 +520,20 @@ pub fn analyze_snapshot(
     };
     // The previous analysis's parse is reused when nothing else holds it.
     let mut analysis = match reuse.map(|(previous, edit)| (Arc::try_unwrap(previous), edit)) {
-        Some((Ok(mut previous), edit)) => {
-            let parse = std::mem::replace(&mut previous.parse, crate::syntax::parse(""));
-            let model = previous.extras.take_model();
-            let findings = previous
-                .part_findings
-                .take()
-                .map(|index| index.collect(std::mem::take(&mut previous.diagnostics)));
-            super::dropper::drop_later(previous);
+        Some((Ok(previous), edit)) => {
+            let Analyzed {
+                parse,
+                extras,
+                part_findings,
+                diagnostics,
+                index: old_index,
+                failures,
+                frame,
+                ..
+            } = previous;
+            let model = extras.take_model();
+            let findings = part_findings.map(|parts| parts.collect(diagnostics));
+            super::dropper::drop_later((old_index, failures, frame, extras));
             crate::analysis::analyze_after_edit(input, parse, edit, model, findings)
         }
         _ => analyze(input),
