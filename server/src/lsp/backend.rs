@@ -199,7 +199,6 @@ impl Backend {
 
     /// Analyses and, unless the client pulls diagnostics, publishes them.
     async fn refresh(&self, uri: Uri) {
-        let t0 = std::time::Instant::now();
         let Some(analyzed) = self.analyze(&uri).await else {
             return;
         };
@@ -224,7 +223,6 @@ impl Backend {
             })),
             None => Published::Values(self.lsp_diagnostics(&uri, &analyzed)),
         };
-        let t1 = t0.elapsed();
         let _publishing = self.publishing.lock().await;
         let current = self
             .documents
@@ -237,11 +235,6 @@ impl Backend {
         match (published, &self.publisher) {
             (Published::Frame(frame), Some(publisher)) => {
                 publisher.send_frame(frame).await;
-                eprintln!(
-                    "TIMING analyze+frame {:?} queue {:?}",
-                    t1,
-                    t0.elapsed() - t1
-                );
             }
             (Published::Values(diagnostics), _) => {
                 self.publish(uri, diagnostics, Some(analyzed.version)).await;
