@@ -591,6 +591,10 @@ mod tests {
         }
     }
 
+    fn has(analysis: &Analysis, code: &str) -> bool {
+        analysis.diagnostics.iter().any(|d| d.code == code)
+    }
+
     fn visible(analysis: &Analysis) -> Vec<String> {
         analysis
             .diagnostics
@@ -650,27 +654,12 @@ mod tests {
         // findings of `b` (after the edit) and of those after it move.
         let (analysis, reused) = edit_after("x.ddia.yaml", SPEC, "model: rel", "x");
         assert_eq!(reused, 5);
-        assert!(
-            analysis
-                .diagnostics
-                .iter()
-                .any(|d| d.code == "non-overlapping-quorums")
-        );
-        assert!(
-            analysis
-                .diagnostics
-                .iter()
-                .any(|d| d.code == "replication-factor-one")
-        );
+        assert!(has(&analysis, "non-overlapping-quorums"));
+        assert!(has(&analysis, "replication-factor-one"));
         // A change of a value that decides a finding is seen.
         let (analysis, reused) = edit_after("x.ddia.yaml", SPEC, "replication_factor: ", "3");
         assert_eq!(reused, 5);
-        assert!(
-            !analysis
-                .diagnostics
-                .iter()
-                .any(|d| d.code == "replication-factor-one")
-        );
+        assert!(!has(&analysis, "replication-factor-one"));
     }
 
     #[test]
@@ -715,12 +704,7 @@ mod tests {
             reused, 4,
             "every part but the edited one and the suppressed one"
         );
-        assert!(
-            !analysis
-                .diagnostics
-                .iter()
-                .any(|d| d.code == "replication-factor-one")
-        );
+        assert!(!has(&analysis, "replication-factor-one"));
     }
 
     #[test]

@@ -231,6 +231,26 @@ fn index_names<'a, T, I: IntoIterator<Item = (&'a str, T)>>(items: I) -> NameInd
     index
 }
 
+/// The first of `list` called `name`, through its index by name (built on first use).
+fn first_named<'a, T>(
+    index: &std::sync::OnceLock<NameIndex<usize>>,
+    list: &'a [T],
+    name: &str,
+    name_of: impl Fn(&T) -> &String,
+) -> Option<&'a T> {
+    let index = index.get_or_init(|| {
+        index_names(
+            list.iter()
+                .enumerate()
+                .map(|(at, each)| (name_of(each).as_str(), at)),
+        )
+    });
+    named(index, name)
+        .iter()
+        .filter_map(|&at| list.get(at))
+        .find(|each| name_of(each) == name)
+}
+
 /// The positions filed under `name`'s hash.
 fn named<'i, T>(index: &'i NameIndex<T>, name: &str) -> &'i [T] {
     index.get(&name_hash(name)).map_or(&[], Vec::as_slice)
@@ -325,6 +345,12 @@ impl SystemModel {
         adds_up.then_some(parts)
     }
 
+    /// Records a spec part, and whether it was kept from the previous model.
+    pub(crate) fn push_spec_part(&mut self, part: SpecPartIndex, kept: bool) {
+        self.spec_parts.push(part);
+        self.kept_parts.0.push(kept);
+    }
+
     /// A model that holds only `part`'s components (copied) and this model's format,
     /// range and top: what a [`crate::rules::Scope::Component`] rule needs to check them.
     pub fn part_model(&self, part: &PartComponents) -> SystemModel {
@@ -371,18 +397,9 @@ impl SystemModel {
 
     /// The first workload called `name`.
     pub fn workload(&self, name: &str) -> Option<&Workload> {
-        let index = self.lookup.workloads.get_or_init(|| {
-            index_names(
-                self.workloads
-                    .iter()
-                    .enumerate()
-                    .map(|(w, workload)| (workload.name.value.as_str(), w)),
-            )
-        });
-        named(index, name)
-            .iter()
-            .filter_map(|&w| self.workloads.get(w))
-            .find(|workload| workload.name.value == name)
+        first_named(&self.lookup.workloads, &self.workloads, name, |w| {
+            &w.name.value
+        })
     }
 
     /// The workloads whose `depends_on` names `name`, in order.
@@ -428,18 +445,9 @@ impl SystemModel {
     }
 
     pub fn datastore(&self, name: &str) -> Option<&Datastore> {
-        let index = self.lookup.datastores.get_or_init(|| {
-            index_names(
-                self.datastores
-                    .iter()
-                    .enumerate()
-                    .map(|(d, datastore)| (datastore.name.value.as_str(), d)),
-            )
-        });
-        named(index, name)
-            .iter()
-            .filter_map(|&d| self.datastores.get(d))
-            .find(|datastore| datastore.name.value == name)
+        first_named(&self.lookup.datastores, &self.datastores, name, |d| {
+            &d.name.value
+        })
     }
 
     /// The access patterns that name a datastore.

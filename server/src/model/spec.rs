@@ -670,12 +670,13 @@ impl<'a> Reader<'a> {
     fn build_part<T>(
         &mut self,
         section: SpecSection,
-        name: Spanned<String>,
+        name: &str,
         key: NodeId,
         value: NodeId,
         build: impl FnOnce(&mut Self, Spanned<String>, NodeId, NodeId) -> Option<T>,
     ) -> (SpecPartIndex, Option<T>) {
         let problems_start = self.problems.len();
+        let name = self.component_name(name, key);
         let component = build(self, name, key, value);
         let part = SpecPartIndex {
             section,
@@ -737,15 +738,9 @@ impl<'a> Reader<'a> {
                     }
                     for (name, key, value) in children {
                         let Some(reuse) = old.as_mut() else {
-                            let (part, component) = self.build_part(
-                                SpecSection::$section,
-                                self.component_name(name, key),
-                                key,
-                                value,
-                                $build,
-                            );
-                            model.spec_parts.push(part);
-                            model.kept_parts.0.push(false);
+                            let (part, component) =
+                                self.build_part(SpecSection::$section, name, key, value, $build);
+                            model.push_spec_part(part, false);
                             model.$list.extend(component);
                             continue;
                         };
@@ -775,19 +770,12 @@ impl<'a> Reader<'a> {
                                 at += 1;
                             }
                             reuse.reused += 1;
-                            model.spec_parts.push(part);
-                            model.kept_parts.0.push(true);
+                            model.push_spec_part(part, true);
                             continue;
                         }
-                        let (part, component) = self.build_part(
-                            SpecSection::$section,
-                            self.component_name(name, key),
-                            key,
-                            value,
-                            $build,
-                        );
-                        model.spec_parts.push(part);
-                        model.kept_parts.0.push(false);
+                        let (part, component) =
+                            self.build_part(SpecSection::$section, name, key, value, $build);
+                        model.push_spec_part(part, false);
                         match (previous.built && at < model.$list.len(), component) {
                             (true, Some(component)) => {
                                 model.$list[at] = component;
