@@ -101,9 +101,9 @@ pub fn from_compose_reusing(
                 && !(part.index.uses_alias && *in_shared_anchor)
                 && edit.move_range(part.index.range) == range;
             if reusable {
-                // A service that ends before the edit (with the anchors it uses, which
-                // come before it) stays put.
-                let moves = part.index.range.end >= edit.start || part.index.uses_alias;
+                // A service that ends before the edit stays put: so do the anchors it
+                // uses, which YAML defines before their aliases.
+                let moves = part.index.range.end >= edit.start;
                 if moves {
                     part.shift(edit);
                 }

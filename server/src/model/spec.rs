@@ -760,10 +760,11 @@ impl<'a> Reader<'a> {
                         );
                         if let Some(part) = kept {
                             if part.built {
-                                // A component that ends before the edit (with the
-                                // anchors it uses, which come before it) stays put.
+                                // A component that ends before the edit stays
+                                // put: so do the anchors it uses, which YAML
+                                // defines before their aliases.
                                 if let Some(component) = model.$list.get_mut(at)
-                                    && (part.range.end >= edit.start || part.uses_alias)
+                                    && part.range.end >= edit.start
                                 {
                                     component.shift(&edit);
                                 }
