@@ -128,18 +128,14 @@ impl PartIndex {
             .iter()
             .map(|meta| Vec::with_capacity(meta.count))
             .collect();
-        let mut others = Vec::new();
+        // The other findings (the whole model's, suppressions) are made again.
         for diagnostic in diagnostics {
-            match diagnostic
+            if let Some(group) = diagnostic
                 .part
                 .and_then(|part| groups.get_mut(part as usize))
             {
-                Some(group) => group.push(diagnostic),
-                None => others.push(diagnostic),
+                group.push(diagnostic);
             }
-        }
-        if !others.is_empty() {
-            drop_elsewhere(others);
         }
         let parts = self
             .parts
@@ -154,12 +150,6 @@ impl PartIndex {
             .collect();
         PartFindings { parts }
     }
-}
-
-/// Frees findings that are not reused. In the language server this runs on the
-/// analysis thread; they are few (the whole model's findings and suppressions).
-fn drop_elsewhere(findings: Vec<Diagnostic>) {
-    drop(findings);
 }
 
 /// The findings of the [`Scope::Component`] rules by part of a model, taken out of an

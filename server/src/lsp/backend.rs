@@ -212,15 +212,18 @@ impl Backend {
         // Over stdio the frame is written straight from the findings; in-process the
         // client serialises LSP values.
         let published = match &self.publisher {
-            Some(_) => Published::Frame(analyzed.take_frame().unwrap_or_else(|| {
-                convert::publish_frame(
-                    &uri,
-                    &analyzed.index,
-                    self.encoding(),
-                    &analyzed.diagnostics,
-                    Some(analyzed.version),
-                )
-            })),
+            Some(publisher) => Published::Frame(
+                analyzed.take_frame().unwrap_or_else(|| {
+                    convert::publish_frame(
+                        &uri,
+                        &analyzed.index,
+                        self.encoding(),
+                        &analyzed.diagnostics,
+                        Some(analyzed.version),
+                    )
+                }),
+                publisher,
+            ),
             None => Published::Values(self.lsp_diagnostics(&uri, &analyzed)),
         };
         let _publishing = self.publishing.lock().await;
@@ -232,14 +235,13 @@ impl Backend {
             // Closed or changed since: the close or the newer version publishes instead.
             return;
         }
-        match (published, &self.publisher) {
-            (Published::Frame(frame), Some(publisher)) => {
+        match published {
+            Published::Frame(frame, publisher) => {
                 publisher.send_frame(frame).await;
             }
-            (Published::Values(diagnostics), _) => {
+            Published::Values(diagnostics) => {
                 self.publish(uri, diagnostics, Some(analyzed.version)).await;
             }
-            (Published::Frame(_), None) => {}
         }
     }
 
@@ -264,9 +266,10 @@ impl Backend {
     }
 }
 
-/// Diagnostics ready to publish: a whole frame (stdio) or LSP values (in-process).
-enum Published {
-    Frame(Vec<u8>),
+/// Diagnostics ready to publish: a whole frame and the stdio output for it, or LSP
+/// values for the client (in-process).
+enum Published<'a> {
+    Frame(Vec<u8>, &'a super::transport::Publisher),
     Values(Vec<Diagnostic>),
 }
 

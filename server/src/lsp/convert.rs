@@ -179,10 +179,7 @@ pub fn publish_frame(
         body.extend_from_slice(version.to_string().as_bytes());
     }
     body.extend_from_slice(b"}}");
-    let mut frame = Vec::with_capacity(body.len() + 32);
-    frame.extend_from_slice(format!("Content-Length: {}\r\n\r\n", body.len()).as_bytes());
-    frame.extend_from_slice(&body);
-    frame
+    super::transport::with_header(&body)
 }
 
 /// A string as JSON (quoted and escaped by serde_json).

@@ -1,10 +1,11 @@
-//! The stdio output of the language server: one writer task owns stdout, and both tower-lsp-server's frames and the server's pre-serialised publishes reach it, whole frames at a time, through one channel.
+//! The stdio output of the language server: one writer thread owns stdout, and both tower-lsp-server's frames and the server's pre-serialised publishes reach it, whole frames at a time, through one channel.
 //!
 //! tower-lsp-server turns every notification's parameters into a `serde_json::Value`
 //! and then into text. For `textDocument/publishDiagnostics`, sent on every keystroke
 //! with up to 1,000 diagnostics, that double conversion cost more than the analysis
-//! itself. [`Publisher::publish_diagnostics`] writes the frame straight from the typed
-//! parameters instead, and [`FramedStdout`], the writer tower-lsp-server is given,
+//! itself. Publishes are written as frames of their own instead (`convert::publish_frame`
+//! from the findings, [`Publisher::publish_diagnostics`] from typed parameters), and
+//! [`FramedStdout`], the writer tower-lsp-server is given,
 //! forwards its frames to the same channel, so the two never interleave inside a frame.
 
 use serde::Serialize;
@@ -53,15 +54,21 @@ pub fn notification_frame(method: &str, params: &impl Serialize) -> Option<Vec<u
         params,
     })
     .ok()?;
-    let mut frame = Vec::with_capacity(body.len() + 32);
-    frame.extend_from_slice(format!("Content-Length: {}\r\n\r\n", body.len()).as_bytes());
-    frame.extend_from_slice(&body);
-    Some(frame)
+    Some(with_header(&body))
+}
+
+/// A JSON-RPC message body as one frame: the `Content-Length` header, then the body.
+pub fn with_header(body: &[u8]) -> Vec<u8> {
+    let header = format!("Content-Length: {}\r\n\r\n", body.len());
+    let mut frame = Vec::with_capacity(header.len() + body.len());
+    frame.extend_from_slice(header.as_bytes());
+    frame.extend_from_slice(body);
+    frame
 }
 
 /// The writer given to tower-lsp-server: it accepts every byte at once, cuts the bytes
 /// into whole frames (by their `Content-Length` headers) and queues each frame for the
-/// writer task.
+/// writer thread.
 pub struct FramedStdout {
     frames: Option<tokio_util::sync::PollSender<Vec<u8>>>,
     /// Bytes of a frame not complete yet.
@@ -107,7 +114,6 @@ fn write_frames<W: std::io::Write>(mut frames: mpsc::Receiver<Vec<u8>>, mut outp
         if frames.is_empty() && output.flush().is_err() {
             return;
         }
-        drop(frame);
     }
     let _ = output.flush();
 }
@@ -212,7 +218,7 @@ impl AsyncWrite for FramedStdout {
     ) -> std::task::Poll<std::io::Result<()>> {
         let flushed = self.queue_frames(cx);
         if flushed.is_ready() {
-            // The writer task ends once the backend's publisher is gone too.
+            // The writer thread ends once the backend's publisher is gone too.
             self.frames = None;
         }
         flushed

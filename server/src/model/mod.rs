@@ -170,6 +170,22 @@ pub struct PartComponents {
     pub workloads: std::ops::Range<usize>,
 }
 
+impl PartComponents {
+    /// A part at `range` with no components yet, placed after this part's.
+    fn following(&self, range: TextRange) -> PartComponents {
+        let after = |at: &std::ops::Range<usize>| at.end..at.end;
+        PartComponents {
+            range,
+            datastores: after(&self.datastores),
+            services: after(&self.services),
+            streams: after(&self.streams),
+            workflows: after(&self.workflows),
+            consensus_groups: after(&self.consensus_groups),
+            workloads: after(&self.workloads),
+        }
+    }
+}
+
 /// Indexes of a finished [`SystemModel`] by component name.
 ///
 /// Each index is built on its first use, keyed by a hash of the name (no name is
@@ -281,54 +297,31 @@ impl SystemModel {
     /// file's services), in the order of the parts; `None` when the model has no parts
     /// or they do not add up to its lists.
     pub fn part_components(&self) -> Option<Vec<PartComponents>> {
+        // Each part's components follow the previous part's in every list.
         let mut next = PartComponents::default();
         let mut parts = Vec::new();
-        let take = |at: &mut std::ops::Range<usize>, count: usize| {
-            let start = at.end;
-            *at = start..start + count;
-        };
         match self.format {
             SourceFormat::Spec if !self.spec_parts.is_empty() => {
                 for part in &self.spec_parts {
-                    let count = usize::from(part.built);
-                    let mut own = PartComponents {
-                        range: part.range,
-                        ..next.clone()
-                    };
-                    for field in [
-                        &mut own.datastores,
-                        &mut own.services,
-                        &mut own.streams,
-                        &mut own.workflows,
-                        &mut own.consensus_groups,
-                        &mut own.workloads,
-                    ] {
-                        take(field, 0);
-                    }
-                    let field = match part.section {
+                    let mut own = next.following(part.range);
+                    let list = match part.section {
                         SpecSection::Datastores => &mut own.datastores,
                         SpecSection::Services => &mut own.services,
                         SpecSection::Streams => &mut own.streams,
                         SpecSection::Workflows => &mut own.workflows,
                         SpecSection::Consensus => &mut own.consensus_groups,
                     };
-                    field.end += count;
+                    list.end += usize::from(part.built);
                     next = own.clone();
                     parts.push(own);
                 }
             }
             SourceFormat::Compose if !self.compose_parts.is_empty() => {
                 for part in &self.compose_parts {
-                    let mut own = PartComponents {
-                        range: part.range,
-                        ..next.clone()
-                    };
-                    take(&mut own.datastores, usize::from(part.datastore));
-                    take(&mut own.services, 0);
-                    take(&mut own.streams, part.streams);
-                    take(&mut own.workflows, 0);
-                    take(&mut own.consensus_groups, 0);
-                    take(&mut own.workloads, 1);
+                    let mut own = next.following(part.range);
+                    own.datastores.end += usize::from(part.datastore);
+                    own.streams.end += part.streams;
+                    own.workloads.end += 1;
                     next = own.clone();
                     parts.push(own);
                 }
