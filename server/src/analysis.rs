@@ -212,7 +212,7 @@ pub fn analyze_after_edit(
     if input.text.len() > limit {
         return analyze(input);
     }
-    match crate::syntax::reparse_scalar_edit(previous, input.text, edit) {
+    match crate::syntax::reparse_edit(previous, input.text, edit) {
         Ok(parse) => analyze_parsed(
             input,
             parse,

@@ -546,3 +546,135 @@ fn edits_that_could_change_the_structure_are_parsed_again() {
     let (_, result) = scalar_edit(broken, "postgres:1", 0, "7");
     assert!(result.is_err());
 }
+
+/// Replaces `delete` bytes after the first `at` in `before` with `insert`, through the
+/// region reparse.
+fn region_edit(
+    before: &str,
+    at: &str,
+    delete: usize,
+    insert: &str,
+) -> (String, Result<ddia::syntax::Parse, ddia::syntax::Parse>) {
+    let start = before.find(at).expect("the anchor text") + at.len();
+    let mut after = before.to_owned();
+    after.replace_range(start..start + delete, insert);
+    let edit = ddia::syntax::TextEdit {
+        start,
+        old_end: start + delete,
+        new_len: insert.len(),
+    };
+    let result = ddia::syntax::reparse_region_edit(parse(before), &after, edit);
+    (after, result)
+}
+
+const SERVICES: &str = "# Services.\nx-note: plain\nservices:\n  db:\n    image: postgres:16\n    ports:\n    - \"5432:5432\"\n    environment:\n      POSTGRES_DB: app # the database\n  web:\n    image: nginx\n    depends_on: [db]\nvolumes:\n  data: {}\n";
+
+#[test]
+fn structural_edits_parse_only_their_region_and_equal_a_whole_parse() {
+    for (at, delete, insert) in [
+        ("image: postgres:16", 0, "\n    restart: always"), // a new key
+        ("image: postgres:16", 0, "\n"),                    // a line break
+        ("image: postgres:16\n    ", 0, "x"),               // typing in a key
+        ("image: postgres:16\n    ", 5, "expose"),          // renaming a key
+        ("POSTGRES_DB: app", 0, "\n      PGDATA: /data"),   // a key in a nested mapping
+        ("    - \"5432:5432\"", 0, "\n    - \"5433:5433\""), // a new sequence item
+        ("depends_on: [db]", 0, "\n  cache:\n    image: redis"), // a new service
+        ("depends_on: [db]", 0, "\n  # a comment"),         // a comment
+        ("  w", 2, "api"),                                  // renaming a service
+        ("data: {}", 0, "\n  logs: {}"),                    // the last entry of the text
+        ("image: nginx\n", 21, ""),                         // deleting a whole line
+        ("image: postgres:16\n", 0, "    restart: always\n"), // pasting a whole line
+    ] {
+        let (after, result) = region_edit(SERVICES, at, delete, insert);
+        let updated =
+            result.unwrap_or_else(|_| panic!("{insert:?} after {at:?} parses its region"));
+        let fresh = parse(&after);
+        assert_eq!(
+            format!("{:?}", updated.stream),
+            format!("{:?}", fresh.stream),
+            "{after}"
+        );
+        assert_eq!(updated.problems, fresh.problems, "{after}");
+        assert!(updated.problems.is_empty(), "{after}");
+        assert!(
+            updated.reusable.is_none(),
+            "the whole tree is no longer valid"
+        );
+    }
+}
+
+#[test]
+fn a_syntax_error_stays_in_its_region_and_goes_when_fixed() {
+    // Typing a key before its colon: the line is an error, recovered in its region.
+    let (broken, result) = region_edit(SERVICES, "image: postgres:16", 0, "\n    restart");
+    let broken_parse = result.unwrap_or_else(|_| panic!("the region parses with its error"));
+    let start = broken.find("restart").expect("typed");
+    assert_eq!(
+        broken_parse.problems.len(),
+        1,
+        "{:?}",
+        broken_parse.problems
+    );
+    let problem = &broken_parse.problems[0];
+    assert_eq!(problem.kind, ProblemKind::Syntax);
+    assert!(
+        problem.range.start <= start && start < problem.range.end,
+        "{problem:?} covers the typed line"
+    );
+    // Everything outside the region is still read: `web` and `volumes`.
+    let doc = broken_parse.stream.first_document().expect("a document");
+    let root = doc.root.expect("a root");
+    let services = doc.get(root, "services").expect("services");
+    assert!(doc.get(services, "web").is_some());
+    assert!(doc.get(root, "volumes").is_some());
+    // The colon fixes it: the region parses clean and equals a whole parse.
+    let at = start + "restart".len();
+    let mut fixed = broken.clone();
+    fixed.insert_str(at, ": always");
+    let edit = ddia::syntax::TextEdit {
+        start: at,
+        old_end: at,
+        new_len: ": always".len(),
+    };
+    let updated = ddia::syntax::reparse_region_edit(broken_parse, &fixed, edit)
+        .unwrap_or_else(|_| panic!("the fix parses its region"));
+    assert!(updated.problems.is_empty(), "{:?}", updated.problems);
+    assert_eq!(
+        format!("{:?}", updated.stream),
+        format!("{:?}", parse(&fixed).stream)
+    );
+}
+
+#[test]
+fn edits_a_region_cannot_hold_parse_the_whole_text() {
+    let anchored = "x-d: &d\n  restart: always\nservices:\n  web:\n    <<: *d\n    image: nginx\n";
+    for (before, at, delete, insert, why) in [
+        (SERVICES, "", 0, " ", "indenting the first line"),
+        (
+            SERVICES,
+            "services:\n",
+            0,
+            "x",
+            "a key at the column of its parent's key",
+        ),
+        (
+            SERVICES,
+            "depends_on: [db]",
+            0,
+            "\n  db: {}",
+            "a duplicate key",
+        ),
+        (
+            anchored,
+            "restart: always",
+            0,
+            "\n  user: me",
+            "inside an anchor that an alias uses",
+        ),
+        (anchored, "image: nginx", 0, "\n    x: *d", "a new alias"),
+        (SERVICES, "image: nginx", 0, "\n---\nb: 1", "a new document"),
+    ] {
+        let (_, result) = region_edit(before, at, delete, insert);
+        assert!(result.is_err(), "{why}: {insert:?} after {at:?}");
+    }
+}

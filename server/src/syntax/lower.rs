@@ -15,13 +15,23 @@ use std::collections::HashMap;
 use tree_sitter::{Tree, TreeCursor};
 
 pub(super) fn lower(tree: &Tree, text: &str) -> (YamlStream, Vec<SyntaxProblem>) {
+    lower_nested(tree, text, 0)
+}
+
+/// Lowers a text whose root sits `depth` collections deep in a larger document (a
+/// region parsed alone), so the nesting limit applies as it would there.
+pub(super) fn lower_nested(
+    tree: &Tree,
+    text: &str,
+    depth: usize,
+) -> (YamlStream, Vec<SyntaxProblem>) {
     let mut lowerer = Lowerer {
         text,
         stream: YamlStream::default(),
         problems: Vec::new(),
         doc: DocumentBuilder::default(),
         frames: Vec::new(),
-        depth: 0,
+        depth,
         depth_reported: false,
     };
     let mut cursor = tree.walk();

@@ -6,6 +6,7 @@
 
 mod lower;
 mod recovery;
+mod region;
 pub mod scalar;
 pub mod yaml;
 
@@ -47,13 +48,11 @@ pub struct SyntaxProblem {
 
 /// The result of parsing one text.
 pub struct Parse {
-    /// The tree of the text that was finally parsed: the input with the lines of
-    /// unrecoverable syntax errors blanked out (same length, same offsets).
-    pub tree: tree_sitter::Tree,
     pub stream: YamlStream,
     pub problems: Vec<SyntaxProblem>,
     /// The tree to edit and pass to [`parse_incremental`] for the next version of the
-    /// text (`None` when the first parse was not of the text as given).
+    /// text (`None` when the first parse was not of the text as given, or when the
+    /// parse was updated by [`reparse_edit`] without a whole tree).
     pub reusable: Option<tree_sitter::Tree>,
 }
 
@@ -86,7 +85,6 @@ pub fn parse_incremental(text: &str, previous: Option<&tree_sitter::Tree>) -> Pa
     problems.sort_by_key(|problem| (problem.range.start, problem.range.end));
     problems.dedup();
     Parse {
-        tree: recovered.tree,
         stream,
         problems,
         reusable: recovered.reusable,
@@ -154,6 +152,16 @@ pub(crate) fn new_parser() -> tree_sitter::Parser {
 }
 
 pub use crate::text::TextEdit;
+pub use region::reparse_region_edit;
+
+/// Updates `previous`, the parse of the text before `edit`, to a parse of `text`
+/// without parsing the whole text: in place for an edit inside a value
+/// ([`reparse_scalar_edit`]), else by parsing the block-mapping entries around the
+/// edit alone ([`reparse_region_edit`]). Gives `previous` back when neither applies.
+pub fn reparse_edit(previous: Parse, text: &str, edit: TextEdit) -> Result<Parse, Parse> {
+    reparse_scalar_edit(previous, text, edit)
+        .or_else(|previous| reparse_region_edit(previous, text, edit))
+}
 
 /// Updates `previous`, the parse of the text before `edit`, to the parse of `text`
 /// without parsing, when the edit only changes the inside of one single-line plain
@@ -165,9 +173,25 @@ pub fn reparse_scalar_edit(
     text: &str,
     edit: TextEdit,
 ) -> Result<Parse, Parse> {
-    let Some((document, node, start_position)) = edited_scalar(&previous, text, edit) else {
+    let Some((document, node)) = edited_scalar(&previous, text, edit) else {
         return Err(previous);
     };
+    // The reusable tree follows the edit when the scalar was on one line; otherwise
+    // it is dropped (the next real parse starts afresh).
+    let old_range = previous.stream.documents[document].nodes[node].range;
+    match previous
+        .reusable
+        .as_ref()
+        .and_then(|tree| single_line_input_edit(tree, old_range, edit))
+    {
+        Some(input_edit) => {
+            debug_assert_eq!(input_edit.start_position, ts_point(text, edit.start));
+            if let Some(reusable) = &mut previous.reusable {
+                reusable.edit(&input_edit);
+            }
+        }
+        None => previous.reusable = None,
+    }
     // A range that holds the edit (the scalar and what contains it) grows or shrinks
     // at its end; a range after the edit moves.
     let move_range = |range: &mut TextRange| *range = edit.move_range(*range);
@@ -185,7 +209,29 @@ pub fn reparse_scalar_edit(
     let scalar_node = &mut previous.stream.documents[document].nodes[node];
     // The scalar starts before the edit, so only its end moved.
     scalar_node.kind = yaml::NodeKind::Scalar(scalar::plain(&text[scalar_node.range.as_range()]));
-    let input_edit = tree_sitter::InputEdit {
+    Ok(previous)
+}
+
+/// The tree-sitter edit of a change inside the scalar at `range`, if that scalar is on
+/// one line of `tree` (its row is read from the tree: the text before the edit did
+/// not change).
+fn single_line_input_edit(
+    tree: &tree_sitter::Tree,
+    range: TextRange,
+    edit: TextEdit,
+) -> Option<tree_sitter::InputEdit> {
+    let old_node = tree
+        .root_node()
+        .descendant_for_byte_range(range.start, range.end)?;
+    let start = old_node.start_position();
+    if start.row != old_node.end_position().row {
+        return None;
+    }
+    let start_position = tree_sitter::Point::new(
+        start.row,
+        start.column + edit.start.checked_sub(old_node.start_byte())?,
+    );
+    Some(tree_sitter::InputEdit {
         start_byte: edit.start,
         old_end_byte: edit.old_end,
         new_end_byte: edit.start + edit.new_len,
@@ -198,23 +244,12 @@ pub fn reparse_scalar_edit(
             start_position.row,
             start_position.column + edit.new_len,
         ),
-    };
-    previous.tree.edit(&input_edit);
-    if let Some(reusable) = &mut previous.reusable {
-        reusable.edit(&input_edit);
-    }
-    Ok(previous)
+    })
 }
 
 /// The (document, node) index of the plain scalar value that contains `edit` entirely,
-/// if the edit keeps it one valid single-line plain scalar and changes nothing else,
-/// and the edit's start as a tree-sitter point (read from the old tree: the text
-/// before the edit did not change).
-fn edited_scalar(
-    previous: &Parse,
-    text: &str,
-    edit: TextEdit,
-) -> Option<(usize, usize, tree_sitter::Point)> {
+/// if the edit keeps it one valid single-line plain scalar and changes nothing else.
+fn edited_scalar(previous: &Parse, text: &str, edit: TextEdit) -> Option<(usize, usize)> {
     if !previous.problems.is_empty() || edit.start > edit.old_end {
         return None;
     }
@@ -234,66 +269,34 @@ fn edited_scalar(
         let found = from + doc.nodes[from..].iter().position(holds_edit)?;
         debug_assert_eq!(Some(found), doc.nodes.iter().position(holds_edit));
         let node = &doc.nodes[found];
-        if node.tag.is_some() {
-            return None;
-        }
-        // The scalar was on one line (the tree still describes the old text).
-        let old_node = previous
-            .tree
-            .root_node()
-            .descendant_for_byte_range(node.range.start, node.range.end)?;
-        if old_node.start_position().row != old_node.end_position().row {
-            return None;
-        }
         // A key's text decides duplicates and merges: only values take the fast path.
-        let is_key = is_mapping_key(old_node);
-        // Every key of the YAML view is a key in the tree (the tree also counts merge
-        // keys, `<<`, which the view replaces by the entries they merge).
-        debug_assert!(
-            is_key
-                || !doc.nodes.iter().any(|each| match &each.kind {
-                    yaml::NodeKind::Mapping(entries) =>
-                        entries.iter().any(|e| e.key.0 as usize == found),
-                    _ => false,
-                }),
-            "the YAML view has a key that the tree does not"
-        );
-        if is_key {
+        // A merge key (`<<`) is no entry of the YAML view, so it is told by its text.
+        let is_merge_key =
+            matches!(&node.kind, yaml::NodeKind::Scalar(scalar) if scalar.text == "<<");
+        if node.tag.is_some() || is_merge_key || is_key(doc, found) {
             return None;
         }
         let end = node.range.end.checked_add_signed(delta)?;
         let source = text.get(node.range.start..end)?;
-        // The scalar is on one line: the edit's column counts from the node's.
-        let start = old_node.start_position();
-        let point = tree_sitter::Point::new(
-            start.row,
-            start.column + edit.start.checked_sub(old_node.start_byte())?,
-        );
-        debug_assert_eq!(point, ts_point(text, edit.start));
-        return is_simple_plain_scalar(source).then_some((d, found, point));
+        return is_simple_plain_scalar(source).then_some((d, found));
     }
     None
 }
 
-/// Whether a scalar's syntax node is a mapping key: the key of its nearest pair, or
-/// an entry of a flow mapping written without a value (`{a, b}`). Looks only at the
-/// node's ancestors, not at the whole document.
-fn is_mapping_key(scalar: tree_sitter::Node<'_>) -> bool {
-    let (start, end) = (scalar.start_byte(), scalar.end_byte());
-    let mut child = scalar;
-    while let Some(parent) = child.parent() {
-        match parent.kind() {
-            "block_mapping_pair" | "flow_pair" => {
-                return parent
-                    .child_by_field_name("key")
-                    .is_some_and(|key| key.start_byte() <= start && end <= key.end_byte());
-            }
-            "flow_mapping" => return child.kind() == "flow_node",
-            "block_sequence_item" | "flow_sequence" | "document" | "stream" => return false,
-            _ => child = parent,
-        }
+/// Whether node `id` is a mapping key in the YAML view. Nodes are stored children
+/// first, so the collection that holds a node is the first one after it whose range
+/// contains it (later siblings lie after it in the text).
+fn is_key(doc: &YamlDocument, id: usize) -> bool {
+    let range = doc.nodes[id].range;
+    let parent = doc.nodes[id + 1..].iter().find(|node| {
+        matches!(node.kind, NodeKind::Mapping(_) | NodeKind::Sequence(_))
+            && node.range.start <= range.start
+            && range.end <= node.range.end
+    });
+    match parent.map(|node| &node.kind) {
+        Some(NodeKind::Mapping(entries)) => entries.iter().any(|entry| entry.key.0 as usize == id),
+        _ => false,
     }
-    false
 }
 
 /// Whether `source` reads as one plain scalar on one line in any context: it starts

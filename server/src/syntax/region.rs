@@ -1,0 +1,620 @@
+//! Re-parses only the block-mapping entries that an edit falls in and splices them
+//! into the previous parse, so a structural keystroke costs the size of its entry.
+//!
+//! An edit usually lands inside one entry of a block mapping (a service, a component,
+//! one key of either). In block YAML, the lines of such an entry are every line after
+//! its key's line up to the next line whose content is indented no deeper than the
+//! key (a sibling key or something outside the mapping). Those lines, parsed alone
+//! with their indentation, give the same nodes as they do inside the whole file. So
+//! the region of the innermost entry around the edit is parsed by itself (with the
+//! same error recovery as a whole file), its nodes replace the old entry's in the
+//! arena, and everything after it moves; if the region does not read as whole
+//! entries of the same mapping, the next entry out is tried, and then the caller
+//! parses the whole text.
+//!
+//! Invariant: when the result has no problems it equals a parse of the whole text
+//! (debug builds check this). While the region has syntax errors, they are recovered
+//! inside it, and the rest of the previous parse stays as it was; a previous parse
+//! with errors outside the region is never patched (recovery can reach far from an
+//! error), so the whole text is parsed again.
+
+use super::yaml::{Entry, Node, NodeId, NodeKind, YamlDocument};
+use super::{Parse, ProblemKind, SyntaxProblem, TextEdit, lower, recovery};
+use crate::text::TextRange;
+
+/// Regions larger than this are not parsed alone: the whole text is parsed instead.
+const MAX_REGION_BYTES: usize = 256 * 1024;
+
+/// Updates `previous`, the parse of the text before `edit`, to a parse of `text` by
+/// parsing only the block-mapping entries the edit falls in. Gives `previous` back
+/// unchanged when no region around the edit can be parsed alone.
+pub fn reparse_region_edit(previous: Parse, text: &str, edit: TextEdit) -> Result<Parse, Parse> {
+    let Some(plan) = plan(&previous, text, edit) else {
+        return Err(previous);
+    };
+    let spliced = splice(previous, edit, plan);
+    // Debug builds (tests, fuzzing) check a clean result against a whole parse.
+    if cfg!(debug_assertions) && spliced.problems.is_empty() && text.len() < 64 * 1024 {
+        let fresh = super::parse(text);
+        debug_assert_eq!(
+            format!("{:?}", spliced.stream),
+            format!("{:?}", fresh.stream),
+            "the region parse differs from a whole parse of {text:?}"
+        );
+        debug_assert_eq!(spliced.problems, fresh.problems, "{text:?}");
+    }
+    Ok(spliced)
+}
+
+/// A region that parses alone, with what is needed to splice it in.
+struct Plan {
+    document: usize,
+    /// The mapping whose entries are replaced, and the replaced own entries.
+    mapping: usize,
+    entries: std::ops::Range<usize>,
+    /// The collections that hold the region, the mapping included.
+    ancestors: Vec<usize>,
+    /// Where the region starts (in both texts) and where it ended in the old text.
+    start: usize,
+    old_end: usize,
+    /// The old entries' nodes in the arena.
+    nodes: std::ops::Range<usize>,
+    /// The region parsed alone (offsets from `start`).
+    chunk: Parse,
+}
+
+fn plan(previous: &Parse, text: &str, edit: TextEdit) -> Option<Plan> {
+    let bytes = text.as_bytes();
+    let new_end = edit.start.checked_add(edit.new_len)?;
+    if edit.start > edit.old_end || new_end > text.len() {
+        return None;
+    }
+    // Duplicate keys and limits depend on the whole document: those parses are
+    // redone in full.
+    if previous
+        .problems
+        .iter()
+        .any(|problem| problem.kind != ProblemKind::Syntax)
+    {
+        return None;
+    }
+    let (document, doc) = previous
+        .stream
+        .documents
+        .iter()
+        .enumerate()
+        .find(|(_, doc)| doc.range.start <= edit.start && edit.old_end <= doc.range.end)?;
+    let chain = descend(doc, edit);
+    // The innermost mapping first, then outwards.
+    for depth in (0..chain.len()).rev() {
+        let (mapping, entry) = chain[depth];
+        let Some(entry) = entry else {
+            continue;
+        };
+        let ancestors: Vec<usize> = chain[..=depth].iter().map(|&(id, _)| id).collect();
+        let problems = &previous.problems;
+        match try_region(
+            doc, problems, text, bytes, edit, new_end, &ancestors, mapping, entry,
+        ) {
+            Attempt::Planned(mut plan) => {
+                plan.document = document;
+                return Some(plan);
+            }
+            Attempt::TryOuter => continue,
+            Attempt::GiveUp => return None,
+        }
+    }
+    None
+}
+
+/// The collections from the root down that contain the edit, each with the own
+/// entry (of a mapping) whose key starts at or before the edit, if any.
+fn descend(doc: &YamlDocument, edit: TextEdit) -> Vec<(usize, Option<usize>)> {
+    let mut chain = Vec::new();
+    let Some(mut at) = doc.root.map(|root| root.0 as usize) else {
+        return chain;
+    };
+    loop {
+        let node = &doc.nodes[at];
+        if !(node.range.start <= edit.start && edit.old_end <= node.range.end) {
+            break;
+        }
+        match &node.kind {
+            NodeKind::Mapping(entries) => {
+                let own = entries.partition_point(|entry| entry.merged_from.is_none());
+                let before = entries[..own]
+                    .partition_point(|entry| doc.node(entry.key).range.start <= edit.start);
+                let entry = before.checked_sub(1);
+                chain.push((at, entry));
+                let Some(entry) = entry.map(|i| entries[i]) else {
+                    break;
+                };
+                at = entry.value.0 as usize;
+            }
+            NodeKind::Sequence(items) => {
+                chain.push((at, None));
+                let before =
+                    items.partition_point(|&item| doc.node(item).range.start <= edit.start);
+                let Some(&item) = before.checked_sub(1).and_then(|i| items.get(i)) else {
+                    break;
+                };
+                at = item.0 as usize;
+            }
+            _ => break,
+        }
+    }
+    chain
+}
+
+enum Attempt {
+    Planned(Plan),
+    TryOuter,
+    GiveUp,
+}
+
+#[allow(clippy::too_many_arguments)]
+fn try_region(
+    doc: &YamlDocument,
+    problems: &[SyntaxProblem],
+    text: &str,
+    bytes: &[u8],
+    edit: TextEdit,
+    new_end: usize,
+    ancestors: &[usize],
+    mapping: usize,
+    entry: usize,
+) -> Attempt {
+    use Attempt::{GiveUp, TryOuter};
+    let NodeKind::Mapping(entries) = &doc.nodes[mapping].kind else {
+        return TryOuter;
+    };
+    // Merged entries depend on which keys the mapping has; flow mappings do not
+    // follow indentation.
+    if entries.iter().any(|entry| entry.merged_from.is_some())
+        || matches!(bytes.get(doc.nodes[mapping].range.start), Some(b'{' | b'['))
+    {
+        return TryOuter;
+    }
+    // The entry's key starts its line, after spaces only (the text before the edit
+    // is unchanged).
+    let key_start = doc.node(entries[entry].key).range.start;
+    if key_start > edit.start || key_start > text.len() {
+        return TryOuter;
+    }
+    let start = memchr::memrchr(b'\n', &bytes[..key_start]).map_or(0, |at| at + 1);
+    if !bytes[start..key_start].iter().all(|&b| b == b' ') {
+        return TryOuter;
+    }
+    let indent = key_start - start;
+    let Some(end) = region_end(bytes, start, indent, new_end) else {
+        return GiveUp;
+    };
+    // The edit lies inside the region, and the region ends at a line start that was
+    // one before the edit too.
+    let ends_after_edit = end > new_end
+        || end == text.len()
+        || (edit.old_end == edit.start && (edit.start == 0 || bytes[edit.start - 1] == b'\n'));
+    if end < new_end || !ends_after_edit {
+        return TryOuter;
+    }
+    let old_end = end + (edit.old_end - edit.start) - edit.new_len;
+    // The old entries in the region: from this one to the last whose key starts in it.
+    let own = entries.partition_point(|entry| entry.merged_from.is_none());
+    let last = entries[..own].partition_point(|e| doc.node(e.key).range.start < old_end);
+    let old_entries = entry..last;
+    if old_entries.is_empty() {
+        return TryOuter;
+    }
+    // The previous syntax errors must all be in the region: recovery can reach far
+    // from an error, so the nodes outside a region are trusted only if they were
+    // read without one.
+    if problems
+        .iter()
+        .any(|problem| problem.range.start < start || problem.range.end > old_end)
+    {
+        return TryOuter;
+    }
+    if entry > 0 && entry_end(doc, &entries[entry - 1]) > start {
+        return TryOuter;
+    }
+    let Some(nodes) = entry_nodes(doc, &entries[old_entries.clone()], start, old_end) else {
+        return TryOuter;
+    };
+    // Nothing outside the entries starts in the region: the first node after them
+    // that does not hold them (a later sibling, or what follows the mapping) starts
+    // after it.
+    let next_outside = doc.nodes[nodes.end..]
+        .iter()
+        .enumerate()
+        .find(|(at, _)| !ancestors.contains(&(nodes.end + at)));
+    if let Some((_, node)) = next_outside
+        && node.range.start < old_end
+    {
+        return TryOuter;
+    }
+    // Aliases and merge keys copy what an anchored collection holds when they are
+    // read, so an edit inside one that aliases use is parsed in full.
+    if doc.has_aliases() && ancestors.iter().any(|&id| doc.nodes[id].anchor.is_some()) {
+        return GiveUp;
+    }
+    // An alias directly inside a collection that holds the region decides when the
+    // document stands for too many nodes: such documents are parsed in full.
+    let direct_alias = |id: &NodeId| matches!(doc.node(*id).kind, NodeKind::Alias { .. });
+    if ancestors.iter().any(|&id| match &doc.nodes[id].kind {
+        NodeKind::Mapping(entries) => entries
+            .iter()
+            .any(|e| direct_alias(&e.key) || direct_alias(&e.value)),
+        NodeKind::Sequence(items) => items.iter().any(direct_alias),
+        _ => false,
+    }) {
+        return GiveUp;
+    }
+    // The region alone.
+    let source = &text[start..end];
+    if super::has_lone_carriage_return(source) {
+        return GiveUp;
+    }
+    let chunk = parse_alone(source, end == text.len(), ancestors.len() - 1);
+    if !reads_as_entries(&chunk, source, indent) {
+        return TryOuter;
+    }
+    // New keys must not repeat the mapping's other keys.
+    let chunk_doc = &chunk.stream.documents[0];
+    let outside_keys: std::collections::HashSet<&str> = entries[..entry]
+        .iter()
+        .chain(&entries[last..own])
+        .filter_map(|e| doc.key_text(e.key))
+        .collect();
+    let root = chunk_doc.root.expect("checked by reads_as_entries");
+    if chunk_doc
+        .entries(root)
+        .iter()
+        .filter_map(|e| chunk_doc.key_text(e.key))
+        .any(|key| outside_keys.contains(key))
+    {
+        return GiveUp;
+    }
+    Attempt::Planned(Plan {
+        document: 0,
+        mapping,
+        entries: old_entries,
+        ancestors: ancestors.to_vec(),
+        start,
+        old_end,
+        nodes,
+        chunk,
+    })
+}
+
+/// Where the region that starts at `start` (a key at column `indent`) ends in the new
+/// text: the start of the first later line whose content is indented less, or as
+/// much but after the end of the edit (`new_end`) and not a `- ` item (a sequence may sit at its
+/// key's indentation). Blank and comment lines belong to the region. `None` when the
+/// region is too large to parse alone.
+fn region_end(bytes: &[u8], start: usize, indent: usize, new_end: usize) -> Option<usize> {
+    let mut line = start;
+    loop {
+        let next = memchr::memchr(b'\n', &bytes[line..]).map(|at| line + at + 1)?;
+        line = next;
+        if line - start > MAX_REGION_BYTES {
+            return None;
+        }
+        if line >= bytes.len() {
+            return Some(bytes.len());
+        }
+        let spaces = bytes[line..].iter().take_while(|&&b| b == b' ').count();
+        let first = bytes.get(line + spaces).copied();
+        match first {
+            None | Some(b'\n' | b'\r' | b'#') => continue,
+            _ => {}
+        }
+        if spaces > indent {
+            continue;
+        }
+        if spaces == indent {
+            let item = first == Some(b'-')
+                && matches!(
+                    bytes.get(line + spaces + 1),
+                    None | Some(b' ' | b'\n' | b'\r')
+                );
+            // A line that starts where the edit ends may have been joined to the
+            // edit's line (its old start is unknown): it stays in the region.
+            if item || line <= new_end {
+                continue;
+            }
+        }
+        return Some(line);
+    }
+}
+
+/// Where an entry's last node ends.
+fn entry_end(doc: &YamlDocument, entry: &Entry) -> usize {
+    doc.node(entry.key)
+        .range
+        .end
+        .max(doc.node(entry.value).range.end)
+}
+
+/// The arena range of the nodes of `entries` (keys, values and everything inside),
+/// if they are contiguous, lie in `start..end`, and hold no anchor or alias.
+fn entry_nodes(
+    doc: &YamlDocument,
+    entries: &[Entry],
+    start: usize,
+    end: usize,
+) -> Option<std::ops::Range<usize>> {
+    let mut stack: Vec<NodeId> = entries.iter().flat_map(|e| [e.key, e.value]).collect();
+    let (mut low, mut high, mut count) = (usize::MAX, 0, 0usize);
+    while let Some(id) = stack.pop() {
+        let at = id.0 as usize;
+        let node = doc.nodes.get(at)?;
+        if node.anchor.is_some() || node.range.start < start || node.range.end > end {
+            return None;
+        }
+        (low, high, count) = (low.min(at), high.max(at), count + 1);
+        match &node.kind {
+            NodeKind::Mapping(entries) => {
+                for entry in entries {
+                    if entry.merged_from.is_some() {
+                        return None;
+                    }
+                    stack.push(entry.key);
+                    stack.push(entry.value);
+                }
+            }
+            NodeKind::Sequence(items) => stack.extend(items),
+            NodeKind::Alias { .. } => return None,
+            NodeKind::Scalar(_) => {}
+        }
+    }
+    (count > 0 && high - low + 1 == count).then_some(low..high + 1)
+}
+
+/// Parses a region by itself: the same recovery and lowering as a whole text, with
+/// the nesting depth of the mapping that holds it. A region that does not end the
+/// text is followed by a document marker: tree-sitter stretches the last nodes of a
+/// text to its end, so the region must not look like the end of the text.
+fn parse_alone(source: &str, ends_text: bool, depth: usize) -> Parse {
+    let marked;
+    let input = if ends_text {
+        source
+    } else {
+        marked = format!("{source}{SENTINEL}");
+        &marked
+    };
+    let recovered = recovery::parse_with_recovery(input, None);
+    let mut problems = recovered.problems;
+    let (mut stream, lower_problems) = lower::lower_nested(&recovered.tree, &recovered.text, depth);
+    problems.extend(lower_problems);
+    problems.sort_by_key(|problem| (problem.range.start, problem.range.end));
+    problems.dedup();
+    if !ends_text {
+        // The marker's empty document.
+        if stream.documents.len() == 2
+            && stream.documents[1].nodes.is_empty()
+            && stream.documents[1].range.start >= source.len()
+        {
+            stream.documents.pop();
+        }
+        // Otherwise the region did not end cleanly before the marker, and
+        // `reads_as_entries` refuses it.
+    }
+    Parse {
+        stream,
+        problems,
+        reusable: None,
+    }
+}
+
+/// What follows a region that does not end the text, when it is parsed alone.
+const SENTINEL: &str = "---\n";
+
+/// Whether a region parsed alone reads as entries of one block mapping whose first
+/// key starts the region at column `indent`, and nothing else: one document, no
+/// anchors, aliases or merges, and no problem but syntax errors.
+fn reads_as_entries(chunk: &Parse, source: &str, indent: usize) -> bool {
+    let [doc] = chunk.stream.documents.as_slice() else {
+        return false;
+    };
+    let Some(root) = doc.root else {
+        return false;
+    };
+    let NodeKind::Mapping(entries) = &doc.node(root).kind else {
+        return false;
+    };
+    root.0 as usize + 1 == doc.nodes.len()
+        && doc.range.end <= source.len()
+        && doc.node(root).range.start == indent
+        && !entries.is_empty()
+        && !matches!(source.as_bytes().get(indent), Some(b'{' | b'['))
+        && chunk
+            .problems
+            .iter()
+            .all(|problem| problem.kind == ProblemKind::Syntax && problem.range.end <= source.len())
+        && doc.nodes.iter().all(|node| {
+            node.anchor.is_none()
+                && match &node.kind {
+                    NodeKind::Alias { .. } => false,
+                    NodeKind::Mapping(entries) => entries.iter().all(|e| e.merged_from.is_none()),
+                    _ => true,
+                }
+        })
+}
+
+/// Puts the region's new nodes, comments and problems in place of the old ones and
+/// moves everything after it.
+fn splice(mut previous: Parse, edit: TextEdit, plan: Plan) -> Parse {
+    let Plan {
+        document,
+        mapping,
+        entries,
+        ancestors,
+        start,
+        old_end,
+        nodes,
+        chunk,
+    } = plan;
+    let Parse {
+        stream: chunk_stream,
+        problems: chunk_problems,
+        ..
+    } = chunk;
+    let mut chunk_doc = chunk_stream
+        .documents
+        .into_iter()
+        .next()
+        .expect("checked by reads_as_entries");
+    let root = chunk_doc.root.expect("checked by reads_as_entries").0 as usize;
+    let root_node = chunk_doc.nodes.pop().expect("the root is the last node");
+    let NodeKind::Mapping(new_entries) = root_node.kind else {
+        unreachable!("checked by reads_as_entries");
+    };
+    debug_assert_eq!(root, chunk_doc.nodes.len());
+    let new_content_end = start + root_node.range.end;
+    let new_doc_end = start + chunk_doc.range.end;
+    let added = chunk_doc.nodes.len();
+    let removed = nodes.len();
+    let renumber = |id: NodeId| -> NodeId {
+        let at = id.0 as usize;
+        if at >= nodes.end {
+            NodeId((at + added - removed) as u32)
+        } else {
+            id
+        }
+    };
+    let local = |id: NodeId| NodeId((id.0 as usize + nodes.start) as u32);
+    let doc = &mut previous.stream.documents[document];
+    // The new nodes: their ids and ranges placed in the whole text.
+    let placed = chunk_doc.nodes.into_iter().map(|mut node| {
+        node.range = TextRange::new(node.range.start + start, node.range.end + start);
+        relink(&mut node, local);
+        node
+    });
+    doc.nodes.splice(nodes.clone(), placed);
+    // Everything after: ids renumbered, ranges moved; the collections that hold the
+    // region end where the region's content now ends if they ended in it.
+    let ancestors: Vec<usize> = ancestors
+        .iter()
+        .map(|&id| renumber(NodeId(id as u32)).0 as usize)
+        .collect();
+    let mapping = renumber(NodeId(mapping as u32)).0 as usize;
+    // A collection that holds the region and ends inside it ends with its content.
+    let move_end = |range: TextRange, content_end: usize| {
+        if range.end <= old_end {
+            TextRange::new(range.start, content_end)
+        } else {
+            edit.move_range(range)
+        }
+    };
+    let after = nodes.start + added;
+    for (at, node) in doc.nodes.iter_mut().enumerate().skip(after) {
+        relink(node, renumber);
+        node.range = if ancestors.contains(&at) {
+            move_end(node.range, new_content_end)
+        } else {
+            edit.move_range(node.range)
+        };
+    }
+    if let NodeKind::Mapping(list) = &mut doc.nodes[mapping].kind {
+        let placed = new_entries.into_iter().map(|entry| Entry {
+            key: local(entry.key),
+            value: local(entry.value),
+            merged_from: None,
+        });
+        list.splice(entries, placed);
+    }
+    doc.root = doc.root.map(renumber);
+    for alias in &mut doc.aliases {
+        *alias = renumber(*alias);
+    }
+    doc.range = if doc.range.end <= old_end {
+        TextRange::new(doc.range.start, new_doc_end)
+    } else {
+        edit.move_range(doc.range)
+    };
+    // Ends stay sorted if they were and are at the seams (a document that was not
+    // sorted, rare, is checked whole).
+    let sorted = |nodes: &[Node]| {
+        nodes
+            .windows(2)
+            .all(|pair| pair[0].range.end <= pair[1].range.end)
+    };
+    doc.ends_sorted = if !doc.ends_sorted {
+        sorted(&doc.nodes)
+    } else {
+        chunk_doc.ends_sorted
+            && doc
+                .nodes
+                .windows(2)
+                .skip(nodes.start.saturating_sub(1))
+                .take(added + 1)
+                .chain(
+                    ancestors
+                        .iter()
+                        .flat_map(|&at| doc.nodes.windows(2).skip(at.saturating_sub(1)).take(2)),
+                )
+                .all(|pair| pair[0].range.end <= pair[1].range.end)
+    };
+    for later in &mut previous.stream.documents[document + 1..] {
+        later.range = edit.move_range(later.range);
+        for node in &mut later.nodes {
+            node.range = edit.move_range(node.range);
+        }
+    }
+    // Comments and problems: the region's old ones are replaced by its new ones.
+    let place = |range: TextRange| TextRange::new(range.start + start, range.end + start);
+    let comments = &mut previous.stream.comments;
+    let first = comments.partition_point(|c| c.range.start < start);
+    let past = comments.partition_point(|c| c.range.start < old_end);
+    for comment in &mut comments[past..] {
+        comment.range = edit.move_range(comment.range);
+    }
+    let new_comments = chunk_stream.comments.into_iter().map(|mut comment| {
+        comment.range = place(comment.range);
+        comment
+    });
+    comments.splice(first..past, new_comments);
+    previous
+        .problems
+        .retain(|problem| !(start <= problem.range.start && problem.range.start < old_end));
+    for problem in &mut previous.problems {
+        problem.range = edit.move_range(problem.range);
+    }
+    previous
+        .problems
+        .extend(chunk_problems.into_iter().map(|problem| {
+            SyntaxProblem {
+                range: place(problem.range),
+                related: problem
+                    .related
+                    .map(|(range, message)| (place(range), message)),
+                ..problem
+            }
+        }));
+    previous
+        .problems
+        .sort_by_key(|problem| (problem.range.start, problem.range.end));
+    previous.problems.dedup();
+    previous.reusable = None;
+    previous
+}
+
+/// Rewrites the node ids a node refers to.
+fn relink(node: &mut Node, map: impl Fn(NodeId) -> NodeId) {
+    match &mut node.kind {
+        NodeKind::Mapping(entries) => {
+            for entry in entries {
+                entry.key = map(entry.key);
+                entry.value = map(entry.value);
+                entry.merged_from = entry.merged_from.map(&map);
+            }
+        }
+        NodeKind::Sequence(items) => {
+            for item in items {
+                *item = map(*item);
+            }
+        }
+        NodeKind::Alias { target, .. } => *target = target.map(&map),
+        NodeKind::Scalar(_) => {}
+    }
+}
