@@ -3,9 +3,13 @@
 
 For each file and each server: spawn the server, initialize, `didOpen` and time the
 first `publishDiagnostics` for the file; then send single-character incremental
-`didChange` edits at seeded random positions inside scalar values (inserts and
-deletes, so the YAML stays valid), waiting after each one for the diagnostics that
-answer it. Reports p50/p95/p99/max, the didOpen time, the peak RSS of the server's
+`didChange` edits at seeded random positions, waiting after each one for the
+diagnostics that answer it. `--edit-kind anywhere` (the default) edits any position
+of the file: a random character (letters, digits, space, `:`, `-`, `#`, a quote or a
+line break) is inserted, or the character there (a line break included) is deleted,
+and the next edit undoes it, so half the edits break or change the structure and the
+file never drifts far from its start. `--edit-kind values` edits only inside scalar
+values (the YAML stays valid and keeps its shape). Reports p50/p95/p99/max, the didOpen time, the peak RSS of the server's
 process tree, and the RSS after `didClose`, as a Markdown table.
 
 Python 3.11 standard library only: raw JSON-RPC, no LSP client library.
@@ -40,6 +44,8 @@ VALUE_LINE = re.compile(r"^(\s*(?:- )?[A-Za-z0-9_.\-]+: )([A-Za-z0-9][A-Za-z0-9_
 # Keys whose values must stay as they are for the file to keep its shape.
 FROZEN_KEYS = {"<<", "condition", "driver", "mode", "pattern", "strategy", "model", "engine"}
 EDIT_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789"
+# What `--edit-kind anywhere` inserts: mostly what people type, and YAML's punctuation.
+ANYWHERE_CHARS = "abcdefghijklmnopqrstuvwxyz0123456789" + "  ::--#\"\n\n"
 
 
 # ----------------------------------------------------------------------------- JSON-RPC
@@ -284,6 +290,48 @@ class Editor:
             return _range(row, at, row, at), char
 
 
+class AnywhereEditor:
+    """Seeded single-character edits at any position; each one is undone by the next."""
+
+    def __init__(self, text: str, seed: int) -> None:
+        self.lines = text.split("\n")
+        self.rng = random.Random(seed)
+        self.undo: tuple[dict, str] | None = None
+
+    def _apply(self, edit_range: dict, new_text: str) -> None:
+        start, end = edit_range["start"], edit_range["end"]
+        head = self.lines[start["line"]][: start["character"]]
+        tail = self.lines[end["line"]][end["character"] :]
+        self.lines[start["line"] : end["line"] + 1] = (head + new_text + tail).split("\n")
+
+    def next_edit(self) -> tuple[dict, str]:
+        """A random edit, or the undoing of the last one: (LSP range, new text)."""
+        if self.undo is not None:
+            edit, self.undo = self.undo, None
+            self._apply(*edit)
+            return edit
+        row = self.rng.randrange(len(self.lines))
+        line = self.lines[row]
+        joinable = row + 1 < len(self.lines)
+        if self.rng.random() < 0.5 and (line or joinable):
+            # Delete the character at a random column (the line break at its end too).
+            at = self.rng.randrange(len(line) + (1 if joinable else 0))
+            if at == len(line):
+                edit = (_range(row, at, row + 1, 0), "")
+                self.undo = (_range(row, at, row, at), "\n")
+            else:
+                edit = (_range(row, at, row, at + 1), "")
+                self.undo = (_range(row, at, row, at), line[at])
+        else:
+            at = self.rng.randrange(len(line) + 1)
+            char = self.rng.choice(ANYWHERE_CHARS)
+            edit = (_range(row, at, row, at), char)
+            end = _range(row + 1, 0, row + 1, 0)["start"] if char == "\n" else {"line": row, "character": at + 1}
+            self.undo = ({"start": {"line": row, "character": at}, "end": end}, "")
+        self._apply(*edit)
+        return edit
+
+
 def _range(l1: int, c1: int, l2: int, c2: int) -> dict:
     return {"start": {"line": l1, "character": c1}, "end": {"line": l2, "character": c2}}
 
@@ -372,7 +420,7 @@ def run_one(spec: ServerSpec, path: Path, args: argparse.Namespace) -> Result:
             for diagnostic in server.last[:5]:
                 print(f"  {spec.name}: {diagnostic.get('range', {}).get('start')} "
                       f"{diagnostic.get('message', '')[:100]}", file=sys.stderr)
-        editor = Editor(text, args.seed)
+        editor = AnywhereEditor(text, args.seed) if args.edit_kind == "anywhere" else Editor(text, args.seed)
         started = time.perf_counter()
         for _ in range(spec.edits):
             if time.perf_counter() - started > args.budget:
@@ -489,6 +537,9 @@ def main() -> int:
     parser.add_argument("--yls-edits", type=int, default=None,
                         help="edits per file for yaml-language-server (default: --edits)")
     parser.add_argument("--seed", type=int, default=8, help="seed of the edit positions")
+    parser.add_argument("--edit-kind", choices=["anywhere", "values"], default="anywhere",
+                        help="anywhere: insert or delete any character, each edit undone by the next; "
+                        "values: only inside scalar values")
     parser.add_argument("--timeout", type=float, default=120,
                         help="seconds to wait for the diagnostics of one edit")
     parser.add_argument("--open-timeout", type=float, default=300,

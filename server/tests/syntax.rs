@@ -652,13 +652,6 @@ fn edits_a_region_cannot_hold_parse_the_whole_text() {
         (SERVICES, "", 0, " ", "indenting the first line"),
         (
             SERVICES,
-            "services:\n",
-            0,
-            "x",
-            "a key at the column of its parent's key",
-        ),
-        (
-            SERVICES,
             "depends_on: [db]",
             0,
             "\n  db: {}",

@@ -50,6 +50,8 @@ pub struct SyntaxProblem {
 pub struct Parse {
     pub stream: YamlStream,
     pub problems: Vec<SyntaxProblem>,
+    /// The lines that error recovery blanked out (see [`SyntaxProblem`]s for why).
+    pub skipped: Vec<TextRange>,
     /// The tree to edit and pass to [`parse_incremental`] for the next version of the
     /// text (`None` when the first parse was not of the text as given, or when the
     /// parse was updated by [`reparse_edit`] without a whole tree).
@@ -87,6 +89,7 @@ pub fn parse_incremental(text: &str, previous: Option<&tree_sitter::Tree>) -> Pa
     Parse {
         stream,
         problems,
+        skipped: recovered.skipped,
         reusable: recovered.reusable,
     }
 }

@@ -25,6 +25,8 @@ pub(super) struct Recovered {
     pub text: String,
     pub tree: Tree,
     pub problems: Vec<SyntaxProblem>,
+    /// The ranges that were blanked (whole lines), in no particular order.
+    pub skipped: Vec<TextRange>,
     /// The first parse, of the input exactly as given, when it was one: an editor can
     /// edit it and hand it back to reparse the next version incrementally.
     pub reusable: Option<Tree>,
@@ -45,6 +47,7 @@ pub(super) fn parse_with_recovery(input: &str, previous: Option<&Tree>) -> Recov
     let mut text = input.to_owned();
     let mut problems: Vec<SyntaxProblem> = Vec::new();
     let mut blanked: BTreeSet<usize> = BTreeSet::new();
+    let mut skipped: Vec<TextRange> = Vec::new();
     // Lines nested deeper than the scanner can carry would derail the parse of every
     // line after them, far from the cause: blank them before the first parse.
     for line in too_deep_lines(input) {
@@ -59,6 +62,7 @@ pub(super) fn parse_with_recovery(input: &str, previous: Option<&Tree>) -> Recov
             related: None,
         });
         blanked.insert(line.start);
+        skipped.push(line);
         blank(&mut text, line);
     }
     // YAML forbids control characters (a NUL makes the scanner stop as if the text
@@ -100,6 +104,7 @@ pub(super) fn parse_with_recovery(input: &str, previous: Option<&Tree>) -> Recov
         let Some(range) = site.blank.filter(|range| blanked.insert(range.start)) else {
             break;
         };
+        skipped.push(range);
         blank(&mut text, range);
         tree = parse_text(&mut parser, &text, None);
     }
@@ -107,6 +112,7 @@ pub(super) fn parse_with_recovery(input: &str, previous: Option<&Tree>) -> Recov
         text,
         tree,
         problems,
+        skipped,
         reusable,
     }
 }
@@ -225,12 +231,47 @@ fn site_for_error(error: Node<'_>, root: Node<'_>, text: &str, original: &str) -
         }
     };
     let (kind, message) = describe(original, report, lines);
+    // A line indented where nothing may start takes the lines indented at least as
+    // deep below it along: they are its block, and each would be the next round's
+    // error (a large file would otherwise be parsed again once per line).
+    let blank = match offending {
+        Some(at)
+            if at > lines.start && first_content_in(bytes, lines.start, lines.end) == Some(at) =>
+        {
+            TextRange::new(lines.start, block_end(bytes, lines.end, at - lines.start))
+        }
+        _ => lines,
+    };
     ErrorSite {
         kind,
         report,
         message,
-        blank: (!lines.is_empty()).then_some(lines),
+        blank: (!blank.is_empty()).then_some(blank),
     }
+}
+
+/// The end of the last line, from the one that starts after `from`, that belongs to a
+/// block indented `indent` spaces: blank and comment lines, and lines whose content
+/// is indented at least as deep, up to the first line with less indentation.
+fn block_end(bytes: &[u8], from: usize, indent: usize) -> usize {
+    let mut end = from;
+    let mut at = from;
+    while at < bytes.len() {
+        // Past the line break.
+        at += if bytes[at] == b'\r' && bytes.get(at + 1) == Some(&b'\n') {
+            2
+        } else {
+            1
+        };
+        let line = line_bounds(bytes, at);
+        match first_content_in(bytes, line.start, line.end) {
+            Some(content) if bytes[content] != b'#' && content - line.start < indent => break,
+            Some(content) if bytes[content] != b'#' => end = line.end,
+            _ => {}
+        }
+        at = line.end;
+    }
+    end
 }
 
 /// The offset of the first byte at or after `from` that is not white space.

@@ -69,12 +69,11 @@ fn plan(previous: &Parse, text: &str, edit: TextEdit) -> Option<Plan> {
     if edit.start > edit.old_end || new_end > text.len() {
         return None;
     }
-    // Duplicate keys and limits depend on the whole document: those parses are
-    // redone in full.
+    // Limits count over the whole document: those parses are redone in full.
     if previous
         .problems
         .iter()
-        .any(|problem| problem.kind != ProblemKind::Syntax)
+        .any(|problem| problem.kind == ProblemKind::Limit)
     {
         return None;
     }
@@ -92,9 +91,8 @@ fn plan(previous: &Parse, text: &str, edit: TextEdit) -> Option<Plan> {
             continue;
         };
         let ancestors: Vec<usize> = chain[..=depth].iter().map(|&(id, _)| id).collect();
-        let problems = &previous.problems;
         match try_region(
-            doc, problems, text, bytes, edit, new_end, &ancestors, mapping, entry,
+            doc, previous, text, bytes, edit, new_end, &ancestors, mapping, entry,
         ) {
             Attempt::Planned(mut plan) => {
                 plan.document = document;
@@ -155,7 +153,7 @@ enum Attempt {
 #[allow(clippy::too_many_arguments)]
 fn try_region(
     doc: &YamlDocument,
-    problems: &[SyntaxProblem],
+    previous: &Parse,
     text: &str,
     bytes: &[u8],
     edit: TextEdit,
@@ -205,12 +203,13 @@ fn try_region(
     if old_entries.is_empty() {
         return TryOuter;
     }
-    // The previous syntax errors must all be in the region: recovery can reach far
-    // from an error, so the nodes outside a region are trusted only if they were
-    // read without one.
-    if problems
-        .iter()
-        .any(|problem| problem.range.start < start || problem.range.end > old_end)
+    // The previous problems must all be in the region: recovery can reach far from
+    // an error, so the nodes outside a region are trusted only if they were read
+    // without one (a duplicate key's first definition included).
+    let inside = |range: TextRange| start <= range.start && range.end <= old_end;
+    if previous.problems.iter().any(|problem| {
+        !inside(problem.range) || problem.related.as_ref().is_some_and(|(r, _)| !inside(*r))
+    }) || previous.skipped.iter().any(|&range| !inside(range))
     {
         return TryOuter;
     }
@@ -402,6 +401,7 @@ fn parse_alone(source: &str, ends_text: bool, depth: usize) -> Parse {
     Parse {
         stream,
         problems,
+        skipped: recovered.skipped,
         reusable: None,
     }
 }
@@ -411,7 +411,9 @@ const SENTINEL: &str = "---\n";
 
 /// Whether a region parsed alone reads as entries of one block mapping whose first
 /// key starts the region at column `indent`, and nothing else: one document, no
-/// anchors, aliases or merges, and no problem but syntax errors.
+/// anchors, aliases or merges, and no problem but syntax errors and duplicate keys
+/// inside it (a repeated key of the mapping that holds the region is checked by the
+/// caller).
 fn reads_as_entries(chunk: &Parse, source: &str, indent: usize) -> bool {
     let [doc] = chunk.stream.documents.as_slice() else {
         return false;
@@ -427,10 +429,14 @@ fn reads_as_entries(chunk: &Parse, source: &str, indent: usize) -> bool {
         && doc.node(root).range.start == indent
         && !entries.is_empty()
         && !matches!(source.as_bytes().get(indent), Some(b'{' | b'['))
-        && chunk
-            .problems
-            .iter()
-            .all(|problem| problem.kind == ProblemKind::Syntax && problem.range.end <= source.len())
+        && chunk.problems.iter().all(|problem| {
+            problem.kind != ProblemKind::Limit
+                && problem.range.end <= source.len()
+                && problem
+                    .related
+                    .as_ref()
+                    .is_none_or(|(range, _)| range.end <= source.len())
+        })
         && doc.nodes.iter().all(|node| {
             node.anchor.is_none()
                 && match &node.kind {
@@ -457,6 +463,7 @@ fn splice(mut previous: Parse, edit: TextEdit, plan: Plan) -> Parse {
     let Parse {
         stream: chunk_stream,
         problems: chunk_problems,
+        skipped: chunk_skipped,
         ..
     } = chunk;
     let mut chunk_doc = chunk_stream
@@ -574,27 +581,19 @@ fn splice(mut previous: Parse, edit: TextEdit, plan: Plan) -> Parse {
         comment
     });
     comments.splice(first..past, new_comments);
-    previous
-        .problems
-        .retain(|problem| !(start <= problem.range.start && problem.range.start < old_end));
-    for problem in &mut previous.problems {
-        problem.range = edit.move_range(problem.range);
-    }
-    previous
-        .problems
-        .extend(chunk_problems.into_iter().map(|problem| {
-            SyntaxProblem {
-                range: place(problem.range),
-                related: problem
-                    .related
-                    .map(|(range, message)| (place(range), message)),
-                ..problem
-            }
-        }));
-    previous
-        .problems
-        .sort_by_key(|problem| (problem.range.start, problem.range.end));
-    previous.problems.dedup();
+    // Every previous problem was in the region (the plan checks it): the region's
+    // new problems are all there are. They come sorted from `parse_alone`.
+    previous.problems = chunk_problems
+        .into_iter()
+        .map(|problem| SyntaxProblem {
+            range: place(problem.range),
+            related: problem
+                .related
+                .map(|(range, message)| (place(range), message)),
+            ..problem
+        })
+        .collect();
+    previous.skipped = chunk_skipped.into_iter().map(place).collect();
     previous.reusable = None;
     previous
 }
