@@ -17,8 +17,13 @@ use ddia_yaml_grammar::MAX_BLOCK_NESTING;
 use std::collections::BTreeSet;
 use tree_sitter::{Node, Tree};
 
-/// Rounds of blanking and re-parsing before the remaining errors are just reported.
+/// Rounds of blanking and re-parsing before the remaining errors are just reported,
+/// at least; a small text (a region parsed alone) gets more, up to
+/// [`MAX_ROUNDS_SMALL`], as long as the rounds parse no more than
+/// [`ROUNDS_BUDGET_BYTES`] in all.
 const MAX_ROUNDS: usize = 24;
+const MAX_ROUNDS_SMALL: usize = 256;
+const ROUNDS_BUDGET_BYTES: usize = 4 << 20;
 
 pub(super) struct Recovered {
     /// The text that `tree` is a parse of: the input with blanked lines.
@@ -83,7 +88,8 @@ pub(super) fn parse_with_recovery(input: &str, previous: Option<&Tree>) -> Recov
 
     // Only the first error of each round is trusted: the ones after it are often
     // consequences of it, and vanish once its line is blanked.
-    for _ in 0..MAX_ROUNDS {
+    let rounds = (ROUNDS_BUDGET_BYTES / input.len().max(1)).clamp(MAX_ROUNDS, MAX_ROUNDS_SMALL);
+    for _ in 0..rounds {
         if !tree.root_node().has_error() {
             break;
         }
@@ -231,23 +237,64 @@ fn site_for_error(error: Node<'_>, root: Node<'_>, text: &str, original: &str) -
         }
     };
     let (kind, message) = describe(original, report, lines);
-    // A line indented where nothing may start takes the lines indented at least as
-    // deep below it along: they are its block, and each would be the next round's
-    // error (a large file would otherwise be parsed again once per line).
-    let blank = match offending {
-        Some(at)
-            if at > lines.start && first_content_in(bytes, lines.start, lines.end) == Some(at) =>
-        {
-            TextRange::new(lines.start, block_end(bytes, lines.end, at - lines.start))
-        }
-        _ => lines,
-    };
+    let blank = with_block_below(bytes, lines);
     ErrorSite {
         kind,
         report,
         message,
         blank: (!blank.is_empty()).then_some(blank),
     }
+}
+
+/// The lines to blank for an error on `lines`: those lines, and when they are
+/// indented deeper than the line with content above them although that line opens
+/// nothing (it has its value: `key: value`, a scalar), every line below indented
+/// deeper than it too. Those lines hang under a value that cannot hold them; each
+/// would be the next round's error, and a large file would be parsed again once per
+/// line.
+fn with_block_below(bytes: &[u8], lines: TextRange) -> TextRange {
+    let Some(content) = first_content_in(bytes, lines.start, lines.end) else {
+        return lines;
+    };
+    let indent = content - lines.start;
+    // The line with content above (blank lines, comments and blanked lines skipped).
+    let mut at = lines.start;
+    let above = loop {
+        if at == 0 {
+            return lines;
+        }
+        let line = line_bounds(bytes, at - 1);
+        at = line.start;
+        match first_content_in(bytes, line.start, line.end) {
+            Some(first) if bytes[first] != b'#' => break (line, first - line.start),
+            _ => continue,
+        }
+    };
+    let (above, above_indent) = above;
+    if indent <= above_indent {
+        return lines;
+    }
+    // A line that opens a block, a sequence item or a flow collection may have
+    // deeper lines below.
+    let text = &bytes[above.start..above.end];
+    let code = match memchr::memmem::find(text, b" #") {
+        Some(comment) => &text[..comment],
+        None => text,
+    };
+    let code = code.trim_ascii_end();
+    let opens = code.ends_with(b":")
+        || code.ends_with(b"-")
+        || matches!(code.last(), Some(b'|' | b'>' | b'[' | b'{' | b',' | b'?'))
+        || code.ends_with(b"|-")
+        || code.ends_with(b"|+")
+        || code.ends_with(b">-")
+        || code.ends_with(b">+")
+        || code.trim_ascii_start().starts_with(b"- ")
+        || code.trim_ascii_start().starts_with(b"? ");
+    if opens {
+        return lines;
+    }
+    TextRange::new(lines.start, block_end(bytes, lines.end, above_indent + 1))
 }
 
 /// The end of the last line, from the one that starts after `from`, that belongs to a
