@@ -28,7 +28,7 @@ pub fn from_compose(
 
 /// Builds the model of a Compose file after one edit, keeping what each service
 /// contributed to `previous` (the model of the text before `edit`) where the edit
-/// cannot have changed it: services whose own entry does not hold the edit, that do
+/// cannot have changed it: services whose lines the edit does not touch, that do
 /// not `extends` another, read no `env_file` and, when the edit is inside an anchor
 /// that aliases use, use no alias. Their parts are moved by the edit instead of
 /// rebuilt. The result equals [`from_compose`] of the new text.
@@ -94,8 +94,7 @@ pub fn from_compose_reusing(
         if let Some((parts, edit, in_shared_anchor)) = &mut kept
             && let Some(mut part) = parts.next()
         {
-            let holds_edit =
-                part.index.range.start <= edit.start && edit.old_end <= part.index.range.end;
+            let holds_edit = super::shift::touches_lines(text, part.index.range, *edit);
             let reusable = part.index.self_contained
                 && !holds_edit
                 && !(part.index.uses_alias && *in_shared_anchor)

@@ -6,6 +6,29 @@
 
 use crate::text::{TextEdit, TextRange};
 
+/// Whether `edit` touches a line that `range` (in the text before the edit) spans:
+/// a part of a model may depend on the rest of its first and last lines (where a
+/// quick fix inserts a key, say), so only an edit on other lines leaves it as it was.
+/// `text` is the text after the edit.
+pub fn touches_lines(text: &str, range: TextRange, edit: TextEdit) -> bool {
+    let bytes = text.as_bytes();
+    let delta = |offset: usize| (offset + edit.new_len).saturating_sub(edit.old_end - edit.start);
+    let has_newline = |from: usize, to: usize| {
+        bytes
+            .get(from.min(to)..to)
+            .is_some_and(|between| memchr::memchr(b'\n', between).is_some())
+    };
+    if edit.old_end < range.start {
+        // The edit ends before the range: on an earlier line if a line break
+        // separates them (the text between is unchanged).
+        !has_newline(edit.start + edit.new_len, delta(range.start))
+    } else if edit.start > range.end {
+        !has_newline(range.end, edit.start)
+    } else {
+        true
+    }
+}
+
 /// A value whose source ranges can be moved after an edit.
 pub trait Shift {
     fn shift(&mut self, edit: &TextEdit);

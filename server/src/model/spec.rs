@@ -11,7 +11,7 @@ pub fn from_spec(doc: &YamlDocument, text: &str) -> SystemModel {
 }
 
 /// Builds the model of a spec after one edit, keeping the components of `previous`
-/// (the model of the text before `edit`) whose own entry does not hold the edit and,
+/// (the model of the text before `edit`) whose lines the edit does not touch and,
 /// when the edit is inside an anchor that aliases use, that use no alias: they are
 /// moved by the edit instead of read again. The result equals [`from_spec`] of the new
 /// text (debug builds check it).
@@ -651,7 +651,7 @@ impl<'a> Reader<'a> {
         in_shared_anchor: bool,
     ) -> Option<SpecPartIndex> {
         let range = self.doc.range(key).cover(self.doc.range(value));
-        let holds_edit = part.range.start <= edit.start && edit.old_end <= part.range.end;
+        let holds_edit = super::shift::touches_lines(self.text, part.range, edit);
         if part.section != section
             || holds_edit
             || (part.uses_alias && in_shared_anchor)

@@ -335,7 +335,8 @@ fn entry_end(doc: &YamlDocument, entry: &Entry) -> usize {
 }
 
 /// The arena range of the nodes of `entries` (keys, values and everything inside),
-/// if they are contiguous, lie in `start..end`, and hold no anchor or alias.
+/// if they and any node between them lie in `start..end` and hold no anchor or
+/// alias.
 fn entry_nodes(
     doc: &YamlDocument,
     entries: &[Entry],
@@ -366,7 +367,26 @@ fn entry_nodes(
             NodeKind::Scalar(_) => {}
         }
     }
-    (count > 0 && high - low + 1 == count).then_some(low..high + 1)
+    if count == 0 {
+        return None;
+    }
+    // Nodes the entries do not reach (a repeated key and its value, dropped from
+    // their mapping) lie between theirs, and in the region too.
+    if count < high - low + 1
+        && !doc.nodes[low..=high].iter().all(|node| {
+            node.anchor.is_none()
+                && start <= node.range.start
+                && node.range.end <= end
+                && !matches!(node.kind, NodeKind::Alias { .. })
+        })
+    {
+        return None;
+    }
+    // The node before them belongs before the region.
+    if low > 0 && doc.nodes[low - 1].range.start >= start {
+        return None;
+    }
+    Some(low..high + 1)
 }
 
 /// Parses a region by itself: the same recovery and lowering as a whole text, with
