@@ -91,9 +91,38 @@ fn plan(previous: &Parse, text: &str, edit: TextEdit) -> Option<Plan> {
             continue;
         };
         let ancestors: Vec<usize> = chain[..=depth].iter().map(|&(id, _)| id).collect();
-        match try_region(
-            doc, previous, text, bytes, edit, new_end, &ancestors, mapping, entry,
-        ) {
+        // The column of the key that holds the mapping, if a block mapping's key does:
+        // lines indented less than the mapping's keys but deeper than it are broken
+        // lines of the mapping (recovered in the region), not lines after it.
+        let parent_column = depth
+            .checked_sub(1)
+            .and_then(|up| match (chain[up], &doc.nodes[chain[up].0].kind) {
+                ((_, Some(at)), NodeKind::Mapping(entries)) => entries.get(at),
+                _ => None,
+            })
+            .and_then(|entry| column(bytes, doc.node(entry.key).range.start));
+        // The entry the edit is in, else that entry with the one before it (an edit
+        // that breaks an entry's key line leaves lines that only read as part of the
+        // entry above).
+        let attempt = [Some(entry), entry.checked_sub(1)]
+            .into_iter()
+            .flatten()
+            .map(|entry| {
+                try_region(
+                    doc,
+                    previous,
+                    text,
+                    bytes,
+                    edit,
+                    new_end,
+                    &ancestors,
+                    (mapping, entry),
+                    parent_column,
+                )
+            })
+            .find(|attempt| !matches!(attempt, Attempt::TryOuter))
+            .unwrap_or(Attempt::TryOuter);
+        match attempt {
             Attempt::Planned(mut plan) => {
                 plan.document = document;
                 return Some(plan);
@@ -103,6 +132,17 @@ fn plan(previous: &Parse, text: &str, edit: TextEdit) -> Option<Plan> {
         }
     }
     None
+}
+
+/// The column of `offset` if only spaces precede it on its line (within the text
+/// before any edit).
+fn column(bytes: &[u8], offset: usize) -> Option<usize> {
+    let before = bytes.get(..offset)?;
+    let start = memchr::memrchr(b'\n', before).map_or(0, |at| at + 1);
+    before[start..]
+        .iter()
+        .all(|&b| b == b' ')
+        .then_some(offset - start)
 }
 
 /// The collections from the root down that contain the edit, each with the own
@@ -159,8 +199,8 @@ fn try_region(
     edit: TextEdit,
     new_end: usize,
     ancestors: &[usize],
-    mapping: usize,
-    entry: usize,
+    (mapping, entry): (usize, usize),
+    parent_column: Option<usize>,
 ) -> Attempt {
     use Attempt::{GiveUp, TryOuter};
     let NodeKind::Mapping(entries) = &doc.nodes[mapping].kind else {
@@ -184,7 +224,10 @@ fn try_region(
         return TryOuter;
     }
     let indent = key_start - start;
-    let Some(end) = region_end(bytes, start, indent, new_end) else {
+    let lowest = parent_column
+        .filter(|&column| column < indent)
+        .map(|column| column + 1);
+    let Some(end) = region_end(bytes, start, (lowest.unwrap_or(indent), indent), new_end) else {
         return GiveUp;
     };
     // The edit lies inside the region, and the region ends at a line start that was
@@ -286,11 +329,17 @@ fn try_region(
 }
 
 /// Where the region that starts at `start` (a key at column `indent`) ends in the new
-/// text: the start of the first later line whose content is indented less, or as
-/// much but after the end of the edit (`new_end`) and not a `- ` item (a sequence may sit at its
-/// key's indentation). Blank and comment lines belong to the region. `None` when the
+/// text: the start of the first later line whose content is indented less than
+/// `lowest` (the mapping's own key's column plus one, or `indent`), or exactly
+/// `indent` but after the end of the edit (`new_end`) and not a `- ` item (a sequence
+/// may sit at its key's indentation). Blank and comment lines belong to the region. `None` when the
 /// region is too large to parse alone.
-fn region_end(bytes: &[u8], start: usize, indent: usize, new_end: usize) -> Option<usize> {
+fn region_end(
+    bytes: &[u8],
+    start: usize,
+    (lowest, indent): (usize, usize),
+    new_end: usize,
+) -> Option<usize> {
     let mut line = start;
     loop {
         let next = memchr::memchr(b'\n', &bytes[line..]).map(|at| line + at + 1)?;
@@ -307,7 +356,7 @@ fn region_end(bytes: &[u8], start: usize, indent: usize, new_end: usize) -> Opti
             None | Some(b'\n' | b'\r' | b'#') => continue,
             _ => {}
         }
-        if spaces > indent {
+        if spaces > indent || (lowest..indent).contains(&spaces) {
             continue;
         }
         if spaces == indent {
