@@ -195,12 +195,13 @@ pub fn analyze(input: AnalysisInput<'_>) -> Analysis {
 }
 
 /// Analyses a file after one edit, given the parse of the text before it: an edit
-/// inside a value is applied to that parse instead of parsing again (see
-/// [`crate::syntax::reparse_scalar_edit`]), and the parts of `previous_model` (the
+/// inside a value is applied to that parse instead of parsing again, and another edit
+/// parses only the block-mapping entries around it (see
+/// [`crate::syntax::reparse_edit`]); the parts of `previous_model` (the
 /// model of the text before) that the edit cannot change are kept (see
 /// [`crate::model::from_compose_reusing`]), and so are the findings of those parts in
-/// `previous_findings` (the [`Analysis::part_findings`] of the text before); any other
-/// edit parses as [`analyze`] does.
+/// `previous_findings` (the [`Analysis::part_findings`] of the text before). When
+/// neither applies, the whole text is parsed as [`analyze`] does.
 pub fn analyze_after_edit(
     input: AnalysisInput<'_>,
     previous: Parse,
@@ -219,7 +220,12 @@ pub fn analyze_after_edit(
             previous_model.map(|model| (model, edit)),
             previous_findings.map(|findings| (findings, edit)),
         ),
-        Err(_) => analyze(input),
+        Err(previous) => {
+            // The whole text is parsed again: the previous parse and model go first,
+            // so the two never take memory together.
+            drop((previous, previous_model, previous_findings));
+            analyze(input)
+        }
     }
 }
 
