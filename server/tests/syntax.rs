@@ -664,10 +664,32 @@ fn edits_a_region_cannot_hold_parse_the_whole_text() {
             "\n  user: me",
             "inside an anchor that an alias uses",
         ),
-        (anchored, "image: nginx", 0, "\n    x: *d", "a new alias"),
         (SERVICES, "image: nginx", 0, "\n---\nb: 1", "a new document"),
     ] {
         let (_, result) = region_edit(before, at, delete, insert);
         assert!(result.is_err(), "{why}: {insert:?} after {at:?}");
+    }
+}
+
+#[test]
+fn regions_with_aliases_and_merge_keys_resolve_the_anchors_before_them() {
+    let anchored = "x-d: &d\n  restart: always\n  user: app\nservices:\n  web:\n    <<: *d\n    image: nginx\n  api:\n    <<: *d\n    user: root\n";
+    for (at, delete, insert) in [
+        ("image: nginx", 0, "\n    x: *d"),          // a new alias
+        ("image: nginx", 0, "\n    env: 1"),         // a new key beside a merge
+        ("user: root", 0, "\n    restart: no"),      // overriding a merged key
+        ("  api:\n    <<: *d\n", 0, "    <<: *d\n"), // repeating the merge
+        ("  w", 2, "front"),                         // renaming a service with a merge
+    ] {
+        let (after, result) = region_edit(anchored, at, delete, insert);
+        let updated =
+            result.unwrap_or_else(|_| panic!("{insert:?} after {at:?} parses its region"));
+        let fresh = parse(&after);
+        assert_eq!(updated.problems, fresh.problems, "{after}");
+        assert_eq!(
+            format!("{:?}", updated.stream),
+            format!("{:?}", fresh.stream),
+            "{after}"
+        );
     }
 }

@@ -15,21 +15,34 @@ use std::collections::HashMap;
 use tree_sitter::{Tree, TreeCursor};
 
 pub(super) fn lower(tree: &Tree, text: &str) -> (YamlStream, Vec<SyntaxProblem>) {
-    lower_nested(tree, text, 0)
+    lower_nested(tree, text, 0, None)
+}
+
+/// What a region parsed alone needs of the document around it: the nodes before it
+/// (their ids come first, so the region's nodes get the ids they will have in the
+/// whole document), the anchors they define, and how many nodes each anchored one
+/// stands for.
+pub(super) struct Prefix<'p> {
+    pub nodes: &'p [Node],
+    pub anchors: HashMap<String, NodeId>,
+    pub expanded: HashMap<NodeId, u64>,
 }
 
 /// Lowers a text whose root sits `depth` collections deep in a larger document (a
-/// region parsed alone), so the nesting limit applies as it would there.
-pub(super) fn lower_nested(
+/// region parsed alone), so the nesting limit applies as it would there; with a
+/// `prefix`, its first document continues that document's arena and anchors.
+pub(super) fn lower_nested<'p>(
     tree: &Tree,
     text: &str,
     depth: usize,
+    prefix: Option<Prefix<'p>>,
 ) -> (YamlStream, Vec<SyntaxProblem>) {
     let mut lowerer = Lowerer {
         text,
         stream: YamlStream::default(),
         problems: Vec::new(),
         doc: DocumentBuilder::default(),
+        prefix,
         frames: Vec::new(),
         depth,
         depth_reported: false,
@@ -99,7 +112,10 @@ enum Frame {
 }
 
 #[derive(Default)]
-struct DocumentBuilder {
+struct DocumentBuilder<'p> {
+    /// The nodes of the document before a region parsed alone (see [`Prefix`]).
+    prefix: &'p [Node],
+    prefix_expanded: HashMap<NodeId, u64>,
     nodes: Vec<Node>,
     /// How many nodes each node stands for once aliases and merges are followed.
     expanded: Vec<u64>,
@@ -109,20 +125,33 @@ struct DocumentBuilder {
     expansion_reported: bool,
 }
 
-impl DocumentBuilder {
+impl DocumentBuilder<'_> {
     fn push(&mut self, node: Node, expanded: u64) -> NodeId {
-        let id = NodeId(u32::try_from(self.nodes.len()).unwrap_or(u32::MAX));
+        let id = NodeId(u32::try_from(self.prefix.len() + self.nodes.len()).unwrap_or(u32::MAX));
         self.nodes.push(node);
         self.expanded.push(expanded);
         id
     }
 
     fn node(&self, id: NodeId) -> &Node {
-        &self.nodes[id.0 as usize]
+        let at = id.0 as usize;
+        match at.checked_sub(self.prefix.len()) {
+            Some(own) => &self.nodes[own],
+            None => &self.prefix[at],
+        }
+    }
+
+    fn node_mut(&mut self, id: NodeId) -> Option<&mut Node> {
+        let own = (id.0 as usize).checked_sub(self.prefix.len())?;
+        self.nodes.get_mut(own)
     }
 
     fn expanded(&self, id: NodeId) -> u64 {
-        self.expanded[id.0 as usize]
+        let at = id.0 as usize;
+        match at.checked_sub(self.prefix.len()) {
+            Some(own) => self.expanded[own],
+            None => self.prefix_expanded.get(&id).copied().unwrap_or(1),
+        }
     }
 
     fn resolve(&self, id: NodeId) -> NodeId {
@@ -143,18 +172,20 @@ impl DocumentBuilder {
     }
 }
 
-struct Lowerer<'t> {
+struct Lowerer<'t, 'p> {
     text: &'t str,
     stream: YamlStream,
     problems: Vec<SyntaxProblem>,
-    doc: DocumentBuilder,
+    doc: DocumentBuilder<'p>,
+    /// The document a region continues, for the first document only.
+    prefix: Option<Prefix<'p>>,
     frames: Vec<Frame>,
     /// Collections currently open.
     depth: usize,
     depth_reported: bool,
 }
 
-impl Lowerer<'_> {
+impl Lowerer<'_, '_> {
     /// Handles entering a CST node; returns whether to walk its children (and so
     /// whether a frame was pushed that [`Lowerer::exit`] will pop).
     fn enter(&mut self, cursor: &TreeCursor<'_>) -> bool {
@@ -164,6 +195,11 @@ impl Lowerer<'_> {
             "stream" => Frame::Transparent,
             "document" => {
                 self.doc = DocumentBuilder::default();
+                if let Some(prefix) = self.prefix.take() {
+                    self.doc.prefix = prefix.nodes;
+                    self.doc.prefix_expanded = prefix.expanded;
+                    self.doc.anchors = prefix.anchors;
+                }
                 Frame::Document { root: None, range }
             }
             "block_node" | "flow_node" => {
@@ -272,21 +308,27 @@ impl Lowerer<'_> {
             Frame::Transparent => {}
             Frame::Document { root, range } => {
                 let builder = std::mem::take(&mut self.doc);
-                let aliases = builder
-                    .nodes
-                    .iter()
-                    .enumerate()
-                    .filter(|(_, node)| {
-                        matches!(
-                            node.kind,
-                            NodeKind::Alias {
-                                target: Some(_),
-                                ..
-                            }
-                        )
-                    })
-                    .map(|(id, _)| NodeId(id as u32))
-                    .collect();
+                let base = builder.prefix.len();
+                let ids = |keep: fn(&Node) -> bool| -> Vec<NodeId> {
+                    builder
+                        .nodes
+                        .iter()
+                        .enumerate()
+                        .filter(|(_, node)| keep(node))
+                        .map(|(id, _)| NodeId((base + id) as u32))
+                        .collect()
+                };
+                let aliases = ids(|node| {
+                    matches!(
+                        node.kind,
+                        NodeKind::Alias {
+                            target: Some(_),
+                            ..
+                        }
+                    )
+                });
+                let anchors = ids(|node| node.anchor.is_some());
+                let anchor_expanded = anchors.iter().map(|&id| builder.expanded(id)).collect();
                 let ends_sorted = builder
                     .nodes
                     .windows(2)
@@ -296,7 +338,10 @@ impl Lowerer<'_> {
                     root,
                     range,
                     aliases,
+                    anchors,
+                    anchor_expanded,
                     ends_sorted,
+                    merge_copies: builder.merge_copies,
                 });
             }
             Frame::Node {
@@ -307,12 +352,16 @@ impl Lowerer<'_> {
                 role,
             } => {
                 let id = content.unwrap_or_else(|| self.null_at(range.end));
-                if let Some(name) = anchor {
-                    self.doc.nodes[id.0 as usize].anchor = Some(name.clone());
+                if let Some(name) = anchor
+                    && let Some(node) = self.doc.node_mut(id)
+                {
+                    node.anchor = Some(name.clone());
                     self.doc.anchors.insert(name, id);
                 }
-                if tag.is_some() {
-                    self.doc.nodes[id.0 as usize].tag = tag;
+                if tag.is_some()
+                    && let Some(node) = self.doc.node_mut(id)
+                {
+                    node.tag = tag;
                 }
                 self.attach(id, role);
             }

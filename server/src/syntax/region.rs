@@ -275,8 +275,9 @@ fn try_region(
         return TryOuter;
     }
     // Aliases and merge keys copy what an anchored collection holds when they are
-    // read, so an edit inside one that aliases use is parsed in full.
-    if doc.has_aliases() && ancestors.iter().any(|&id| doc.nodes[id].anchor.is_some()) {
+    // read (and the document records its size), so an edit inside one is parsed in
+    // full.
+    if ancestors.iter().any(|&id| doc.nodes[id].anchor.is_some()) {
         return GiveUp;
     }
     // An alias directly inside a collection that holds the region decides when the
@@ -296,9 +297,34 @@ fn try_region(
     if super::has_lone_carriage_return(source) {
         return GiveUp;
     }
-    let chunk = parse_alone(source, end == text.len(), ancestors.len() - 1);
-    if !reads_as_entries(&chunk, source, indent) {
+    // The region's aliases name the anchors before it.
+    let mut anchors = std::collections::HashMap::new();
+    let mut expanded = std::collections::HashMap::new();
+    let before = doc
+        .anchors
+        .partition_point(|id| (id.0 as usize) < nodes.start);
+    for (&id, &size) in doc.anchors[..before].iter().zip(&doc.anchor_expanded) {
+        if let Some(name) = &doc.node(id).anchor {
+            anchors.insert(name.clone(), id);
+            expanded.insert(id, size);
+        }
+    }
+    let prefix = lower::Prefix {
+        nodes: &doc.nodes[..nodes.start],
+        anchors,
+        expanded,
+    };
+    let chunk = parse_alone(source, end == text.len(), ancestors.len() - 1, prefix);
+    if !reads_as_entries(&chunk, source, indent, nodes.start) {
         return TryOuter;
+    }
+    // Merge keys stay within their limit (counted as if the old region's copies
+    // were still there).
+    let copies = doc
+        .merge_copies
+        .saturating_add(chunk.stream.documents[0].merge_copies);
+    if copies > super::MAX_ALIAS_EXPANSION {
+        return GiveUp;
     }
     // New keys must not repeat the mapping's other keys.
     let chunk_doc = &chunk.stream.documents[0];
@@ -307,11 +333,29 @@ fn try_region(
         .chain(&entries[last..own])
         .filter_map(|e| doc.key_text(e.key))
         .collect();
-    let root = chunk_doc.root.expect("checked by reads_as_entries");
-    if chunk_doc
-        .entries(root)
+    // The chunk's nodes have the ids they will have in the document.
+    let chunk_key = |id: NodeId| -> Option<&str> {
+        let node = match (id.0 as usize).checked_sub(nodes.start) {
+            Some(own) => chunk_doc.nodes.get(own)?,
+            None => doc.nodes.get(id.0 as usize)?,
+        };
+        match &node.kind {
+            NodeKind::Scalar(scalar) => Some(scalar.as_str()),
+            // An alias in the region names an anchor before it.
+            NodeKind::Alias {
+                target: Some(target),
+                ..
+            } => doc.key_text(*target),
+            _ => None,
+        }
+    };
+    let new_entries = match chunk_doc.nodes.last().map(|root| &root.kind) {
+        Some(NodeKind::Mapping(entries)) => entries.as_slice(),
+        _ => &[],
+    };
+    if new_entries
         .iter()
-        .filter_map(|e| chunk_doc.key_text(e.key))
+        .filter_map(|e| chunk_key(e.key))
         .any(|key| outside_keys.contains(key))
     {
         return GiveUp;
@@ -384,8 +428,7 @@ fn entry_end(doc: &YamlDocument, entry: &Entry) -> usize {
 }
 
 /// The arena range of the nodes of `entries` (keys, values and everything inside),
-/// if they and any node between them lie in `start..end` and hold no anchor or
-/// alias.
+/// if they and any node between them lie in `start..end` and hold no anchor.
 fn entry_nodes(
     doc: &YamlDocument,
     entries: &[Entry],
@@ -403,31 +446,26 @@ fn entry_nodes(
         (low, high, count) = (low.min(at), high.max(at), count + 1);
         match &node.kind {
             NodeKind::Mapping(entries) => {
-                for entry in entries {
-                    if entry.merged_from.is_some() {
-                        return None;
-                    }
+                // Merged entries are the anchored mapping's, before the region.
+                for entry in entries.iter().filter(|entry| entry.merged_from.is_none()) {
                     stack.push(entry.key);
                     stack.push(entry.value);
                 }
             }
             NodeKind::Sequence(items) => stack.extend(items),
-            NodeKind::Alias { .. } => return None,
-            NodeKind::Scalar(_) => {}
+            NodeKind::Alias { .. } | NodeKind::Scalar(_) => {}
         }
     }
     if count == 0 {
         return None;
     }
     // Nodes the entries do not reach (a repeated key and its value, dropped from
-    // their mapping) lie between theirs, and in the region too.
+    // their mapping; a merge key and its alias) lie between theirs, and in the
+    // region too.
     if count < high - low + 1
-        && !doc.nodes[low..=high].iter().all(|node| {
-            node.anchor.is_none()
-                && start <= node.range.start
-                && node.range.end <= end
-                && !matches!(node.kind, NodeKind::Alias { .. })
-        })
+        && !doc.nodes[low..=high]
+            .iter()
+            .all(|node| node.anchor.is_none() && start <= node.range.start && node.range.end <= end)
     {
         return None;
     }
@@ -442,7 +480,7 @@ fn entry_nodes(
 /// the nesting depth of the mapping that holds it. A region that does not end the
 /// text is followed by a document marker: tree-sitter stretches the last nodes of a
 /// text to its end, so the region must not look like the end of the text.
-fn parse_alone(source: &str, ends_text: bool, depth: usize) -> Parse {
+fn parse_alone(source: &str, ends_text: bool, depth: usize, prefix: lower::Prefix<'_>) -> Parse {
     let marked;
     let input = if ends_text {
         source
@@ -452,7 +490,8 @@ fn parse_alone(source: &str, ends_text: bool, depth: usize) -> Parse {
     };
     let recovered = recovery::parse_with_recovery(input, None);
     let mut problems = recovered.problems;
-    let (mut stream, lower_problems) = lower::lower_nested(&recovered.tree, &recovered.text, depth);
+    let (mut stream, lower_problems) =
+        lower::lower_nested(&recovered.tree, &recovered.text, depth, Some(prefix));
     problems.extend(lower_problems);
     problems.sort_by_key(|problem| (problem.range.start, problem.range.end));
     problems.dedup();
@@ -479,23 +518,30 @@ fn parse_alone(source: &str, ends_text: bool, depth: usize) -> Parse {
 const SENTINEL: &str = "---\n";
 
 /// Whether a region parsed alone reads as entries of one block mapping whose first
-/// key starts the region at column `indent`, and nothing else: one document, no
-/// anchors, aliases or merges, and no problem but syntax errors and duplicate keys
+/// key starts the region at column `indent`, and nothing else: one document (whose
+/// node ids start at `base`), no anchors, no merge into the mapping itself, and no
+/// problem but syntax errors and duplicate keys
 /// inside it (a repeated key of the mapping that holds the region is checked by the
 /// caller).
-fn reads_as_entries(chunk: &Parse, source: &str, indent: usize) -> bool {
+fn reads_as_entries(chunk: &Parse, source: &str, indent: usize, base: usize) -> bool {
     let [doc] = chunk.stream.documents.as_slice() else {
         return false;
     };
-    let Some(root) = doc.root else {
+    // The root is the last node (ids start at `base`).
+    if doc
+        .root
+        .is_none_or(|root| root.0 as usize + 1 != base + doc.nodes.len())
+    {
+        return false;
+    }
+    let Some(root_node) = doc.nodes.last() else {
         return false;
     };
-    let NodeKind::Mapping(entries) = &doc.node(root).kind else {
+    let NodeKind::Mapping(entries) = &root_node.kind else {
         return false;
     };
-    root.0 as usize + 1 == doc.nodes.len()
-        && doc.range.end <= source.len()
-        && doc.node(root).range.start == indent
+    doc.range.end <= source.len()
+        && root_node.range.start == indent
         && !entries.is_empty()
         && !matches!(source.as_bytes().get(indent), Some(b'{' | b'['))
         && chunk.problems.iter().all(|problem| {
@@ -506,14 +552,8 @@ fn reads_as_entries(chunk: &Parse, source: &str, indent: usize) -> bool {
                     .as_ref()
                     .is_none_or(|(range, _)| range.end <= source.len())
         })
-        && doc.nodes.iter().all(|node| {
-            node.anchor.is_none()
-                && match &node.kind {
-                    NodeKind::Alias { .. } => false,
-                    NodeKind::Mapping(entries) => entries.iter().all(|e| e.merged_from.is_none()),
-                    _ => true,
-                }
-        })
+        && doc.anchors.is_empty()
+        && entries.iter().all(|entry| entry.merged_from.is_none())
 }
 
 /// Puts the region's new nodes, comments and problems in place of the old ones and
@@ -545,7 +585,7 @@ fn splice(mut previous: Parse, edit: TextEdit, plan: Plan) -> Parse {
     let NodeKind::Mapping(new_entries) = root_node.kind else {
         unreachable!("checked by reads_as_entries");
     };
-    debug_assert_eq!(root, chunk_doc.nodes.len());
+    debug_assert_eq!(root, nodes.start + chunk_doc.nodes.len());
     let new_content_end = start + root_node.range.end;
     let new_doc_end = start + chunk_doc.range.end;
     let added = chunk_doc.nodes.len();
@@ -558,12 +598,14 @@ fn splice(mut previous: Parse, edit: TextEdit, plan: Plan) -> Parse {
             id
         }
     };
-    let local = |id: NodeId| NodeId((id.0 as usize + nodes.start) as u32);
     let doc = &mut previous.stream.documents[document];
-    // The new nodes: their ids and ranges placed in the whole text.
+    // The new nodes (whose ids were given from the old entries' first one on), placed
+    // in the whole text.
+    let chunk_sorted = chunk_doc.ends_sorted;
+    let chunk_aliases = std::mem::take(&mut chunk_doc.aliases);
+    doc.merge_copies = doc.merge_copies.saturating_add(chunk_doc.merge_copies);
     let placed = chunk_doc.nodes.into_iter().map(|mut node| {
         node.range = TextRange::new(node.range.start + start, node.range.end + start);
-        relink(&mut node, local);
         node
     });
     doc.nodes.splice(nodes.clone(), placed);
@@ -592,16 +634,22 @@ fn splice(mut previous: Parse, edit: TextEdit, plan: Plan) -> Parse {
         };
     }
     if let NodeKind::Mapping(list) = &mut doc.nodes[mapping].kind {
-        let placed = new_entries.into_iter().map(|entry| Entry {
-            key: local(entry.key),
-            value: local(entry.value),
-            merged_from: None,
-        });
-        list.splice(entries, placed);
+        list.splice(entries, new_entries);
     }
     doc.root = doc.root.map(renumber);
-    for alias in &mut doc.aliases {
+    // The region's aliases replace the old ones (the region holds no anchor).
+    let first = doc
+        .aliases
+        .partition_point(|id| (id.0 as usize) < nodes.start);
+    let past = doc
+        .aliases
+        .partition_point(|id| (id.0 as usize) < nodes.end);
+    for alias in &mut doc.aliases[past..] {
         *alias = renumber(*alias);
+    }
+    doc.aliases.splice(first..past, chunk_aliases);
+    for anchor in &mut doc.anchors {
+        *anchor = renumber(*anchor);
     }
     doc.range = if doc.range.end <= old_end {
         TextRange::new(doc.range.start, new_doc_end)
@@ -618,7 +666,7 @@ fn splice(mut previous: Parse, edit: TextEdit, plan: Plan) -> Parse {
     doc.ends_sorted = if !doc.ends_sorted {
         sorted(&doc.nodes)
     } else {
-        chunk_doc.ends_sorted
+        chunk_sorted
             && doc
                 .nodes
                 .windows(2)

@@ -80,7 +80,7 @@ pub struct Node {
 }
 
 /// One document of a YAML stream.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Default)]
 pub struct YamlDocument {
     pub(crate) nodes: Vec<Node>,
     pub root: Option<NodeId>,
@@ -89,10 +89,32 @@ pub struct YamlDocument {
     /// The aliases that name an anchor, in node order (most documents have none:
     /// anchor lookups then cost nothing, and otherwise they never walk every node).
     pub(crate) aliases: Vec<NodeId>,
+    /// The nodes that carry an anchor, in node order, and how many nodes each stands
+    /// for with aliases followed.
+    pub(crate) anchors: Vec<NodeId>,
+    pub(crate) anchor_expanded: Vec<u64>,
     /// Whether the nodes' ends never decrease in arena order (nodes are added children
     /// first, in document order, so they do in practice): then the nodes an edit can
     /// move are a suffix of the arena, found by binary search.
     pub(crate) ends_sorted: bool,
+    /// How many entries merge keys copied (at most; a region parsed again adds its
+    /// own), for the limit on merges.
+    pub(crate) merge_copies: u64,
+}
+
+impl std::fmt::Debug for YamlDocument {
+    /// Everything but the merge count, which is only a bound after regions change.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("YamlDocument")
+            .field("nodes", &self.nodes)
+            .field("root", &self.root)
+            .field("range", &self.range)
+            .field("aliases", &self.aliases)
+            .field("anchors", &self.anchors)
+            .field("anchor_expanded", &self.anchor_expanded)
+            .field("ends_sorted", &self.ends_sorted)
+            .finish()
+    }
 }
 
 /// A comment and its range (the `#` included).
