@@ -17,13 +17,13 @@ use ddia_yaml_grammar::MAX_BLOCK_NESTING;
 use std::collections::BTreeSet;
 use tree_sitter::{Node, Tree};
 
-/// Rounds of blanking and re-parsing before the remaining errors are just reported,
-/// at least; a small text (a region parsed alone) gets more, up to
-/// [`MAX_ROUNDS_SMALL`], as long as the rounds parse no more than
-/// [`ROUNDS_BUDGET_BYTES`] in all.
-const MAX_ROUNDS: usize = 24;
-const MAX_ROUNDS_SMALL: usize = 256;
-const ROUNDS_BUDGET_BYTES: usize = 4 << 20;
+/// Rounds of blanking and re-parsing before the remaining errors are just reported:
+/// as many as parse [`ROUNDS_BUDGET_BYTES`] in all, at least [`MIN_ROUNDS`] (a large
+/// file's rounds each cost a whole parse) and at most [`MAX_ROUNDS`] (a region
+/// parsed alone is small).
+const MIN_ROUNDS: usize = 4;
+const MAX_ROUNDS: usize = 256;
+const ROUNDS_BUDGET_BYTES: usize = 16 << 20;
 
 pub(super) struct Recovered {
     /// The text that `tree` is a parse of: the input with blanked lines.
@@ -88,7 +88,7 @@ pub(super) fn parse_with_recovery(input: &str, previous: Option<&Tree>) -> Recov
 
     // Only the first error of each round is trusted: the ones after it are often
     // consequences of it, and vanish once its line is blanked.
-    let rounds = (ROUNDS_BUDGET_BYTES / input.len().max(1)).clamp(MAX_ROUNDS, MAX_ROUNDS_SMALL);
+    let rounds = (ROUNDS_BUDGET_BYTES / input.len().max(1)).clamp(MIN_ROUNDS, MAX_ROUNDS);
     for _ in 0..rounds {
         if !tree.root_node().has_error() {
             break;
