@@ -479,7 +479,9 @@ fn benches(c: &mut Criterion) {
 
     // One keystroke: insert a character into a value in the middle of the file, then
     // reparse with the previous tree, the whole analysis of the new text with that
-    // tree, and the value-edit path the language server takes (`value-edit`).
+    // tree, and the value-edit path the language server takes (`value-edit`); and a
+    // new key line, the path the server takes for a structural edit
+    // (`structural-edit`).
     let mut group = c.benchmark_group("keystroke");
     for input in &inputs {
         let Some(previous) = parse(&input.text).reusable else {
@@ -567,8 +569,79 @@ fn benches(c: &mut Criterion) {
                 )
             },
         );
+        // What the language server does for an edit that changes the structure: a
+        // new key line typed below a `key: value` line in the middle of the file
+        // (only the block-mapping entries around it are parsed again).
+        let (line_end, line) = structural_edit(&input.text);
+        let mut structural = input.text.clone();
+        structural.insert_str(line_end, &line);
+        group.bench_function(
+            BenchmarkId::new(
+                "structural-edit",
+                format!("{} ({} lines)", input.name, input.lines()),
+            ),
+            |b| {
+                b.iter_batched(
+                    || {
+                        let mut previous = analyze(AnalysisInput {
+                            text: &input.text,
+                            path: Some(&input.path),
+                            findings_by_part: true,
+                            ..AnalysisInput::default()
+                        });
+                        // The server frees the whole file's syntax tree, which a
+                        // region parse no longer needs, on another thread.
+                        previous.parse.reusable = None;
+                        previous
+                    },
+                    |mut previous| {
+                        let findings = previous.take_part_findings();
+                        ddia::analysis::analyze_after_edit(
+                            AnalysisInput {
+                                text: black_box(&structural),
+                                path: Some(&input.path),
+                                findings_by_part: true,
+                                ..AnalysisInput::default()
+                            },
+                            previous.parse,
+                            ddia::syntax::TextEdit {
+                                start: line_end,
+                                old_end: line_end,
+                                new_len: line.len(),
+                            },
+                            previous.model,
+                            findings,
+                        )
+                    },
+                    BatchSize::LargeInput,
+                )
+            },
+        );
     }
     group.finish();
+}
+
+/// Where to type a new line in the structural-edit benchmark, and the line: after the
+/// middle line that has a `key: value`, a sibling key at its indentation.
+fn structural_edit(text: &str) -> (usize, String) {
+    let middle = text.len() / 2;
+    let mut offset = 0;
+    for line in text.split_inclusive('\n') {
+        let content = line.trim_end_matches(['\n', '\r']);
+        let indent = content.len() - content.trim_start_matches(' ').len();
+        if offset >= middle
+            && let Some(colon) = content.find(": ")
+            && !content[indent..].starts_with(['-', '#', '?'])
+            && content[colon + 2..].trim().len() > 1
+        {
+            return (
+                offset + content.len(),
+                format!("\n{}ddia-bench-key: value", " ".repeat(indent)),
+            );
+        }
+        offset += line.len();
+    }
+    (text.len(), String::new())
 }
 
 criterion::criterion_group!(analysis, benches);

@@ -186,7 +186,10 @@ impl Backend {
         if document.version != version {
             return None;
         }
-        document.tree = analyzed.parse.reusable.clone();
+        // The last handle of a whole file's syntax tree (after an edit parsed by
+        // region) takes long to free: another thread does it.
+        let old_tree = std::mem::replace(&mut document.tree, analyzed.parse.reusable.clone());
+        super::dropper::drop_later(old_tree);
         document.analysis = Some(analyzed.clone());
         document.edits = super::document::EditsSince::Nothing;
         document.previous = None;

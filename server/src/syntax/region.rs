@@ -9,8 +9,10 @@
 //! the region of the innermost entry around the edit is parsed by itself (with the
 //! same error recovery as a whole file), its nodes replace the old entry's in the
 //! arena, and everything after it moves; if the region does not read as whole
-//! entries of the same mapping, the next entry out is tried, and then the caller
-//! parses the whole text.
+//! entries of the same mapping, the entry above is tried with it, then the entry
+//! that holds the mapping, and then the caller parses the whole text. The region's
+//! nodes are numbered from the first old one's id, and its aliases and merge keys
+//! resolve to the anchors defined before it ([`lower::Prefix`]).
 //!
 //! Invariant: when the result has no problems it equals a parse of the whole text
 //! (debug builds check this). While the region has syntax errors, they are recovered
@@ -63,6 +65,7 @@ struct Plan {
     chunk: Parse,
 }
 
+/// Finds the smallest region around `edit` that parses alone, and parses it.
 fn plan(previous: &Parse, text: &str, edit: TextEdit) -> Option<Plan> {
     let bytes = text.as_bytes();
     let new_end = edit.start.checked_add(edit.new_len)?;
@@ -190,6 +193,9 @@ enum Attempt {
     GiveUp,
 }
 
+/// Plans the region of `entry` of `mapping` (and the entries after it that the edit
+/// reaches): where it starts and ends, the old nodes it replaces, and its parse.
+/// `parent_column` is the column of the key that holds the mapping, if any.
 #[allow(clippy::too_many_arguments)]
 fn try_region(
     doc: &YamlDocument,
