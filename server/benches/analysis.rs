@@ -13,7 +13,7 @@ use ddia::analysis::{AnalysisInput, analyze};
 use ddia::kind::{FileKind, detect};
 use ddia::model::{SystemModel, from_compose, from_kubernetes, from_spec};
 use ddia::rules::run_rules;
-use ddia::syntax::{edit_tree, parse, parse_incremental};
+use ddia::syntax::{TextEdit, edit_tree, parse, parse_incremental};
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -531,94 +531,75 @@ fn benches(c: &mut Criterion) {
         );
         // What the language server does for an edit inside a value: the previous parse
         // updated in place and the previous model's untouched parts kept.
-        group.bench_function(
-            BenchmarkId::new(
-                "value-edit",
-                format!("{} ({} lines)", input.name, input.lines()),
-            ),
-            |b| {
-                b.iter_batched(
-                    || {
-                        analyze(AnalysisInput {
-                            text: &input.text,
-                            path: Some(&input.path),
-                            findings_by_part: true,
-                            ..AnalysisInput::default()
-                        })
-                    },
-                    |mut previous| {
-                        let findings = previous.take_part_findings();
-                        ddia::analysis::analyze_after_edit(
-                            AnalysisInput {
-                                text: black_box(&edited),
-                                path: Some(&input.path),
-                                findings_by_part: true,
-                                ..AnalysisInput::default()
-                            },
-                            previous.parse,
-                            ddia::syntax::TextEdit {
-                                start: at,
-                                old_end: at,
-                                new_len: 1,
-                            },
-                            previous.model,
-                            findings,
-                        )
-                    },
-                    BatchSize::LargeInput,
-                )
-            },
-        );
+        let value_edit = TextEdit {
+            start: at,
+            old_end: at,
+            new_len: 1,
+        };
+        bench_edit(&mut group, input, "value-edit", &edited, value_edit);
         // What the language server does for an edit that changes the structure: a
         // new key line typed below a `key: value` line in the middle of the file
         // (only the block-mapping entries around it are parsed again).
         let (line_end, line) = structural_edit(&input.text);
         let mut structural = input.text.clone();
         structural.insert_str(line_end, &line);
-        group.bench_function(
-            BenchmarkId::new(
-                "structural-edit",
-                format!("{} ({} lines)", input.name, input.lines()),
-            ),
-            |b| {
-                b.iter_batched(
-                    || {
-                        let mut previous = analyze(AnalysisInput {
-                            text: &input.text,
-                            path: Some(&input.path),
-                            findings_by_part: true,
-                            ..AnalysisInput::default()
-                        });
-                        // The server frees the whole file's syntax tree, which a
-                        // region parse no longer needs, on another thread.
-                        previous.parse.reusable = None;
-                        previous
-                    },
-                    |mut previous| {
-                        let findings = previous.take_part_findings();
-                        ddia::analysis::analyze_after_edit(
-                            AnalysisInput {
-                                text: black_box(&structural),
-                                path: Some(&input.path),
-                                findings_by_part: true,
-                                ..AnalysisInput::default()
-                            },
-                            previous.parse,
-                            ddia::syntax::TextEdit {
-                                start: line_end,
-                                old_end: line_end,
-                                new_len: line.len(),
-                            },
-                            previous.model,
-                            findings,
-                        )
-                    },
-                    BatchSize::LargeInput,
-                )
-            },
+        let structural_edit = TextEdit {
+            start: line_end,
+            old_end: line_end,
+            new_len: line.len(),
+        };
+        bench_edit(
+            &mut group,
+            input,
+            "structural-edit",
+            &structural,
+            structural_edit,
         );
     }
     group.finish();
+}
+
+/// Benchmarks `analyze_after_edit` from a fresh analysis of `input` to `edited`, the
+/// way the language server runs it (findings by part). The server frees the whole
+/// file's syntax tree on another thread, so it is dropped before timing.
+fn bench_edit(
+    group: &mut criterion::BenchmarkGroup<'_, criterion::measurement::WallTime>,
+    input: &Input,
+    name: &str,
+    edited: &str,
+    edit: TextEdit,
+) {
+    let label = format!("{} ({} lines)", input.name, input.lines());
+    group.bench_function(BenchmarkId::new(name, label), |b| {
+        b.iter_batched(
+            || {
+                let mut previous = analyze(AnalysisInput {
+                    text: &input.text,
+                    path: Some(&input.path),
+                    findings_by_part: true,
+                    ..AnalysisInput::default()
+                });
+                previous.parse.reusable = None;
+                previous
+            },
+            |mut previous| {
+                let findings = previous.take_part_findings();
+                ddia::analysis::analyze_after_edit(
+                    AnalysisInput {
+                        text: black_box(edited),
+                        path: Some(&input.path),
+                        findings_by_part: true,
+                        ..AnalysisInput::default()
+                    },
+                    previous.parse,
+                    edit,
+                    previous.model,
+                    findings,
+                )
+            },
+            BatchSize::LargeInput,
+        )
+    });
 }
 
 /// Where to type a new line in the structural-edit benchmark, and the line: after the

@@ -1,6 +1,9 @@
 //! Tests of the syntax layer: YAML features, broken input, limits.
 
-use ddia::syntax::{NodeId, NodeKind, ProblemKind, ScalarValue, YamlDocument, parse};
+use ddia::syntax::{
+    NodeId, NodeKind, ProblemKind, ScalarValue, YamlDocument, parse, reparse_region_edit,
+    reparse_scalar_edit,
+};
 
 /// Renders a node as compact flow YAML with typed scalars, for assertions.
 fn render(doc: &YamlDocument, id: NodeId) -> String {
@@ -477,8 +480,18 @@ fn incremental_reparse_equals_a_fresh_parse_after_random_edits() {
     }
 }
 
-/// Applies `insert` at the first `at` in `before`, through the scalar fast path.
-fn scalar_edit(
+/// How a test updates a parse after an edit (`reparse_scalar_edit` or
+/// `reparse_region_edit`).
+type Reparse = fn(
+    ddia::syntax::Parse,
+    &str,
+    ddia::syntax::TextEdit,
+) -> Result<ddia::syntax::Parse, ddia::syntax::Parse>;
+
+/// Replaces `delete` bytes after the first `at` in `before` with `insert`, and updates
+/// the parse of `before` with `reparse`.
+fn edit_with(
+    reparse: Reparse,
     before: &str,
     at: &str,
     delete: usize,
@@ -492,7 +505,7 @@ fn scalar_edit(
         old_end: start + delete,
         new_len: insert.len(),
     };
-    let result = ddia::syntax::reparse_scalar_edit(parse(before), &after, edit);
+    let result = reparse(parse(before), &after, edit);
     (after, result)
 }
 
@@ -509,7 +522,7 @@ fn typing_inside_a_value_updates_the_parse_without_parsing() {
         ("image: ", 0, "x"),             // before the first character
         ("replicas: ", 0, "é"),          // a two-byte character first
     ] {
-        let (after, result) = scalar_edit(before, at, delete, insert);
+        let (after, result) = edit_with(reparse_scalar_edit, before, at, delete, insert);
         let updated =
             result.unwrap_or_else(|_| panic!("`{insert}` after `{at}` takes the fast path"));
         let fresh = parse(&after);
@@ -535,7 +548,7 @@ fn edits_that_could_change_the_structure_are_parsed_again() {
         ("command: run", 0, "\t"),       // a tab
         ("image: postgres:16", 1, ""),   // deletes the line break after the value
     ] {
-        let (_, result) = scalar_edit(before, at, delete, insert);
+        let (_, result) = edit_with(reparse_scalar_edit, before, at, delete, insert);
         assert!(
             result.is_err(),
             "`{insert:?}` after `{at}` must be parsed again"
@@ -543,30 +556,11 @@ fn edits_that_could_change_the_structure_are_parsed_again() {
     }
     // A file with a syntax error is always parsed again.
     let broken = "services: [\n  db:\n    image: postgres:16\n";
-    let (_, result) = scalar_edit(broken, "postgres:1", 0, "7");
+    let (_, result) = edit_with(reparse_scalar_edit, broken, "postgres:1", 0, "7");
     assert!(result.is_err());
 }
 
 /// Replaces `delete` bytes after the first `at` in `before` with `insert`, through the
-/// region reparse.
-fn region_edit(
-    before: &str,
-    at: &str,
-    delete: usize,
-    insert: &str,
-) -> (String, Result<ddia::syntax::Parse, ddia::syntax::Parse>) {
-    let start = before.find(at).expect("the anchor text") + at.len();
-    let mut after = before.to_owned();
-    after.replace_range(start..start + delete, insert);
-    let edit = ddia::syntax::TextEdit {
-        start,
-        old_end: start + delete,
-        new_len: insert.len(),
-    };
-    let result = ddia::syntax::reparse_region_edit(parse(before), &after, edit);
-    (after, result)
-}
-
 const SERVICES: &str = "# Services.\nx-note: plain\nservices:\n  db:\n    image: postgres:16\n    ports:\n    - \"5432:5432\"\n    environment:\n      POSTGRES_DB: app # the database\n  web:\n    image: nginx\n    depends_on: [db]\nvolumes:\n  data: {}\n";
 
 #[test]
@@ -585,7 +579,7 @@ fn structural_edits_parse_only_their_region_and_equal_a_whole_parse() {
         ("image: nginx\n", 21, ""),                         // deleting a whole line
         ("image: postgres:16\n", 0, "    restart: always\n"), // pasting a whole line
     ] {
-        let (after, result) = region_edit(SERVICES, at, delete, insert);
+        let (after, result) = edit_with(reparse_region_edit, SERVICES, at, delete, insert);
         let updated =
             result.unwrap_or_else(|_| panic!("{insert:?} after {at:?} parses its region"));
         let fresh = parse(&after);
@@ -606,7 +600,13 @@ fn structural_edits_parse_only_their_region_and_equal_a_whole_parse() {
 #[test]
 fn a_syntax_error_stays_in_its_region_and_goes_when_fixed() {
     // Typing a key before its colon: the line is an error, recovered in its region.
-    let (broken, result) = region_edit(SERVICES, "image: postgres:16", 0, "\n    restart");
+    let (broken, result) = edit_with(
+        reparse_region_edit,
+        SERVICES,
+        "image: postgres:16",
+        0,
+        "\n    restart",
+    );
     let broken_parse = result.unwrap_or_else(|_| panic!("the region parses with its error"));
     let start = broken.find("restart").expect("typed");
     assert_eq!(
@@ -666,7 +666,7 @@ fn edits_a_region_cannot_hold_parse_the_whole_text() {
         ),
         (SERVICES, "image: nginx", 0, "\n---\nb: 1", "a new document"),
     ] {
-        let (_, result) = region_edit(before, at, delete, insert);
+        let (_, result) = edit_with(reparse_region_edit, before, at, delete, insert);
         assert!(result.is_err(), "{why}: {insert:?} after {at:?}");
     }
 }
@@ -681,7 +681,7 @@ fn regions_with_aliases_and_merge_keys_resolve_the_anchors_before_them() {
         ("  api:\n    <<: *d\n", 0, "    <<: *d\n"), // repeating the merge
         ("  w", 2, "front"),                         // renaming a service with a merge
     ] {
-        let (after, result) = region_edit(anchored, at, delete, insert);
+        let (after, result) = edit_with(reparse_region_edit, anchored, at, delete, insert);
         let updated =
             result.unwrap_or_else(|_| panic!("{insert:?} after {at:?} parses its region"));
         let fresh = parse(&after);
