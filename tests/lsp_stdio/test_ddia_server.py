@@ -86,6 +86,48 @@ async def test_change_updates_diagnostics(client: LanguageClient):
     assert "all-replica-quorum" in codes
 
 
+async def test_typing_a_new_key_keeps_the_rest_of_the_file_read(client: LanguageClient):
+    """Types a new datastore key one character at a time below the last line: while the
+    line has no colon it is a syntax error on that line only (the quorum finding above
+    it stays), and the colon clears it."""
+    await open_spec(client)
+    line, column = 8, 0
+    typed = ["\n", " ", " ", "o", "r", "d", "e", "r", "s"]
+    reports = []
+    for version, char in enumerate(typed + [":"], start=2):
+        client.text_document_did_change(
+            types.DidChangeTextDocumentParams(
+                text_document=types.VersionedTextDocumentIdentifier(uri=URI, version=version),
+                content_changes=[
+                    types.TextDocumentContentChangePartial(
+                        range=types.Range(
+                            types.Position(line, column), types.Position(line, column)
+                        ),
+                        text=char,
+                    )
+                ],
+            )
+        )
+        if char == "\n":
+            line, column = line + 1, 0
+        else:
+            column += 1
+        report = await client.text_document_diagnostic_async(
+            types.DocumentDiagnosticParams(text_document=types.TextDocumentIdentifier(uri=URI))
+        )
+        reports.append(report.items)
+    # `  orders` without its colon: one syntax error, on its line; the rest still read.
+    without_colon = reports[-2]
+    errors = [d for d in without_colon if d.code == "syntax-error"]
+    assert len(errors) == 1, without_colon
+    assert errors[0].range.start.line == 9
+    assert "non-overlapping-quorums" in {d.code for d in without_colon}
+    # The colon makes it a key: no syntax error, and the finding is still there.
+    with_colon = reports[-1]
+    assert "syntax-error" not in {d.code for d in with_colon}
+    assert "non-overlapping-quorums" in {d.code for d in with_colon}
+
+
 async def test_hover_on_a_vocabulary_value(client: LanguageClient):
     await open_spec(client)
     hover = await client.text_document_hover_async(
