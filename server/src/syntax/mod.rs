@@ -286,10 +286,61 @@ fn edited_scalar(previous: &Parse, text: &str, edit: TextEdit) -> Option<(usize,
     None
 }
 
-/// Whether node `id` is a mapping key in the YAML view. Nodes are stored children
-/// first, so the collection that holds a node is the first one after it whose range
-/// contains it (later siblings lie after it in the text).
+/// Whether node `id` is a mapping key in the YAML view, found from the root down
+/// (entries and items are in source order, so each step is a binary search).
 fn is_key(doc: &YamlDocument, id: usize) -> bool {
+    let target = NodeId(id as u32);
+    let range = doc.nodes[id].range;
+    let holds = |node: NodeId| {
+        let outer = doc.node(node).range;
+        outer.start <= range.start && range.end <= outer.end
+    };
+    let Some(mut at) = doc.root else {
+        return false;
+    };
+    let found = loop {
+        if at == target {
+            break false;
+        }
+        match &doc.node(at).kind {
+            NodeKind::Mapping(entries) => {
+                let own = entries.partition_point(|entry| entry.merged_from.is_none());
+                let before = entries[..own]
+                    .partition_point(|entry| doc.node(entry.key).range.start <= range.start);
+                let Some(entry) = before.checked_sub(1).map(|at| entries[at]) else {
+                    break false;
+                };
+                if entry.key == target {
+                    break true;
+                }
+                at = match (holds(entry.value), holds(entry.key)) {
+                    (true, _) => entry.value,
+                    (false, true) => entry.key,
+                    (false, false) => break false,
+                };
+            }
+            NodeKind::Sequence(items) => {
+                let before =
+                    items.partition_point(|&item| doc.node(item).range.start <= range.start);
+                match before.checked_sub(1).map(|at| items[at]) {
+                    Some(item) if holds(item) => at = item,
+                    _ => break false,
+                }
+            }
+            _ => break false,
+        }
+    };
+    debug_assert_eq!(
+        found,
+        is_key_by_parent(doc, id),
+        "the two ways to tell a key disagree"
+    );
+    found
+}
+
+/// [`is_key`] the slow way, for debug builds: nodes are stored children first, so the
+/// collection that holds a node is the first one after it whose range contains it.
+fn is_key_by_parent(doc: &YamlDocument, id: usize) -> bool {
     let range = doc.nodes[id].range;
     let parent = doc.nodes[id + 1..].iter().find(|node| {
         matches!(node.kind, NodeKind::Mapping(_) | NodeKind::Sequence(_))

@@ -382,8 +382,8 @@ fn try_region(
 /// text: the start of the first later line whose content is indented less than
 /// `lowest` (the mapping's own key's column plus one, or `indent`), or exactly
 /// `indent` but after the end of the edit (`new_end`) and not a `- ` item (a sequence
-/// may sit at its key's indentation). Blank and comment lines belong to the region. `None` when the
-/// region is too large to parse alone.
+/// may sit at its key's indentation). Blank and comment lines belong to the region.
+/// `None` when the region is too large to parse alone.
 fn region_end(
     bytes: &[u8],
     start: usize,
