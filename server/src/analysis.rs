@@ -1,7 +1,7 @@
 //! Analyses one file: parse, detect its kind, build the model, run the rules.
 
 use crate::diagnostic::{Applicability, Diagnostic, Edit, Fix};
-use crate::kind::{FileKind, detect};
+use crate::kind::{FileKind, detect, detect_from_text};
 use crate::model::{
     ProblemKind as ModelProblemKind, SystemModel, from_compose_reusing, from_kubernetes,
     from_spec_reusing,
@@ -237,6 +237,16 @@ fn analyze_parsed(
     previous_findings: Option<(PartFindings, TextEdit)>,
 ) -> Analysis {
     let mut kind = detect(input.path, input.language_id, &parse.stream);
+    if kind == FileKind::Other
+        && parse
+            .problems
+            .iter()
+            .any(|problem| problem.kind == ProblemKind::Syntax)
+    {
+        // Recovery can give up on a badly broken file, leaving too little of its
+        // shape to tell what it is: its lines tell, so its errors are reported.
+        kind = detect_from_text(input.text);
+    }
     if matches!(kind, FileKind::Compose | FileKind::Kubernetes) && is_template(input.text) {
         // Helm and mustache templates are not YAML until rendered: judging them
         // would judge the template syntax, not the deployment.

@@ -89,3 +89,53 @@ pub fn detect(path: Option<&Path>, language_id: Option<&str>, stream: &YamlStrea
     }
     FileKind::Other
 }
+
+/// The kind of a file whose parse lost its shape (recovery gave up on a badly broken
+/// text), from its lines alone: a `ddia:` key at the start of a line marks a spec,
+/// `services:` with an indented `image:` or `build:` a Compose file, `apiVersion:` and
+/// `kind:` Kubernetes manifests. Such a file's syntax errors are then reported
+/// instead of the file passing as other YAML.
+pub fn detect_from_text(text: &str) -> FileKind {
+    let (mut services, mut containers, mut api_version, mut kind) = (false, false, false, false);
+    for line in text.lines() {
+        if line.starts_with("ddia:") {
+            return FileKind::Spec;
+        }
+        services |= line.starts_with("services:");
+        api_version |= line.starts_with("apiVersion:");
+        kind |= line.starts_with("kind:");
+        let indented = line.trim_start_matches(' ');
+        containers |= indented.len() < line.len()
+            && (indented.starts_with("image:") || indented.starts_with("build:"));
+    }
+    if services && containers {
+        FileKind::Compose
+    } else if api_version && kind {
+        FileKind::Kubernetes
+    } else {
+        FileKind::Other
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{FileKind, detect_from_text};
+
+    #[test]
+    fn lines_tell_the_kind_of_a_broken_file() {
+        assert_eq!(detect_from_text("x: [\nddia: 1\n"), FileKind::Spec);
+        assert_eq!(
+            detect_from_text("services:\n  web:\n    image: x\n  - broken\n"),
+            FileKind::Compose
+        );
+        assert_eq!(
+            detect_from_text("apiVersion: v1\nkind: Pod\n  - broken\n"),
+            FileKind::Kubernetes
+        );
+        // A `services:` key without containers, or keys that are not at the start of
+        // a line, tell nothing.
+        assert_eq!(detect_from_text("services:\n  a: 1\n"), FileKind::Other);
+        assert_eq!(detect_from_text("x:\n  ddia: 1\n"), FileKind::Other);
+        assert_eq!(detect_from_text("on: push\njobs: [\n"), FileKind::Other);
+    }
+}

@@ -265,6 +265,94 @@ fn recovers_from_several_errors() {
     assert_eq!(syntax, 2, "{:?}", parsed.problems);
 }
 
+/// The syntax errors of `text`: the text each names, its message, and the text of its
+/// related place if any.
+fn syntax_errors(text: &str) -> Vec<(String, String, Option<String>)> {
+    parse(text)
+        .problems
+        .iter()
+        .filter(|p| p.kind == ProblemKind::Syntax)
+        .map(|p| {
+            (
+                text[p.range.as_range()].to_owned(),
+                p.message.clone(),
+                p.related
+                    .as_ref()
+                    .map(|(range, _)| text[range.as_range()].to_owned()),
+            )
+        })
+        .collect()
+}
+
+#[test]
+fn a_line_that_breaks_a_block_is_blamed_and_the_block_goes_on() {
+    // A line break typed inside `v1-cache:` leaves `e:` at column 0, ending `volumes`;
+    // every later volume is then indented for a block that no longer exists. Blaming
+    // each of them would take one recovery round per volume and lose them all.
+    let mut text = String::from("services:\n  web:\n    image: nginx:1\nvolumes:\n");
+    for index in 0..400 {
+        text.push_str(&format!("  v{index}-cache:\n    driver: local\n"));
+    }
+    text.push_str("networks:\n  backend:\n");
+    let text = text.replacen("  v1-cache:", "  v1-cach\ne:", 1);
+    assert_eq!(
+        syntax_errors(&text),
+        [
+            (
+                "v1-cach".to_owned(),
+                "invalid YAML: unexpected indentation of 2 spaces".to_owned(),
+                None
+            ),
+            (
+                "e:".to_owned(),
+                "invalid YAML: this line ends the block above it, but line 10 goes on with that block's indentation (2 spaces)".to_owned(),
+                Some("v2-cache:".to_owned())
+            ),
+        ]
+    );
+    let parsed = parse(&text);
+    let doc = parsed.stream.first_document().expect("a document");
+    let root = doc.root.expect("content");
+    let volumes = doc.get(root, "volumes").expect("`volumes` is read");
+    assert!(doc.get(volumes, "v399-cache").is_some());
+    assert!(doc.get(root, "networks").is_some());
+}
+
+#[test]
+fn a_character_typed_at_column_zero_inside_a_service_blames_that_line() {
+    let mut text = String::from("services:\n");
+    for index in 0..100 {
+        text.push_str(&format!(
+            "  s{index}:\n    image: x:1\n    depends_on:\n      db:\n        condition: service_healthy\n    deploy:\n      resources: {{}}\n"
+        ));
+    }
+    let at = text.find("    depends_on:").expect("a key") + 20 * 7 * 8;
+    let at = at + text[at..].find("    depends_on:").expect("a later key");
+    text.insert(at, 'm');
+    let errors = syntax_errors(&text);
+    assert_eq!(errors.len(), 1, "{errors:?}");
+    assert_eq!(errors[0].0, "m    depends_on:");
+    assert_eq!(errors[0].2.as_deref(), Some("deploy:"));
+    let parsed = parse(&text);
+    let doc = parsed.stream.first_document().expect("a document");
+    let services = doc
+        .get(doc.root.expect("content"), "services")
+        .expect("`services` is read");
+    assert!(
+        doc.get(services, "s99").is_some(),
+        "the later services are read"
+    );
+}
+
+#[test]
+fn a_block_opened_right_above_an_error_is_not_blamed() {
+    // `list:` opens the block its items are in: the bad item is the error.
+    let text = "a:\n  b: 1\n  list:\n    - 1\n   - 2\nc: 2\n";
+    let errors = syntax_errors(text);
+    assert!(!errors.is_empty());
+    assert!(errors.iter().all(|(at, _, _)| at != "list:"), "{errors:?}");
+}
+
 #[test]
 fn long_files_parse_completely() {
     let mut text = String::from("services:\n");

@@ -45,6 +45,8 @@ struct ErrorSite {
     message: String,
     /// The byte range of the lines to blank, if any.
     blank: Option<TextRange>,
+    /// Another place that explains it, with a message.
+    related: Option<(TextRange, String)>,
 }
 
 pub(super) fn parse_with_recovery(input: &str, previous: Option<&Tree>) -> Recovered {
@@ -84,7 +86,9 @@ pub(super) fn parse_with_recovery(input: &str, previous: Option<&Tree>) -> Recov
         // history: a text with errors is parsed afresh, as the rounds below do anyway.
         tree = parse_text(&mut parser, &text, None);
     }
-    let reusable = pristine.then(|| tree.clone());
+    // A tree with errors is never reused (see above), and keeping it would hold a
+    // second tree through the rounds.
+    let reusable = (pristine && !tree.root_node().has_error()).then(|| tree.clone());
 
     // Only the first error of each round is trusted: the ones after it are often
     // consequences of it, and vanish once its line is blanked.
@@ -104,7 +108,7 @@ pub(super) fn parse_with_recovery(input: &str, previous: Option<&Tree>) -> Recov
                 kind: site.kind,
                 range: site.report,
                 message: site.message,
-                related: None,
+                related: site.related,
             });
         }
         let Some(range) = site.blank.filter(|range| blanked.insert(range.start)) else {
@@ -112,6 +116,8 @@ pub(super) fn parse_with_recovery(input: &str, previous: Option<&Tree>) -> Recov
         };
         skipped.push(range);
         blank(&mut text, range);
+        // The old tree goes before the new one is built: one whole tree at a time.
+        drop(tree);
         tree = parse_text(&mut parser, &text, None);
     }
     Recovered {
@@ -173,6 +179,7 @@ fn error_sites(tree: &Tree, text: &str, original: &str) -> Vec<ErrorSite> {
                 report: TextRange::empty(at),
                 message: format!("invalid YAML: missing `{}`", node.kind()),
                 blank: None,
+                related: None,
             });
         }
         if descend && cursor.goto_first_child() {
@@ -236,6 +243,9 @@ fn site_for_error(error: Node<'_>, root: Node<'_>, text: &str, original: &str) -
             (report, TextRange::new(first.start, last.end))
         }
     };
+    if let Some(site) = dedent_culprit(bytes, report, lines) {
+        return site;
+    }
     let (kind, message) = describe(original, report, lines);
     let blank = with_block_below(bytes, lines);
     ErrorSite {
@@ -243,7 +253,78 @@ fn site_for_error(error: Node<'_>, root: Node<'_>, text: &str, original: &str) -
         report,
         message,
         blank: (!blank.is_empty()).then_some(blank),
+        related: None,
     }
+}
+
+/// The line that broke a block, when the error on `lines` is a line indented to go
+/// on with a block that an earlier, less indented line ended: in
+///
+/// ```yaml
+///   cache-a:
+///     driver: local
+///   cache-b
+/// e:                  # a line break typed inside `cache-be:`
+///     driver: local
+///   cache-c:          # the error: no open block is indented 2 spaces
+/// ```
+///
+/// the error is on `cache-c:`, and so would be every later sibling of it, one round
+/// each; the line to blame is `e:`, whose own block (the lines between) is indented
+/// deeper than the error's line: it is blanked with that block. `None` when the lines
+/// above do not look so.
+fn dedent_culprit(bytes: &[u8], report: TextRange, lines: TextRange) -> Option<ErrorSite> {
+    let indent = |line: TextRange| {
+        first_content_in(bytes, line.start, line.end)
+            .filter(|&first| bytes[first] != b'#')
+            .map(|first| first - line.start)
+    };
+    let error_indent = indent(lines)?;
+    if report.start != lines.start + error_indent {
+        return None;
+    }
+    // The lines above with content, nearest first (blank, comment and blanked lines
+    // skipped).
+    let mut above = std::iter::successors(Some(lines), |line| {
+        (line.start > 0).then(|| line_bounds(bytes, line.start - 1))
+    })
+    .skip(1)
+    .filter_map(|line| indent(line).map(|column| (line, column)));
+    // Past the culprit's block, indented deeper than the error's line: it has one
+    // (else the error's line would be the block it opens).
+    let mut block = 0;
+    let (culprit, culprit_indent) = above.find(|&(_, column)| {
+        block += usize::from(column > error_indent);
+        column <= error_indent
+    })?;
+    if culprit_indent == error_indent || block == 0 {
+        return None;
+    }
+    // The block it ended went on at the error's indentation or deeper.
+    let (_, ended_indent) = above.next()?;
+    if ended_indent < error_indent {
+        return None;
+    }
+    let start = culprit.start + culprit_indent;
+    let end = trim_end(bytes, start, culprit.end);
+    let line_number = |at: usize| memchr::memchr_iter(b'\n', &bytes[..at]).count() + 1;
+    Some(ErrorSite {
+        kind: ProblemKind::Syntax,
+        report: TextRange::new(start, end),
+        message: format!(
+            "invalid YAML: this line ends the block above it, but line {} goes on with that block's indentation ({error_indent} spaces)",
+            line_number(report.start)
+        ),
+        // Its block goes with it: left, it would hang under the line above.
+        blank: Some(TextRange::new(culprit.start, lines.start)),
+        related: Some((
+            report,
+            format!(
+                "indented for the block that line {} ended",
+                line_number(start)
+            ),
+        )),
+    })
 }
 
 /// The lines to blank for an error on `lines`: those lines, and when they are
