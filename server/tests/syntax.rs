@@ -354,6 +354,31 @@ fn a_block_opened_right_above_an_error_is_not_blamed() {
 }
 
 #[test]
+fn a_line_indented_one_space_short_inside_a_sequence_item_is_the_error() {
+    // `kind` is one space short of its item's keys: the items above are not to blame
+    // (blaming them walked up the list, one recovery round per item).
+    let mut text = String::from("ddia: 1\nrequirements:\n  access_patterns:\n");
+    for index in 0..300 {
+        text.push_str(&format!(
+            "    - name: p{index}\n      datastore: s{index}\n      kind: point\n"
+        ));
+    }
+    let at = text
+        .find("      datastore: s200\n      kind")
+        .expect("an item")
+        + 22;
+    text.remove(at);
+    assert_eq!(
+        syntax_errors(&text),
+        [(
+            "kind: point".to_owned(),
+            "invalid YAML: unexpected indentation of 5 spaces".to_owned(),
+            None
+        )]
+    );
+}
+
+#[test]
 fn long_files_parse_completely() {
     let mut text = String::from("services:\n");
     let mut index = 0;

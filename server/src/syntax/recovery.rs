@@ -55,6 +55,7 @@ pub(super) fn parse_with_recovery(input: &str, previous: Option<&Tree>) -> Recov
     let mut problems: Vec<SyntaxProblem> = Vec::new();
     let mut blanked: BTreeSet<usize> = BTreeSet::new();
     let mut skipped: Vec<TextRange> = Vec::new();
+    let mut blamed_for: BTreeSet<usize> = BTreeSet::new();
     // Lines nested deeper than the scanner can carry would derail the parse of every
     // line after them, far from the cause: blank them before the first parse.
     for line in too_deep_lines(input) {
@@ -83,7 +84,9 @@ pub(super) fn parse_with_recovery(input: &str, previous: Option<&Tree>) -> Recov
     if old.is_some() && tree.root_node().has_error() {
         // Tree-sitter's error recovery can place errors differently when it reuses
         // subtrees (found by fuzzing), and findings must not depend on the editing
-        // history: a text with errors is parsed afresh, as the rounds below do anyway.
+        // history: a text with errors is parsed afresh, as the rounds below do anyway
+        // (the first tree goes first: one whole tree at a time).
+        drop(tree);
         tree = parse_text(&mut parser, &text, None);
     }
     // A tree with errors is never reused (see above), and keeping it would hold a
@@ -97,12 +100,17 @@ pub(super) fn parse_with_recovery(input: &str, previous: Option<&Tree>) -> Recov
         if !tree.root_node().has_error() {
             break;
         }
-        let Some(site) = error_sites(&tree, &text, input)
+        let Some(site) = error_sites(&tree, &text, input, &blamed_for)
             .into_iter()
             .min_by_key(|site| (site.report.start, site.report.end))
         else {
             break;
         };
+        if let Some((error, _)) = &site.related {
+            // Blamed once: if blanking the culprit does not mend it, the error's own
+            // line is blamed next time (a culprit per round could walk up the file).
+            blamed_for.insert(error.start);
+        }
         if !problems.iter().any(|p| p.range == site.report) {
             problems.push(SyntaxProblem {
                 kind: site.kind,
@@ -162,7 +170,12 @@ fn blank(text: &mut String, range: TextRange) {
 }
 
 /// Finds the error and missing nodes of the tree, without recursion.
-fn error_sites(tree: &Tree, text: &str, original: &str) -> Vec<ErrorSite> {
+fn error_sites(
+    tree: &Tree,
+    text: &str,
+    original: &str,
+    blamed_for: &BTreeSet<usize>,
+) -> Vec<ErrorSite> {
     let mut sites = Vec::new();
     let root = tree.root_node();
     let mut cursor = root.walk();
@@ -170,7 +183,7 @@ fn error_sites(tree: &Tree, text: &str, original: &str) -> Vec<ErrorSite> {
         let node = cursor.node();
         let mut descend = node.has_error();
         if node.is_error() {
-            sites.push(site_for_error(node, root, text, original));
+            sites.push(site_for_error(node, root, text, original, blamed_for));
             descend = false;
         } else if node.is_missing() {
             let at = node.start_byte();
@@ -197,7 +210,15 @@ fn error_sites(tree: &Tree, text: &str, original: &str) -> Vec<ErrorSite> {
     sites
 }
 
-fn site_for_error(error: Node<'_>, root: Node<'_>, text: &str, original: &str) -> ErrorSite {
+/// `blamed_for` lists the errors (where they start) that another line was already
+/// blamed for ([`dedent_culprit`]): they are blamed on themselves.
+fn site_for_error(
+    error: Node<'_>,
+    root: Node<'_>,
+    text: &str,
+    original: &str,
+    blamed_for: &BTreeSet<usize>,
+) -> ErrorSite {
     let bytes = text.as_bytes();
     // An error swallows the rest of the file when it is the root, or the last child
     // of the root with unparsed content after it.
@@ -243,7 +264,9 @@ fn site_for_error(error: Node<'_>, root: Node<'_>, text: &str, original: &str) -
             (report, TextRange::new(first.start, last.end))
         }
     };
-    if let Some(site) = dedent_culprit(bytes, report, lines) {
+    if !blamed_for.contains(&report.start)
+        && let Some(site) = dedent_culprit(bytes, report, lines)
+    {
         return site;
     }
     let (kind, message) = describe(original, report, lines);
@@ -271,8 +294,9 @@ fn site_for_error(error: Node<'_>, root: Node<'_>, text: &str, original: &str) -
 ///
 /// the error is on `cache-c:`, and so would be every later sibling of it, one round
 /// each; the line to blame is `e:`, whose own block (the lines between) is indented
-/// deeper than the error's line: it is blanked with that block. `None` when the lines
-/// above do not look so.
+/// deeper than the error's line, and above which the block it ended has a line at the
+/// error's indentation: it is blanked with its block. `None` when the lines above do
+/// not look so.
 fn dedent_culprit(bytes: &[u8], report: TextRange, lines: TextRange) -> Option<ErrorSite> {
     let indent = |line: TextRange| {
         first_content_in(bytes, line.start, line.end)
@@ -300,9 +324,12 @@ fn dedent_culprit(bytes: &[u8], report: TextRange, lines: TextRange) -> Option<E
     if culprit_indent == error_indent || block == 0 {
         return None;
     }
-    // The block it ended went on at the error's indentation or deeper.
-    let (_, ended_indent) = above.next()?;
-    if ended_indent < error_indent {
+    // The block it ended had a line at the error's indentation: the error's line
+    // goes on with that block (else the error's line is itself mis-indented).
+    if !above
+        .find(|&(_, column)| column <= error_indent)
+        .is_some_and(|(_, column)| column == error_indent)
+    {
         return None;
     }
     let start = culprit.start + culprit_indent;
