@@ -379,6 +379,16 @@ fn a_line_indented_one_space_short_inside_a_sequence_item_is_the_error() {
 }
 
 #[test]
+fn a_key_inside_a_merge_keys_value_is_not_edited_in_place() {
+    // The merge key `<<` is not an entry, so the view does not reach `x` from the root:
+    // renaming it changes which keys `m` has, which only a parse can tell.
+    let before = "m:\n  <<: {x: 1}\n  y: 2\n";
+    let (after, result) = edit_with(reparse_scalar_edit, before, "{x", 0, "z");
+    assert_eq!(after, "m:\n  <<: {xz: 1}\n  y: 2\n");
+    assert!(result.is_err(), "a merged key was edited in place");
+}
+
+#[test]
 fn long_files_parse_completely() {
     let mut text = String::from("services:\n");
     let mut index = 0;

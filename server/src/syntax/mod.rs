@@ -287,7 +287,9 @@ fn edited_scalar(previous: &Parse, text: &str, edit: TextEdit) -> Option<(usize,
 }
 
 /// Whether node `id` is a mapping key in the YAML view, found from the root down
-/// (entries and items are in source order, so each step is a binary search).
+/// (entries and items are in source order, so each step is a binary search). A node
+/// the view does not reach from the root (inside the value of a merge key `<<`, which
+/// is not an entry) counts as a key: its edits are never applied in place.
 fn is_key(doc: &YamlDocument, id: usize) -> bool {
     let target = NodeId(id as u32);
     let range = doc.nodes[id].range;
@@ -296,11 +298,12 @@ fn is_key(doc: &YamlDocument, id: usize) -> bool {
         outer.start <= range.start && range.end <= outer.end
     };
     let Some(mut at) = doc.root else {
-        return false;
+        return true;
     };
+    // `Some(key?)` once the node is reached, `None` when the view does not reach it.
     let found = loop {
         if at == target {
-            break false;
+            break Some(false);
         }
         match &doc.node(at).kind {
             NodeKind::Mapping(entries) => {
@@ -308,15 +311,15 @@ fn is_key(doc: &YamlDocument, id: usize) -> bool {
                 let before = entries[..own]
                     .partition_point(|entry| doc.node(entry.key).range.start <= range.start);
                 let Some(entry) = before.checked_sub(1).map(|at| entries[at]) else {
-                    break false;
+                    break None;
                 };
                 if entry.key == target {
-                    break true;
+                    break Some(true);
                 }
                 at = match (holds(entry.value), holds(entry.key)) {
                     (true, _) => entry.value,
                     (false, true) => entry.key,
-                    (false, false) => break false,
+                    (false, false) => break None,
                 };
             }
             NodeKind::Sequence(items) => {
@@ -324,18 +327,20 @@ fn is_key(doc: &YamlDocument, id: usize) -> bool {
                     items.partition_point(|&item| doc.node(item).range.start <= range.start);
                 match before.checked_sub(1).map(|at| items[at]) {
                     Some(item) if holds(item) => at = item,
-                    _ => break false,
+                    _ => break None,
                 }
             }
-            _ => break false,
+            _ => break None,
         }
     };
-    debug_assert_eq!(
-        found,
-        is_key_by_parent(doc, id),
-        "the two ways to tell a key disagree"
-    );
-    found
+    if let Some(found) = found {
+        debug_assert_eq!(
+            found,
+            is_key_by_parent(doc, id),
+            "the two ways to tell a key disagree"
+        );
+    }
+    found.unwrap_or(true)
 }
 
 /// [`is_key`] the slow way, for debug builds: nodes are stored children first, so the
