@@ -326,10 +326,8 @@ fn dedent_culprit(bytes: &[u8], report: TextRange, lines: TextRange) -> Option<E
     }
     // The block it ended had a line at the error's indentation: the error's line
     // goes on with that block (else the error's line is itself mis-indented).
-    if !above
-        .find(|&(_, column)| column <= error_indent)
-        .is_some_and(|(_, column)| column == error_indent)
-    {
+    let (_, ended_indent) = above.find(|&(_, column)| column <= error_indent)?;
+    if ended_indent != error_indent {
         return None;
     }
     let start = culprit.start + culprit_indent;
