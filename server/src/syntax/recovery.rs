@@ -7,9 +7,10 @@
 //! bytes with spaces (so every offset stays valid) and re-parses, until the tree is
 //! clean or no new line can be blanked.
 //!
-//! The re-parse starts from scratch, not from the old tree: the scanner's state
-//! stored in old tokens can be wrong (truncated for deeply nested lines), and reusing
-//! those tokens after the blanked line misparses the rest of the file.
+//! The re-parse reuses the old tree around the blanked lines only when no line nests
+//! deeper than the scanner's state can carry between tokens: a truncated state stored
+//! in an old token misparses the rest of the file after the blanked line. Otherwise it
+//! starts from scratch. Debug builds compare each incremental round with a fresh parse.
 
 use super::{ProblemKind, SyntaxProblem, new_parser};
 use crate::text::TextRange;
@@ -96,6 +97,10 @@ pub(super) fn parse_with_recovery(input: &str, previous: Option<&Tree>) -> Recov
     // Only the first error of each round is trusted: the ones after it are often
     // consequences of it, and vanish once its line is blanked.
     let rounds = (ROUNDS_BUDGET_BYTES / input.len().max(1)).clamp(MIN_ROUNDS, MAX_ROUNDS);
+    // A round re-parses only around the lines it blanked, reusing the rest of the
+    // tree, when no line can nest deeper than the scanner's state carries between
+    // tokens: a truncated state in a reused token would misparse what follows it.
+    let incremental = tree.root_node().has_error() && deepest_column(&text) < MAX_BLOCK_NESTING / 4;
     for _ in 0..rounds {
         if !tree.root_node().has_error() {
             break;
@@ -124,9 +129,32 @@ pub(super) fn parse_with_recovery(input: &str, previous: Option<&Tree>) -> Recov
         };
         skipped.push(range);
         blank(&mut text, range);
-        // The old tree goes before the new one is built: one whole tree at a time.
-        drop(tree);
-        tree = parse_text(&mut parser, &text, None);
+        if incremental {
+            // Blanking keeps every byte and line break where it was.
+            let start = super::ts_point(&text, range.start);
+            let end = super::ts_point(&text, range.end);
+            tree.edit(&tree_sitter::InputEdit {
+                start_byte: range.start,
+                old_end_byte: range.end,
+                new_end_byte: range.end,
+                start_position: start,
+                old_end_position: end,
+                new_end_position: end,
+            });
+            tree = parse_text(&mut parser, &text, Some(&tree));
+            if cfg!(debug_assertions) && text.len() < 64 * 1024 {
+                let fresh = parse_text(&mut parser, &text, None);
+                debug_assert_eq!(
+                    tree.root_node().to_sexp(),
+                    fresh.root_node().to_sexp(),
+                    "an incremental round differs from a fresh parse of {text:?}"
+                );
+            }
+        } else {
+            // The old tree goes before the new one is built: one whole tree at a time.
+            drop(tree);
+            tree = parse_text(&mut parser, &text, None);
+        }
     }
     Recovered {
         text,
@@ -475,6 +503,16 @@ fn too_deep_lines(text: &str) -> Vec<TextRange> {
         }
     }
     lines
+}
+
+/// The deepest column where a line's content starts, past its indentation and its
+/// compact markers (`- `, `? `): every block level nests at least one column deeper,
+/// so no line nests deeper than this.
+fn deepest_column(text: &str) -> usize {
+    text.split(['\n', '\r'])
+        .map(|line| line.len() - line.trim_start_matches([' ', '-', '?', '\t']).len())
+        .max()
+        .unwrap_or(0)
 }
 
 /// How many compact sequence markers (`- - - x`) start a line.
