@@ -184,10 +184,17 @@ def test_memory_returns_after_a_large_file_is_closed(server: Server):
         and m["params"]["diagnostics"] == []
     )
     server.quiet()
+    # The server frees a closed document on a low-priority thread: on a busy machine
+    # that takes a while, so the memory is given up to 20 s to come back.
+    limit = baseline + (opened - baseline) // 4
+    deadline = time.monotonic() + 20
     closed = server.rss_kib()
+    while closed > limit and time.monotonic() < deadline:
+        time.sleep(0.25)
+        closed = server.rss_kib()
     print(f"RSS: baseline {baseline} KiB, 108k-line spec open {opened} KiB, closed {closed} KiB")
     assert opened > baseline + 10 * 1024, "the open file is held in memory"
-    assert closed <= baseline + (opened - baseline) // 4, (baseline, opened, closed)
+    assert closed <= limit, (baseline, opened, closed)
 
 
 def test_exits_when_the_client_closes_stdin(server: Server):
