@@ -91,26 +91,17 @@ impl Backend {
             {
                 return Some(analysis.clone());
             }
-            let reuse = match document.edits {
-                super::document::EditsSince::One(edit) => {
-                    document.previous.take().map(|previous| (previous, edit))
-                }
-                _ => None,
-            };
-            // An analysis that updates the previous parse does not need the document's
-            // tree (the parse holds its own): left here, it would keep a whole-file
-            // tree alive beside the new one if the edit ends in a whole parse.
-            let tree = if reuse.is_some() {
-                document.tree.take()
-            } else {
-                document.tree.clone()
-            };
             (
                 document.text.clone(),
                 document.version,
                 document.language_id.clone(),
-                tree,
-                reuse,
+                document.tree.clone(),
+                match document.edits {
+                    super::document::EditsSince::One(edit) => {
+                        document.previous.take().map(|previous| (previous, edit))
+                    }
+                    _ => None,
+                },
                 document.index.clone(),
             )
         };

@@ -506,15 +506,6 @@ pub fn analyze_snapshot(
         index,
     } = snapshot;
     let index = index.unwrap_or_else(|| LineIndex::new(&text));
-    // After one edit the previous parse is updated, and it holds the same tree (the
-    // document's is a handle to it): this one goes now, so that a whole parse after
-    // the edit frees the old tree with the previous parse, before building its own.
-    let previous_tree = if reuse.is_some() {
-        drop(previous_tree);
-        None
-    } else {
-        previous_tree
-    };
     let path = path_of(uri);
     let input = AnalysisInput {
         text: &text,
