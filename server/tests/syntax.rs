@@ -305,7 +305,7 @@ fn a_line_that_breaks_a_block_is_blamed_and_the_block_goes_on() {
             ),
             (
                 "e:".to_owned(),
-                "invalid YAML: this line ends the block above it, but line 10 goes on with that block's indentation (2 spaces)".to_owned(),
+                "invalid YAML: this line ends the block above it, but a line below goes on with that block's indentation (2 spaces)".to_owned(),
                 Some("v2-cache:".to_owned())
             ),
         ]

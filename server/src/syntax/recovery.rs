@@ -360,22 +360,19 @@ fn dedent_culprit(bytes: &[u8], report: TextRange, lines: TextRange) -> Option<E
     }
     let start = culprit.start + culprit_indent;
     let end = trim_end(bytes, start, culprit.end);
-    let line_number = |at: usize| memchr::memchr_iter(b'\n', &bytes[..at]).count() + 1;
+    // No line numbers in the messages: a region is parsed alone, with offsets of its
+    // own; the related place points at the other line.
     Some(ErrorSite {
         kind: ProblemKind::Syntax,
         report: TextRange::new(start, end),
         message: format!(
-            "invalid YAML: this line ends the block above it, but line {} goes on with that block's indentation ({error_indent} spaces)",
-            line_number(report.start)
+            "invalid YAML: this line ends the block above it, but a line below goes on with that block's indentation ({error_indent} spaces)"
         ),
         // Its block goes with it: left, it would hang under the line above.
         blank: Some(TextRange::new(culprit.start, lines.start)),
         related: Some((
             report,
-            format!(
-                "indented for the block that line {} ended",
-                line_number(start)
-            ),
+            "indented for the block that an earlier line ended".to_owned(),
         )),
     })
 }
