@@ -531,10 +531,21 @@ fn point_into_shared_anchors(diagnostics: &mut [Diagnostic], doc: &crate::syntax
 /// Whether a text is a template (`{{ ... }}` outside quotes and comments), such as a
 /// Helm chart's `templates/*.yaml`.
 pub fn is_template(text: &str) -> bool {
-    if !text.contains("{{") {
-        return false;
-    }
-    text.lines().any(|line| {
+    // Only lines holding `{{` can make a template: find those without walking every
+    // line (this runs on each keystroke).
+    let mut seen_line = usize::MAX;
+    memchr::memmem::find_iter(text.as_bytes(), b"{{").any(|at| {
+        let start = text[..at]
+            .rfind(['\n', '\r'])
+            .map_or(0, |newline| newline + 1);
+        if start == seen_line {
+            return false;
+        }
+        seen_line = start;
+        let end = text[at..]
+            .find(['\n', '\r'])
+            .map_or(text.len(), |newline| at + newline);
+        let line = &text[start..end];
         let content = line.trim_start();
         if content.starts_with('#') {
             return false;
@@ -544,7 +555,7 @@ pub fn is_template(text: &str) -> bool {
         };
         let before = &content[..at];
         let quotes = before.matches('"').count() + before.matches('\'').count();
-        quotes % 2 == 0
+        quotes.is_multiple_of(2)
     })
 }
 

@@ -816,3 +816,170 @@ fn regions_with_aliases_and_merge_keys_resolve_the_anchors_before_them() {
         );
     }
 }
+
+/// A Compose file whose services have a nested block (`logging.options`) and keys
+/// after it, for the edits that leave a line at column 0.
+fn logging_services(count: usize) -> String {
+    let mut text = String::from("services:\n");
+    for index in 0..count {
+        text.push_str(&format!(
+            "  s{index}:\n    image: app:1\n    logging:\n      driver: json-file\n      options:\n        max-size: 10m\n    healthcheck:\n      test: [\"CMD\", \"true\"]\n"
+        ));
+    }
+    text.push_str("volumes:\n  data: {}\n");
+    text
+}
+
+/// Applies one edit to `text` and its parse through `reparse_edit`, the way an editor's
+/// keystroke is analysed.
+fn keystroke(
+    text: &mut String,
+    parsed: ddia::syntax::Parse,
+    start: usize,
+    delete: usize,
+    insert: &str,
+) -> Result<ddia::syntax::Parse, ddia::syntax::Parse> {
+    text.replace_range(start..start + delete, insert);
+    let edit = ddia::syntax::TextEdit {
+        start,
+        old_end: start + delete,
+        new_len: insert.len(),
+    };
+    ddia::syntax::reparse_edit(parsed, text, edit)
+}
+
+/// The text of each syntax problem of a parse, and its message.
+fn problems_of(text: &str, parsed: &ddia::syntax::Parse) -> Vec<(String, String)> {
+    parsed
+        .problems
+        .iter()
+        .map(|p| (text[p.range.as_range()].to_owned(), p.message.clone()))
+        .collect()
+}
+
+const DEDENTED: &str = "invalid YAML: this line starts at column 0 inside an indented block, so it ends every block above it and the lines below it are indented for blocks that no longer exist; indent it, or make it a comment";
+
+#[test]
+fn a_key_typed_at_column_zero_is_blanked_with_its_block_and_the_file_goes_on() {
+    let mut text = logging_services(40);
+    let line = text.find("  s20:").expect("s20")
+        + text[text.find("  s20:").expect("s20")..]
+            .find("      options:")
+            .expect("options");
+    // `t` typed before the indentation of `options:` in `s20`.
+    let parsed = keystroke(&mut text, parse(&logging_services(40)), line, 0, "t")
+        .unwrap_or_else(|_| panic!("the line and its block are parsed as a region"));
+    assert_eq!(
+        problems_of(&text, &parsed),
+        [("t      options:".to_owned(), DEDENTED.to_owned())]
+    );
+    assert_eq!(parsed.skipped.len(), 1);
+    assert_eq!(
+        &text[parsed.skipped[0].as_range()],
+        "t      options:\n        max-size: 10m\n"
+    );
+    // The whole text has an error too, and the rest of the file is read.
+    assert!(
+        parse(&text)
+            .problems
+            .iter()
+            .any(|p| p.kind == ProblemKind::Syntax)
+    );
+    let doc = parsed.stream.first_document().expect("a document");
+    let root = doc.root.expect("content");
+    let services = doc.get(root, "services").expect("services");
+    let s20 = doc.get(services, "s20").expect("s20");
+    assert!(
+        doc.get(s20, "healthcheck").is_some(),
+        "the keys after the block stay"
+    );
+    let logging = doc.get(s20, "logging").expect("logging");
+    assert!(doc.get(logging, "driver").is_some());
+    assert!(
+        doc.get(logging, "options").is_none(),
+        "the blanked key is gone"
+    );
+    assert!(doc.get(services, "s39").is_some());
+    assert!(doc.get(root, "volumes").is_some());
+
+    // More typed on that line: still that line, still a region.
+    let parsed = keystroke(&mut text, parsed, line + 1, 0, "e")
+        .unwrap_or_else(|_| panic!("typing on the line stays a region"));
+    assert_eq!(
+        problems_of(&text, &parsed),
+        [("te      options:".to_owned(), DEDENTED.to_owned())]
+    );
+    // Deleted again, character by character: the last deletion repairs the file, and
+    // the result equals a whole parse.
+    let parsed = keystroke(&mut text, parsed, line + 1, 1, "")
+        .unwrap_or_else(|_| panic!("deleting on the line stays a region"));
+    assert_eq!(problems_of(&text, &parsed).len(), 1);
+    let parsed = keystroke(&mut text, parsed, line, 1, "")
+        .unwrap_or_else(|_| panic!("the repair parses its region"));
+    assert_eq!(text, logging_services(40));
+    assert!(parsed.problems.is_empty(), "{:?}", parsed.problems);
+    assert!(parsed.skipped.is_empty());
+    assert_eq!(
+        format!("{:?}", parsed.stream),
+        format!("{:?}", parse(&text).stream)
+    );
+}
+
+#[test]
+fn a_line_break_typed_inside_a_key_blanks_both_halves_and_the_file_goes_on() {
+    let original = logging_services(40);
+    let mut text = original.clone();
+    let s20 = text.find("  s20:").expect("s20");
+    let at = s20 + text[s20..].find("      options:").expect("options") + "      opt".len();
+    let parsed = keystroke(&mut text, parse(&original), at, 0, "\n")
+        .unwrap_or_else(|_| panic!("the broken line is parsed as a region"));
+    assert_eq!(
+        problems_of(&text, &parsed),
+        [("ions:".to_owned(), DEDENTED.to_owned())]
+    );
+    assert_eq!(
+        &text[parsed.skipped[0].as_range()],
+        "      opt\nions:\n        max-size: 10m\n"
+    );
+    assert!(
+        parse(&text)
+            .problems
+            .iter()
+            .any(|p| p.kind == ProblemKind::Syntax)
+    );
+    // The line break deleted again: clean, and equal to a whole parse.
+    let parsed = keystroke(&mut text, parsed, at, 1, "")
+        .unwrap_or_else(|_| panic!("the repair parses its region"));
+    assert_eq!(text, original);
+    assert!(parsed.problems.is_empty(), "{:?}", parsed.problems);
+    assert_eq!(
+        format!("{:?}", parsed.stream),
+        format!("{:?}", parse(&text).stream)
+    );
+}
+
+#[test]
+fn a_line_at_column_zero_is_not_reported_without_proof_of_an_error() {
+    // In the last service, `options:` at column 0 with its block is a valid top-level
+    // key: nothing after it is mis-indented, so the text parses, and nothing is
+    // reported as a dedented line.
+    let original = "services:\n  web:\n    image: app:1\n    options:\n      max-size: 10m\n";
+    let mut text = original.to_owned();
+    let at = text.find("    options:").expect("options");
+    let result = keystroke(&mut text, parse(original), at, 0, "t");
+    if let Ok(parsed) = &result {
+        assert!(
+            parsed.problems.iter().all(|p| p.message != DEDENTED),
+            "{:?}",
+            parsed.problems
+        );
+    }
+    assert!(parse(&text).problems.is_empty(), "the text is valid YAML");
+    // A quote the lines leave open could be closed later: no proof either.
+    let original = "services:\n  web:\n    image: app:1\n    command: x\n  db:\n    image: db:1\n";
+    let mut text = original.to_owned();
+    let at = text.find("    command:").expect("command");
+    if let Ok(parsed) = keystroke(&mut text, parse(original), at, 0, "\"") {
+        assert!(parsed.problems.iter().all(|p| p.message != DEDENTED));
+    }
+}

@@ -143,6 +143,7 @@ pub fn from_compose_reusing(
             self_contained: doc.get(entry.value, "extends").is_none()
                 && doc.get(entry.value, "env_file").is_none(),
             uses_alias: doc.has_aliases() && uses_alias(doc, entry.value),
+            kafka_by_settings: workload.system.is_none() && is_kafka_broker(&workload),
         });
         model.kept_parts.0.push(false);
         match model.workloads.get_mut(at) {
@@ -941,10 +942,16 @@ fn is_kafka_broker(workload: &Workload) -> bool {
 fn ensembles(model: &mut SystemModel) {
     let mut counted_systems: Vec<&str> = Vec::new();
     let mut groups = Vec::new();
-    for workload in &model.workloads {
+    for (at, workload) in model.workloads.iter().enumerate() {
+        // A service's part tells whether its settings make it a broker (most
+        // services have no system: this runs on each keystroke).
+        let kafka_by_settings = || match model.compose_parts.get(at) {
+            Some(part) => part.kafka_by_settings,
+            None => is_kafka_broker(workload),
+        };
         let system = match workload.system {
             Some(system) => system,
-            None if is_kafka_broker(workload) => catalog::kafka(),
+            None if kafka_by_settings() => catalog::kafka(),
             None => continue,
         };
         let configured = match system.id {

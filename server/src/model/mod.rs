@@ -205,8 +205,38 @@ pub struct LookupCache {
     workload_dependents: std::sync::OnceLock<NameIndex<usize>>,
 }
 
-/// Positions by the hash of a name, in the order they were added.
-type NameIndex<T> = HashMap<u64, Vec<T>, std::hash::BuildHasherDefault<HashIsKey>>;
+/// Positions by the hash of a name, in the order they were added: one table of first
+/// positions and one list that chains each position to the next with the same hash, so
+/// building it (on every keystroke, for a new model) allocates twice, not once per name.
+struct NameIndex<T> {
+    /// The first of `items` for each hash.
+    heads: HashMap<u64, u32, std::hash::BuildHasherDefault<HashIsKey>>,
+    /// Each item and the next one with the same hash (`u32::MAX`: none).
+    items: Vec<(T, u32)>,
+}
+
+impl<T> NameIndex<T> {
+    /// Indexes `(hash, item)` pairs, keeping their order per hash.
+    fn new(pairs: Vec<(u64, T)>) -> Self {
+        let mut heads = HashMap::with_capacity_and_hasher(pairs.len(), Default::default());
+        let mut next = vec![u32::MAX; pairs.len()];
+        // Walked backwards, so each hash's head ends up its first item.
+        for (at, (hash, _)) in pairs.iter().enumerate().rev() {
+            let at = u32::try_from(at).unwrap_or(u32::MAX);
+            if let Some(previous) = heads.insert(*hash, at)
+                && let Some(slot) = next.get_mut(at as usize)
+            {
+                *slot = previous;
+            }
+        }
+        let items = pairs
+            .into_iter()
+            .zip(next)
+            .map(|((_, item), next)| (item, next))
+            .collect();
+        NameIndex { heads, items }
+    }
+}
 
 /// The hash of a name: FNV-1a, fast on short names.
 fn name_hash(name: &str) -> u64 {
@@ -237,14 +267,12 @@ impl std::hash::Hasher for HashIsKey {
 
 /// Builds an index of `items` by the names `name` gives each (none, one or several).
 fn index_names<'a, T, I: IntoIterator<Item = (&'a str, T)>>(items: I) -> NameIndex<T> {
-    let mut index = NameIndex::default();
-    for (name, item) in items {
-        index
-            .entry(name_hash(name))
-            .or_insert_with(Vec::new)
-            .push(item);
-    }
-    index
+    NameIndex::new(
+        items
+            .into_iter()
+            .map(|(name, item)| (name_hash(name), item))
+            .collect(),
+    )
 }
 
 /// The first of `list` called `name`, through its index by name (built on first use).
@@ -262,14 +290,18 @@ fn first_named<'a, T>(
         )
     });
     named(index, name)
-        .iter()
         .filter_map(|&at| list.get(at))
         .find(|each| name_of(each) == name)
 }
 
-/// The positions filed under `name`'s hash.
-fn named<'i, T>(index: &'i NameIndex<T>, name: &str) -> &'i [T] {
-    index.get(&name_hash(name)).map_or(&[], Vec::as_slice)
+/// The positions filed under `name`'s hash, in the order they were added.
+fn named<'i, T>(index: &'i NameIndex<T>, name: &str) -> impl Iterator<Item = &'i T> + 'i {
+    let mut at = index.heads.get(&name_hash(name)).copied();
+    std::iter::from_fn(move || {
+        let (item, next) = index.items.get(at? as usize)?;
+        at = (*next != u32::MAX).then_some(*next);
+        Some(item)
+    })
 }
 
 impl Clone for LookupCache {
@@ -401,21 +433,20 @@ impl SystemModel {
         name: &'a str,
     ) -> impl Iterator<Item = &'a Workload> + 'a {
         let index = self.lookup.workload_dependents.get_or_init(|| {
-            let mut index = NameIndex::<usize>::default();
+            let mut pairs = Vec::new();
             for (w, workload) in self.workloads.iter().enumerate() {
+                let first = pairs.len();
                 for dependency in &workload.depends_on {
-                    let dependents = index
-                        .entry(name_hash(&dependency.target.value))
-                        .or_default();
-                    if dependents.last() != Some(&w) {
-                        dependents.push(w);
+                    let hash = name_hash(&dependency.target.value);
+                    // Once per workload and hash.
+                    if !pairs[first..].iter().any(|&(seen, _)| seen == hash) {
+                        pairs.push((hash, w));
                     }
                 }
             }
-            index
+            NameIndex::new(pairs)
         });
         named(index, name)
-            .iter()
             .filter_map(|&w| self.workloads.get(w))
             .filter(move |workload| {
                 workload
@@ -464,7 +495,6 @@ impl SystemModel {
             )
         });
         named(index, datastore)
-            .iter()
             .filter_map(move |&(_, p)| requirements?.access_patterns.get(p))
             .filter(move |pattern| {
                 pattern
@@ -490,7 +520,6 @@ impl SystemModel {
             }))
         });
         named(index, name)
-            .iter()
             .filter_map(move |&(s, d)| {
                 let service = self.services.get(s)?;
                 Some((service, service.dependencies.get(d)?))
@@ -512,6 +541,9 @@ pub struct ComposePartIndex {
     pub self_contained: bool,
     /// Whether it uses an alias or a merge key (then it also depends on the anchor).
     pub uses_alias: bool,
+    /// Whether its workload runs a Kafka broker without saying so by its image (its
+    /// environment does), told once when the service is read.
+    pub kafka_by_settings: bool,
 }
 
 impl Shift for ComposePartIndex {

@@ -159,10 +159,14 @@ pub use region::reparse_region_edit;
 
 /// Updates `previous`, the parse of the text before `edit`, to a parse of `text`
 /// without parsing the whole text: in place for an edit inside a value
-/// ([`reparse_scalar_edit`]), else by parsing the block-mapping entries around the
-/// edit alone ([`reparse_region_edit`]). Gives `previous` back when neither applies.
+/// ([`reparse_scalar_edit`]); for a line the edit left at column 0 inside a nested
+/// block, by blanking it and its block and parsing the entries around them
+/// ([`region::reparse_dedented_line`]); else by parsing the block-mapping entries
+/// around the edit alone ([`reparse_region_edit`]). Gives `previous` back when none
+/// applies.
 pub fn reparse_edit(previous: Parse, text: &str, edit: TextEdit) -> Result<Parse, Parse> {
     reparse_scalar_edit(previous, text, edit)
+        .or_else(|previous| region::reparse_dedented_line(previous, text, edit))
         .or_else(|previous| reparse_region_edit(previous, text, edit))
 }
 

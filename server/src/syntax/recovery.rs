@@ -461,7 +461,7 @@ fn first_content_in(bytes: &[u8], start: usize, end: usize) -> Option<usize> {
     (start..end).find(|&i| !matches!(bytes[i], b' ' | b'\t'))
 }
 
-fn trim_end(bytes: &[u8], start: usize, mut end: usize) -> usize {
+pub(super) fn trim_end(bytes: &[u8], start: usize, mut end: usize) -> usize {
     while end > start && matches!(bytes[end - 1], b' ' | b'\t' | b'\n' | b'\r') {
         end -= 1;
     }

@@ -631,8 +631,13 @@ fn splice(mut previous: Parse, edit: TextEdit, plan: Plan) -> Parse {
         }
     };
     let after = nodes.start + added;
+    // Most keystrokes keep the region's node count: ids after it stay as they are,
+    // and only ranges move (the loop then touches no child list).
+    let relinks = added != removed;
     for (at, node) in doc.nodes.iter_mut().enumerate().skip(after) {
-        relink(node, renumber);
+        if relinks {
+            relink(node, renumber);
+        }
         node.range = if ancestors.contains(&at) {
             move_end(node.range, new_content_end)
         } else {
@@ -739,4 +744,271 @@ fn relink(node: &mut Node, map: impl Fn(NodeId) -> NodeId) {
         NodeKind::Alias { target, .. } => *target = target.map(&map),
         NodeKind::Scalar(_) => {}
     }
+}
+
+/// Updates `previous` after an edit that leaves its line starting at column 0 inside a
+/// nested block: a character typed before the indentation of a key, or more typed
+/// after it. Such a line ends every block above it, so in the whole text each later
+/// line of the top-level entry is indented for a block that no longer exists; a
+/// whole parse with recovery blames the line (the culprit rule of [`recovery`]) after
+/// parsing the whole text, several times. Here the line and its block (the lines
+/// indented deeper than the line was, up to the first that is not) are blanked, the
+/// entries around them are parsed as a region, and the line is reported.
+///
+/// This is done only when it is sure that the whole text has an error: the lines from
+/// the culprit to the first line after its block, parsed alone, have one. The text
+/// before the culprit did not change and leaves YAML between two entries of the
+/// top-level block mapping (at column 0, with no scalar or flow collection open), which
+/// is where those lines start when parsed alone; and they open no quote or bracket
+/// that a later line could close. Gives `previous` back unchanged otherwise.
+pub fn reparse_dedented_line(previous: Parse, text: &str, edit: TextEdit) -> Result<Parse, Parse> {
+    let Some(Dedented {
+        blank_start,
+        line_start,
+        line_end,
+        block_end,
+    }) = dedented_line(&previous, text, edit)
+    else {
+        return Err(previous);
+    };
+    let bytes = text.as_bytes();
+    // The lines blanked: the region parse reads the text without them.
+    let mut blanked = String::with_capacity(text.len());
+    blanked.push_str(&text[..blank_start]);
+    blanked.extend(
+        text[blank_start..block_end]
+            .chars()
+            .map(|c| if c == '\n' { '\n' } else { ' ' }),
+    );
+    blanked.push_str(&text[block_end..]);
+    debug_assert_eq!(blanked.len(), text.len());
+    let removed = edit.old_end - edit.start;
+    let blanked_edit = TextEdit {
+        start: blank_start,
+        old_end: block_end + removed - edit.new_len,
+        new_len: block_end - blank_start,
+    };
+    let Some(plan) = plan(&previous, &blanked, blanked_edit) else {
+        return Err(previous);
+    };
+    let mut spliced = splice(previous, blanked_edit, plan);
+    let report = TextRange::new(line_start, recovery::trim_end(bytes, line_start, line_end));
+    spliced.problems.push(SyntaxProblem {
+        kind: ProblemKind::Syntax,
+        range: report,
+        message: DEDENTED_LINE.to_owned(),
+        related: None,
+    });
+    spliced
+        .problems
+        .sort_by_key(|problem| (problem.range.start, problem.range.end));
+    spliced.skipped.push(TextRange::new(blank_start, block_end));
+    spliced
+        .skipped
+        .sort_by_key(|range| (range.start, range.end));
+    // Debug builds (tests, fuzzing) check that the whole text has an error too.
+    if cfg!(debug_assertions) && text.len() < 64 * 1024 {
+        let fresh = super::parse(text);
+        debug_assert!(
+            fresh
+                .problems
+                .iter()
+                .any(|problem| problem.kind == ProblemKind::Syntax),
+            "a dedented line was reported in {text:?}, which parses without an error"
+        );
+    }
+    Ok(spliced)
+}
+
+/// What a line that starts at column 0 inside a nested block is told.
+pub const DEDENTED_LINE: &str = "invalid YAML: this line starts at column 0 inside an indented block, so it ends every block above it and the lines below it are indented for blocks that no longer exist; indent it, or make it a comment";
+
+/// A line an edit left at column 0 inside a nested block (see
+/// [`reparse_dedented_line`]).
+struct Dedented {
+    /// Where the blanked lines start: the line itself, or the line it was broken from.
+    blank_start: usize,
+    /// The line at column 0.
+    line_start: usize,
+    line_end: usize,
+    /// The start of the first later line indented no deeper than the line was (or the
+    /// end of the text): the blanked lines end there.
+    block_end: usize,
+}
+
+/// The line an edit left at column 0 inside a nested block, when the lines from it to
+/// the end of the first line after its block, parsed alone, have a syntax error. Two
+/// edits make one: a character typed before a line's indentation, and a bare line
+/// break typed inside a line's content, which leaves the rest of it at column 0 (the
+/// line's beginning goes with it). More typed on such a line keeps it one.
+fn dedented_line(previous: &Parse, text: &str, edit: TextEdit) -> Option<Dedented> {
+    let bytes = text.as_bytes();
+    let new_end = edit.start.checked_add(edit.new_len)?;
+    if edit.start > edit.old_end || new_end > text.len() {
+        return None;
+    }
+    let inserted = &bytes[edit.start..new_end];
+    let line_break = inserted == b"\n" && edit.old_end == edit.start;
+    if !line_break && inserted.iter().any(|&b| b == b'\n' || b == b'\r') {
+        return None;
+    }
+    // The line at column 0 starts with a plain key's first character, and is not the
+    // first line.
+    let line_start = memchr::memrchr(b'\n', &bytes[..new_end]).map_or(0, |at| at + 1);
+    let first = bytes.get(line_start).copied().unwrap_or(b' ');
+    if line_start == 0 || !(first.is_ascii_alphanumeric() || first == b'_') {
+        return None;
+    }
+    let line_end =
+        memchr::memchr(b'\n', &bytes[line_start..]).map_or(text.len(), |at| line_start + at);
+    let moved = |offset: usize| (offset + edit.new_len).checked_sub(edit.old_end - edit.start);
+    let (blank_start, block_end) = match (previous.problems.as_slice(), previous.skipped.as_slice())
+    {
+        // More typed on a line reported so: its block is the one blanked before.
+        ([problem], [skipped])
+            if !line_break
+                && problem.kind == ProblemKind::Syntax
+                && problem.message == DEDENTED_LINE
+                && problem.range.start == line_start
+                && skipped.start <= line_start
+                && skipped.end >= edit.old_end =>
+        {
+            (skipped.start, moved(skipped.end)?)
+        }
+        // A character typed before the indentation of a line: its block is what is
+        // indented deeper than the line was.
+        ([], []) if !line_break && edit.start == line_start && edit.old_end == edit.start => {
+            let indent = bytes[new_end..line_end]
+                .iter()
+                .take_while(|&&b| b == b' ')
+                .count();
+            if indent == 0 {
+                return None;
+            }
+            (line_start, block_end(bytes, line_end, indent))
+        }
+        // A line break inside an indented line's content: the line's beginning is
+        // blanked with it, and its block is what is indented deeper than the line.
+        ([], []) if line_break => {
+            let broken = memchr::memrchr(b'\n', &bytes[..edit.start]).map_or(0, |at| at + 1);
+            let indent = bytes[broken..edit.start]
+                .iter()
+                .take_while(|&&b| b == b' ')
+                .count();
+            if indent == 0 || broken + indent >= edit.start || broken == 0 {
+                return None;
+            }
+            (broken, block_end(bytes, line_end, indent))
+        }
+        _ => return None,
+    };
+    if block_end > text.len()
+        || (block_end > 0 && block_end < text.len() && bytes[block_end - 1] != b'\n')
+        || block_end <= line_end
+    {
+        return None;
+    }
+    // Before the blanked lines: between two entries of a top-level block mapping at
+    // column 0.
+    let (_, doc) = previous
+        .stream
+        .documents
+        .iter()
+        .enumerate()
+        .find(|(_, doc)| doc.range.start <= blank_start && blank_start <= doc.range.end)?;
+    let root = doc.root?;
+    let root_node = doc.node(root);
+    if !matches!(root_node.kind, NodeKind::Mapping(_))
+        || column(bytes, root_node.range.start) != Some(0)
+        || root_node.range.start >= blank_start
+        || opens_scalar_or_flow(doc, bytes, blank_start)
+    {
+        return None;
+    }
+    // The lines from there to the first after the block, parsed alone, have an error,
+    // and none of them opens a quote or bracket that a later line could close.
+    let window_end =
+        memchr::memchr(b'\n', &bytes[block_end..]).map_or(text.len(), |at| block_end + at + 1);
+    let window = &text[blank_start..window_end];
+    if window.len() > MAX_REGION_BYTES
+        || window.contains('\r')
+        || !window.lines().all(closes_what_it_opens)
+    {
+        return None;
+    }
+    let tree = super::new_parser().parse(window, None)?;
+    tree.root_node().has_error().then_some(Dedented {
+        blank_start,
+        line_start,
+        line_end,
+        block_end,
+    })
+}
+
+/// Where the block below a line that was indented `indent` columns ends: the start of
+/// the first later line with content (not a comment) indented no deeper, or the end of
+/// the text.
+fn block_end(bytes: &[u8], line_end: usize, indent: usize) -> usize {
+    let mut line = line_end;
+    while line < bytes.len() {
+        line += 1;
+        let spaces = bytes[line..].iter().take_while(|&&b| b == b' ').count();
+        match bytes.get(line + spaces) {
+            None => return bytes.len(),
+            Some(b'\n' | b'\r' | b'#') => {}
+            Some(_) if spaces <= indent => return line,
+            Some(_) => {}
+        }
+        line = memchr::memchr(b'\n', &bytes[line..]).map_or(bytes.len(), |at| line + at);
+    }
+    bytes.len()
+}
+
+/// Whether `offset` lies inside a scalar, an alias or a flow collection of `doc`, or
+/// inside a collection that is not a block one: then the text before it leaves
+/// something open that a line at column 0 may go on with.
+fn opens_scalar_or_flow(doc: &YamlDocument, bytes: &[u8], offset: usize) -> bool {
+    let Some(mut at) = doc.root else {
+        return true;
+    };
+    loop {
+        let node = doc.node(at);
+        if !(node.range.start < offset && offset < node.range.end) {
+            return false;
+        }
+        if matches!(bytes.get(node.range.start), Some(b'{' | b'[')) {
+            return true;
+        }
+        let next = match &node.kind {
+            NodeKind::Mapping(entries) => {
+                let own = entries.partition_point(|entry| entry.merged_from.is_none());
+                let before = entries[..own]
+                    .partition_point(|entry| doc.node(entry.key).range.start <= offset);
+                match before.checked_sub(1).map(|i| entries[i]) {
+                    Some(entry) if doc.node(entry.key).range.end > offset => return true,
+                    Some(entry) => entry.value,
+                    None => return false,
+                }
+            }
+            NodeKind::Sequence(items) => {
+                let before = items.partition_point(|&item| doc.node(item).range.start <= offset);
+                match before.checked_sub(1).and_then(|i| items.get(i)) {
+                    Some(&item) => item,
+                    None => return false,
+                }
+            }
+            NodeKind::Scalar(_) | NodeKind::Alias { .. } => return true,
+        };
+        at = next;
+    }
+}
+
+/// Whether a line closes every quote and bracket it opens (counted plainly: an
+/// apostrophe inside a word counts too, which only makes this refuse more).
+fn closes_what_it_opens(line: &str) -> bool {
+    let count = |c: u8| line.bytes().filter(|&b| b == c).count();
+    count(b'"').is_multiple_of(2)
+        && count(b'\'').is_multiple_of(2)
+        && count(b'[') == count(b']')
+        && count(b'{') == count(b'}')
 }
