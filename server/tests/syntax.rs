@@ -983,3 +983,77 @@ fn a_line_at_column_zero_is_not_reported_without_proof_of_an_error() {
         assert!(parsed.problems.iter().all(|p| p.message != DEDENTED));
     }
 }
+
+#[test]
+fn every_line_typed_at_column_zero_or_broken_reports_a_dedented_line_only_on_broken_yaml() {
+    // Every fixture and example, every line: a letter typed at column 0, and a line
+    // break typed after each line's first character of content. Whenever the result
+    // reports a dedented line, a whole parse must find an error too; deleting the
+    // typed character again must give the whole parse's result.
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut files = Vec::new();
+    let mut stack = vec![root.join("tests/fixtures"), root.join("examples")];
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).expect("a fixture folder").flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "yaml" || e == "yml") {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    assert!(files.len() > 50, "the fixtures are found");
+    let mut reported = 0;
+    for path in &files {
+        let Ok(original) = std::fs::read_to_string(path) else {
+            continue;
+        };
+        let parsed = parse(&original);
+        if !parsed.problems.is_empty() {
+            continue;
+        }
+        let expected = format!("{:?}", parsed.stream);
+        let line_starts: Vec<usize> = std::iter::once(0)
+            .chain(original.match_indices('\n').map(|(at, _)| at + 1))
+            .filter(|&at| at < original.len())
+            .collect();
+        for &line in &line_starts {
+            let content = line + original[line..].bytes().take_while(|&b| b == b' ').count();
+            let edits = [(line, "x"), (content + 1, "\n")];
+            for (at, insert) in edits {
+                if at > original.len() || !original.is_char_boundary(at) {
+                    continue;
+                }
+                let mut text = original.clone();
+                let Ok(parsed) = keystroke(&mut text, parse(&original), at, 0, insert) else {
+                    continue;
+                };
+                if parsed.problems.iter().any(|p| p.message == DEDENTED) {
+                    reported += 1;
+                    assert!(
+                        parse(&text)
+                            .problems
+                            .iter()
+                            .any(|p| p.kind == ProblemKind::Syntax),
+                        "{}: {insert:?} at {at} reported a dedented line in valid YAML",
+                        path.display()
+                    );
+                }
+                let Ok(undone) = keystroke(&mut text, parsed, at, insert.len(), "") else {
+                    continue;
+                };
+                if undone.problems.is_empty() {
+                    assert_eq!(
+                        format!("{:?}", undone.stream),
+                        expected,
+                        "{}: undoing {insert:?} at {at}",
+                        path.display()
+                    );
+                }
+            }
+        }
+    }
+    assert!(reported > 100, "the path is exercised ({reported} reports)");
+}

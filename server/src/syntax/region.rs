@@ -757,10 +757,12 @@ fn relink(node: &mut Node, map: impl Fn(NodeId) -> NodeId) {
 ///
 /// This is done only when it is sure that the whole text has an error: the lines from
 /// the culprit to the first line after its block, parsed alone, have one. The text
-/// before the culprit did not change and leaves YAML between two entries of the
-/// top-level block mapping (at column 0, with no scalar or flow collection open), which
-/// is where those lines start when parsed alone; and they open no quote or bracket
-/// that a later line could close. Gives `previous` back unchanged otherwise.
+/// before the culprit leaves only block collections open (it did not change, or it is
+/// the beginning of the line broken by the edit, a scalar), which a line at column 0
+/// closes: the whole text then reads on between two entries of the top-level block
+/// mapping, which is where those lines start when parsed alone; and they open no
+/// quote or bracket that a later line could close. Gives `previous` back unchanged
+/// otherwise.
 pub fn reparse_dedented_line(previous: Parse, text: &str, edit: TextEdit) -> Result<Parse, Parse> {
     let Some(Dedented {
         blank_start,
@@ -925,18 +927,23 @@ fn dedented_line(previous: &Parse, text: &str, edit: TextEdit) -> Option<Dedente
     {
         return None;
     }
-    // The lines from there to the first after the block, parsed alone, have an error,
-    // and none of them opens a quote or bracket that a later line could close.
+    // None of the lines from there to the first after the block opens a quote or
+    // bracket that a later line could close. The line at column 0 closes every block
+    // and plain scalar open before it (the beginning of a broken line included), so
+    // the whole text reads on from there as those lines do alone, from the line at
+    // column 0: an error there is an error of the whole text. (Read alone from the
+    // broken line's beginning, they would not say so: in the text, that beginning may
+    // be the value of the key above it.)
     let window_end =
         memchr::memchr(b'\n', &bytes[block_end..]).map_or(text.len(), |at| block_end + at + 1);
-    let window = &text[blank_start..window_end];
-    if window.len() > MAX_REGION_BYTES
-        || window.contains('\r')
-        || !window.lines().all(closes_what_it_opens)
+    let lines = &text[blank_start..window_end];
+    if lines.len() > MAX_REGION_BYTES
+        || lines.contains('\r')
+        || !lines.lines().all(closes_what_it_opens)
     {
         return None;
     }
-    let tree = super::new_parser().parse(window, None)?;
+    let tree = super::new_parser().parse(&text[line_start..window_end], None)?;
     tree.root_node().has_error().then_some(Dedented {
         blank_start,
         line_start,
