@@ -124,9 +124,10 @@ fn replay(path: &std::path::Path, edits: usize, seed: u64) -> (Duration, Vec<Tim
         };
         let line = index.line_of(keystroke.start);
         let what = format!(
-            "line {} col {}: {} {:?} in {:?}",
+            "line {} col {} (problems before: {}): {} {:?} in {:?}",
             line + 1,
             keystroke.start - index.line_range(line).start,
+            analysis.parse.problems.len(),
             if keystroke.inserted.is_empty() {
                 "delete"
             } else {
