@@ -122,33 +122,41 @@ impl PartIndex {
     /// A part that lost a finding on the way (a suppression, a disabled rule) or whose
     /// finding was changed (a severity override, a shared anchor) untags it, so its
     /// count falls short: that part is checked again next time.
-    pub fn collect(self, diagnostics: Vec<Diagnostic>) -> PartFindings {
-        let mut groups: Vec<Vec<Diagnostic>> = self
-            .parts
-            .iter()
-            .map(|meta| Vec::with_capacity(meta.count))
-            .collect();
-        // The other findings (the whole model's, suppressions) are made again.
-        for diagnostic in diagnostics {
-            if let Some(group) = diagnostic
+    pub fn collect(self, mut diagnostics: Vec<Diagnostic>) -> PartFindings {
+        // The other findings (the whole model's, suppressions) are made again. The
+        // parts' findings stay in one list, in part order (they nearly are: parts and
+        // findings both follow the text), not one list per part.
+        let parts_len = self.parts.len();
+        diagnostics.retain(|diagnostic| {
+            diagnostic
                 .part
-                .and_then(|part| groups.get_mut(part as usize))
+                .is_some_and(|part| (part as usize) < parts_len)
+        });
+        diagnostics.sort_by_key(|diagnostic| diagnostic.part);
+        let mut counts = vec![0; parts_len];
+        for diagnostic in &diagnostics {
+            if let Some(count) = diagnostic
+                .part
+                .and_then(|part| counts.get_mut(part as usize))
             {
-                group.push(diagnostic);
+                *count += 1;
             }
         }
         let parts = self
             .parts
             .into_iter()
-            .zip(groups)
-            .map(|(meta, findings)| PartEntry {
-                complete: findings.len() == meta.count,
+            .zip(counts)
+            .map(|(meta, count)| PartEntry {
+                complete: count == meta.count,
+                count,
                 range: meta.range,
-                findings,
                 last_end: meta.last_end,
             })
             .collect();
-        PartFindings { parts }
+        PartFindings {
+            parts,
+            findings: diagnostics,
+        }
     }
 }
 
@@ -159,15 +167,16 @@ impl PartIndex {
 #[derive(Debug, Default)]
 pub struct PartFindings {
     parts: Vec<PartEntry>,
+    /// Every part's findings, in part order: `parts[0].count` of them first, and so on.
+    findings: Vec<Diagnostic>,
 }
 
-/// One part's findings: the part's entry, the findings, whether they are all there,
-/// and where the last range they name ends (findings that end before an edit need
-/// not move).
+/// One part's entry: how many findings it has, whether they are all there, and where
+/// the last range they name ends (findings that end before an edit need not move).
 #[derive(Debug, Default)]
 struct PartEntry {
     range: TextRange,
-    findings: Vec<Diagnostic>,
+    count: usize,
     complete: bool,
     last_end: usize,
 }
@@ -394,41 +403,51 @@ fn rules_by_part(
     let kept = &model.kept_parts.0;
     let mut previous =
         previous.filter(|(old, _)| old.parts.len() == parts.len() && kept.len() == parts.len());
+    // The previous findings, taken part by part in order.
+    let mut old_findings = previous
+        .as_mut()
+        .map(|(old, _)| std::mem::take(&mut old.findings).into_iter());
     let mut metas = Vec::with_capacity(parts.len());
     let mut complete = true;
     let mut reused_parts = 0;
     for (at, part) in parts.iter().enumerate() {
         let tag = u32::try_from(at).ok();
+        let before = found.len();
         // A kept part's findings, moved by the edit (already tagged with this part:
         // the parts line up), and where their last range now ends.
-        let reused = match &mut previous {
-            Some((old, edit))
-                if kept[at]
-                    && old.parts[at].complete
-                    && edit.move_range(old.parts[at].range) == part.range =>
-            {
-                let old = std::mem::take(&mut old.parts[at]);
+        let mut reused = None;
+        if let (Some((old, edit)), Some(old_findings)) = (&previous, &mut old_findings) {
+            let old = &old.parts[at];
+            let taken = old_findings.by_ref().take(old.count);
+            if kept[at] && old.complete && edit.move_range(old.range) == part.range {
                 if old.last_end < edit.start {
                     // Every range is before the edit: nothing moves.
-                    Some((old.findings, old.last_end))
+                    found.extend(taken);
+                    reused = Some(old.last_end);
                 } else {
-                    let mut findings = old.findings;
                     let mut last_end = 0;
-                    findings
-                        .iter_mut()
-                        .all(|finding| {
+                    let mut moved = true;
+                    for mut finding in taken {
+                        if moved {
                             last_end = last_end.max(finding.last_end());
-                            finding.move_past(edit) && finding.part == tag
-                        })
-                        .then(|| (findings, edit.move_range(TextRange::empty(last_end)).end))
+                            moved = finding.move_past(edit) && finding.part == tag;
+                            found.push(finding);
+                        }
+                    }
+                    if moved {
+                        reused = Some(edit.move_range(TextRange::empty(last_end)).end);
+                    } else {
+                        found.truncate(before);
+                    }
                 }
+            } else {
+                taken.for_each(drop);
             }
-            _ => None,
-        };
-        let (mut findings, last_end) = match reused {
-            Some(reused) => {
+        }
+        let last_end = match reused {
+            Some(last_end) => {
                 reused_parts += 1;
-                reused
+                last_end
             }
             None => {
                 let (mut findings, part_failures) =
@@ -440,15 +459,15 @@ fn rules_by_part(
                     finding.part = tag;
                     last_end = last_end.max(finding.last_end());
                 }
-                (findings, last_end)
+                found.append(&mut findings);
+                last_end
             }
         };
         metas.push(PartMeta {
             range: part.range,
-            count: findings.len(),
+            count: found.len() - before,
             last_end,
         });
-        found.append(&mut findings);
     }
     if cfg!(debug_assertions) {
         // Debug builds (tests, fuzzing) check that the parts add up to the whole.

@@ -182,9 +182,18 @@ pub fn publish_frame(
     super::transport::with_header(&body)
 }
 
-/// A string as JSON (quoted and escaped by serde_json).
+/// A string as JSON: copied between quotes when nothing in it needs escaping (most
+/// messages), else quoted and escaped by serde_json.
 fn json_string(out: &mut Vec<u8>, text: &str) {
-    if serde_json::to_writer(&mut *out, text).is_err() {
+    if text
+        .bytes()
+        .all(|byte| byte >= 0x20 && byte != b'"' && byte != b'\\' && byte != 0x7f)
+    {
+        out.reserve(text.len() + 2);
+        out.push(b'"');
+        out.extend_from_slice(text.as_bytes());
+        out.push(b'"');
+    } else if serde_json::to_writer(&mut *out, text).is_err() {
         out.extend_from_slice(b"\"\"");
     }
 }
