@@ -926,6 +926,36 @@ fn a_key_typed_at_column_zero_is_blanked_with_its_block_and_the_file_goes_on() {
 }
 
 #[test]
+fn a_blanked_block_with_characters_of_several_bytes_keeps_every_offset() {
+    // The line's block holds `é` and `😀`: blanked byte by byte, so the ranges after it
+    // still point at the same text.
+    let original = logging_services(10).replace("max-size: 10m", "label: \"café 😀\"");
+    let mut text = original.clone();
+    let s5 = text.find("  s5:").expect("s5");
+    let line = s5 + text[s5..].find("      options:").expect("options");
+    let parsed = keystroke(&mut text, parse(&original), line, 0, "t")
+        .unwrap_or_else(|_| panic!("the line and its block are parsed as a region"));
+    assert_eq!(
+        problems_of(&text, &parsed),
+        [("t      options:".to_owned(), DEDENTED.to_owned())]
+    );
+    let doc = parsed.stream.first_document().expect("a document");
+    let root = doc.root.expect("content");
+    let services = doc.get(root, "services").expect("services");
+    let s9 = doc.get(services, "s9").expect("s9");
+    let image = doc.get(s9, "image").expect("image");
+    assert_eq!(&text[doc.range(image).as_range()], "app:1");
+    let parsed = keystroke(&mut text, parsed, line, 1, "")
+        .unwrap_or_else(|_| panic!("the repair parses its region"));
+    assert_eq!(text, original);
+    assert!(parsed.problems.is_empty(), "{:?}", parsed.problems);
+    assert_eq!(
+        format!("{:?}", parsed.stream),
+        format!("{:?}", parse(&text).stream)
+    );
+}
+
+#[test]
 fn a_line_break_typed_inside_a_key_blanks_both_halves_and_the_file_goes_on() {
     let original = logging_services(40);
     let mut text = original.clone();

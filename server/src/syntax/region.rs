@@ -774,13 +774,14 @@ pub fn reparse_dedented_line(previous: Parse, text: &str, edit: TextEdit) -> Res
         return Err(previous);
     };
     let bytes = text.as_bytes();
-    // The lines blanked: the region parse reads the text without them.
+    // The lines blanked, byte by byte (a character of several bytes becomes as many
+    // spaces, so every offset stays): the region parse reads the text without them.
     let mut blanked = String::with_capacity(text.len());
     blanked.push_str(&text[..blank_start]);
     blanked.extend(
-        text[blank_start..block_end]
-            .chars()
-            .map(|c| if c == '\n' { '\n' } else { ' ' }),
+        text.as_bytes()[blank_start..block_end]
+            .iter()
+            .map(|&byte| if byte == b'\n' { '\n' } else { ' ' }),
     );
     blanked.push_str(&text[block_end..]);
     debug_assert_eq!(blanked.len(), text.len());
