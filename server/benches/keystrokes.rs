@@ -101,7 +101,13 @@ struct Timed {
 
 /// Replays `edits` keystrokes on one file and returns each one's time.
 fn replay(path: &std::path::Path, edits: usize, seed: u64) -> (Duration, Vec<Timed>) {
-    let mut text = std::fs::read_to_string(path).expect("the file to replay is readable UTF-8");
+    let mut text = match std::fs::read_to_string(path) {
+        Ok(text) => text,
+        Err(error) => {
+            eprintln!("ddia keystrokes: cannot read {}: {error}", path.display());
+            std::process::exit(2);
+        }
+    };
     // The server keeps a line index per document, updated with each edit.
     let mut index = LineIndex::new(&text);
     let started = Instant::now();
@@ -176,6 +182,19 @@ fn replay(path: &std::path::Path, edits: usize, seed: u64) -> (Duration, Vec<Tim
     (open, times)
 }
 
+/// A file named on the command line: as given, else from the workspace's root
+/// (`cargo bench` runs benches in the package's folder, `server/`).
+fn resolve(file: &str) -> PathBuf {
+    let given = PathBuf::from(file);
+    if given.exists() {
+        return given;
+    }
+    let from_root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("..")
+        .join(file);
+    if from_root.exists() { from_root } else { given }
+}
+
 fn percentile(sorted: &[Duration], fraction: f64) -> Duration {
     let at = ((sorted.len() as f64 - 1.0) * fraction).round() as usize;
     sorted.get(at).copied().unwrap_or_default()
@@ -201,7 +220,7 @@ fn main() {
             "--slowest" => slowest = number("--slowest") as usize,
             // `cargo bench` passes `--bench`.
             flag if flag.starts_with("--") => {}
-            file => files.push(PathBuf::from(file)),
+            file => files.push(resolve(file)),
         }
     }
     if files.is_empty() {
