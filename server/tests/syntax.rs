@@ -305,7 +305,7 @@ fn a_line_that_breaks_a_block_is_blamed_and_the_block_goes_on() {
             ),
             (
                 "e:".to_owned(),
-                "invalid YAML: this line ends the block above it, but a line below goes on with that block's indentation (2 spaces)".to_owned(),
+                DEDENTED.to_owned(),
                 Some("v2-cache:".to_owned())
             ),
         ]
@@ -316,6 +316,21 @@ fn a_line_that_breaks_a_block_is_blamed_and_the_block_goes_on() {
     let volumes = doc.get(root, "volumes").expect("`volumes` is read");
     assert!(doc.get(volumes, "v399-cache").is_some());
     assert!(doc.get(root, "networks").is_some());
+}
+
+#[test]
+fn an_indented_line_that_breaks_a_block_is_told_the_indentation_it_broke() {
+    // `p:` ends the block of `a` and `b`, opens its own deeper one, and `c` goes on at
+    // the ended block's indentation: `p:` is blamed, with that indentation.
+    let text = "root:\n  group:\n    a: 1\n    b: 2\n  p:\n      deep: 1\n    c: 3\nz: 1\n";
+    assert_eq!(
+        syntax_errors(text),
+        [(
+            "p:".to_owned(),
+            "invalid YAML: this line ends the block above it, but a line below goes on with that block's indentation (4 spaces)".to_owned(),
+            Some("c: 3".to_owned())
+        )]
+    );
 }
 
 #[test]
@@ -848,6 +863,17 @@ fn keystroke(
     ddia::syntax::reparse_edit(parsed, text, edit)
 }
 
+/// Asserts that a parse after a repairing edit has no problem and equals a whole parse
+/// of `text`.
+fn assert_repaired(parsed: &ddia::syntax::Parse, text: &str) {
+    assert!(parsed.problems.is_empty(), "{:?}", parsed.problems);
+    assert!(parsed.skipped.is_empty(), "{:?}", parsed.skipped);
+    assert_eq!(
+        format!("{:?}", parsed.stream),
+        format!("{:?}", parse(text).stream)
+    );
+}
+
 /// The text of each syntax problem of a parse, and its message.
 fn problems_of(text: &str, parsed: &ddia::syntax::Parse) -> Vec<(String, String)> {
     parsed
@@ -917,12 +943,7 @@ fn a_key_typed_at_column_zero_is_blanked_with_its_block_and_the_file_goes_on() {
     let parsed = keystroke(&mut text, parsed, line, 1, "")
         .unwrap_or_else(|_| panic!("the repair parses its region"));
     assert_eq!(text, logging_services(40));
-    assert!(parsed.problems.is_empty(), "{:?}", parsed.problems);
-    assert!(parsed.skipped.is_empty());
-    assert_eq!(
-        format!("{:?}", parsed.stream),
-        format!("{:?}", parse(&text).stream)
-    );
+    assert_repaired(&parsed, &text);
 }
 
 #[test]
@@ -948,11 +969,7 @@ fn a_blanked_block_with_characters_of_several_bytes_keeps_every_offset() {
     let parsed = keystroke(&mut text, parsed, line, 1, "")
         .unwrap_or_else(|_| panic!("the repair parses its region"));
     assert_eq!(text, original);
-    assert!(parsed.problems.is_empty(), "{:?}", parsed.problems);
-    assert_eq!(
-        format!("{:?}", parsed.stream),
-        format!("{:?}", parse(&text).stream)
-    );
+    assert_repaired(&parsed, &text);
 }
 
 #[test]
@@ -981,11 +998,7 @@ fn a_line_break_typed_inside_a_key_blanks_both_halves_and_the_file_goes_on() {
     let parsed = keystroke(&mut text, parsed, at, 1, "")
         .unwrap_or_else(|_| panic!("the repair parses its region"));
     assert_eq!(text, original);
-    assert!(parsed.problems.is_empty(), "{:?}", parsed.problems);
-    assert_eq!(
-        format!("{:?}", parsed.stream),
-        format!("{:?}", parse(&text).stream)
-    );
+    assert_repaired(&parsed, &text);
 }
 
 #[test]

@@ -361,13 +361,20 @@ fn dedent_culprit(bytes: &[u8], report: TextRange, lines: TextRange) -> Option<E
     let start = culprit.start + culprit_indent;
     let end = trim_end(bytes, start, culprit.end);
     // No line numbers in the messages: a region is parsed alone, with offsets of its
-    // own; the related place points at the other line.
+    // own; the related place points at the other line. A line at column 0 is told
+    // what the editor's region path tells it (`region::reparse_dedented_line`), so
+    // one typo reads the same in `ddia check` and while typing.
+    let message = if culprit_indent == 0 {
+        DEDENTED_LINE.to_owned()
+    } else {
+        format!(
+            "invalid YAML: this line ends the block above it, but a line below goes on with that block's indentation ({error_indent} spaces)"
+        )
+    };
     Some(ErrorSite {
         kind: ProblemKind::Syntax,
         report: TextRange::new(start, end),
-        message: format!(
-            "invalid YAML: this line ends the block above it, but a line below goes on with that block's indentation ({error_indent} spaces)"
-        ),
+        message,
         // Its block goes with it: left, it would hang under the line above.
         blank: Some(TextRange::new(culprit.start, lines.start)),
         related: Some((
@@ -376,6 +383,9 @@ fn dedent_culprit(bytes: &[u8], report: TextRange, lines: TextRange) -> Option<E
         )),
     })
 }
+
+/// What a line that starts at column 0 inside a nested block is told.
+pub(super) const DEDENTED_LINE: &str = "invalid YAML: this line starts at column 0 inside an indented block, so it ends every block above it and the lines below it are indented for blocks that no longer exist; indent it, or make it a comment";
 
 /// The lines to blank for an error on `lines`: those lines, and when they are
 /// indented deeper than the line with content above them although that line opens

@@ -799,7 +799,7 @@ pub fn reparse_dedented_line(previous: Parse, text: &str, edit: TextEdit) -> Res
     spliced.problems.push(SyntaxProblem {
         kind: ProblemKind::Syntax,
         range: report,
-        message: DEDENTED_LINE.to_owned(),
+        message: recovery::DEDENTED_LINE.to_owned(),
         related: None,
     });
     spliced
@@ -822,9 +822,6 @@ pub fn reparse_dedented_line(previous: Parse, text: &str, edit: TextEdit) -> Res
     }
     Ok(spliced)
 }
-
-/// What a line that starts at column 0 inside a nested block is told.
-pub const DEDENTED_LINE: &str = "invalid YAML: this line starts at column 0 inside an indented block, so it ends every block above it and the lines below it are indented for blocks that no longer exist; indent it, or make it a comment";
 
 /// A line an edit left at column 0 inside a nested block (see
 /// [`reparse_dedented_line`]).
@@ -871,7 +868,7 @@ fn dedented_line(previous: &Parse, text: &str, edit: TextEdit) -> Option<Dedente
         ([problem], [skipped])
             if !line_break
                 && problem.kind == ProblemKind::Syntax
-                && problem.message == DEDENTED_LINE
+                && problem.message == recovery::DEDENTED_LINE
                 && problem.range.start == line_start
                 && skipped.start <= line_start
                 && skipped.end >= edit.old_end =>
