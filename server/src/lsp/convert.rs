@@ -375,7 +375,12 @@ mod tests {
                 start,
             );
             finding.range = crate::text::TextRange::new(start, start + 'ü'.len_utf8());
-            finding.message = format!("quote \" backslash \\ tab \t {n} — ✓");
+            // Half the messages need escapes, half are copied as they are.
+            finding.message = if n % 2 == 0 {
+                format!("quote \" backslash \\ tab \t {n} — ✓")
+            } else {
+                format!("plain, with `code` and non-ASCII {n} — ✓ 日本")
+            };
             if n % 2 == 0 {
                 finding.code = "even-consensus-cluster";
                 finding.related.push(crate::diagnostic::Related {
