@@ -8,7 +8,7 @@ use crate::model::{
 };
 use crate::rules::{
     DUPLICATE_KEY, RESOURCE_LIMIT, RuleFailure, SCHEMA_VIOLATION, SYNTAX_ERROR, Scope, UNKNOWN_KEY,
-    run_rules, run_rules_in,
+    run_related_rules, run_rules, run_rules_in,
 };
 use crate::syntax::{Parse, ProblemKind};
 use crate::text::{TextEdit, TextRange};
@@ -85,8 +85,8 @@ impl Analysis {
 
 /// What an analysis knows of its findings by part (a spec's named components, a
 /// Compose file's services; see [`SystemModel::part_components`]): each part's entry,
-/// how many findings of the [`Scope::Component`] rules it has, and where the last range
-/// they name ends. The findings themselves are the analysis's diagnostics tagged with
+/// how many findings of the [`Scope::Component`] and [`Scope::Related`] rules it has,
+/// and where the last range they name ends. The findings themselves are the analysis's diagnostics tagged with
 /// the part: they are moved, never copied.
 #[derive(Debug, Default)]
 pub struct PartIndex {
@@ -95,11 +95,15 @@ pub struct PartIndex {
     reused: usize,
 }
 
-#[derive(Clone, Copy, Debug, Default)]
+#[derive(Clone, Debug, Default)]
 struct PartMeta {
     range: TextRange,
+    /// How many findings the component rules made, and the related rules.
     count: usize,
+    related: usize,
     last_end: usize,
+    /// What the part's workloads tell the related rules ([`SystemModel::relations`]).
+    relations: Vec<u8>,
 }
 
 impl PartIndex {
@@ -133,24 +137,31 @@ impl PartIndex {
                 .is_some_and(|part| (part as usize) < parts_len)
         });
         diagnostics.sort_by_key(|diagnostic| diagnostic.part);
-        let mut counts = vec![0; parts_len];
+        // Each part's findings of the component rules and of the related rules.
+        let mut counts = vec![(0, 0); parts_len];
         for diagnostic in &diagnostics {
-            if let Some(count) = diagnostic
+            if let Some((component, related)) = diagnostic
                 .part
                 .and_then(|part| counts.get_mut(part as usize))
             {
-                *count += 1;
+                if crate::rules::is_related(diagnostic.code) {
+                    *related += 1;
+                } else {
+                    *component += 1;
+                }
             }
         }
         let parts = self
             .parts
             .into_iter()
             .zip(counts)
-            .map(|(meta, count)| PartEntry {
-                complete: count == meta.count,
-                count,
+            .map(|(meta, (component, related))| PartEntry {
+                complete: component == meta.count,
+                related_complete: related == meta.related,
+                count: component + related,
                 range: meta.range,
                 last_end: meta.last_end,
+                relations: meta.relations,
             })
             .collect();
         PartFindings {
@@ -160,10 +171,10 @@ impl PartIndex {
     }
 }
 
-/// The findings of the [`Scope::Component`] rules by part of a model, taken out of an
-/// analysis ([`Analysis::take_part_findings`]) for the analysis after an edit: the
-/// parts the model builder kept keep these findings, moved by the edit, and the rules
-/// run only on the parts read again.
+/// The findings of the [`Scope::Component`] and [`Scope::Related`] rules by part of a
+/// model, taken out of an analysis ([`Analysis::take_part_findings`]) for the analysis
+/// after an edit: the parts the model builder kept keep these findings, moved by the
+/// edit, and the rules run only on the parts read again.
 #[derive(Debug, Default)]
 pub struct PartFindings {
     parts: Vec<PartEntry>,
@@ -176,9 +187,13 @@ pub struct PartFindings {
 #[derive(Debug, Default)]
 struct PartEntry {
     range: TextRange,
+    /// How many findings of the part are in the list (of both kinds of rules).
     count: usize,
+    /// Whether the component rules' findings are all there, and the related rules'.
     complete: bool,
+    related_complete: bool,
     last_end: usize,
+    relations: Vec<u8>,
 }
 
 /// Files larger than this are not analysed (one informational finding says so), unless
@@ -386,9 +401,10 @@ fn analyze_parsed(
 }
 
 /// Runs the rules on a model part by part: the [`Scope::Model`] rules on the whole
-/// model, the [`Scope::Component`] rules on each part alone, except that a part the
-/// model builder kept after `previous`'s edit keeps its previous findings, moved by the
-/// edit. Returns every finding, the failures, and the findings by part for the next
+/// model, the [`Scope::Component`] rules on each part alone and the [`Scope::Related`]
+/// rules on each part's workloads, except that a part the model builder kept after
+/// `previous`'s edit keeps its previous findings, moved by the edit (its related ones
+/// only if the parts read again record the relations they did before). Returns every finding, the failures, and the findings by part for the next
 /// edit (`None` if the model has no parts, or a component rule failed).
 fn rules_by_part(
     model: &SystemModel,
@@ -403,22 +419,51 @@ fn rules_by_part(
     let kept = &model.kept_parts.0;
     let mut previous =
         previous.filter(|(old, _)| old.parts.len() == parts.len() && kept.len() == parts.len());
+    // What each part's workloads tell the related rules about them. A kept part's are
+    // as they were; if a part read again tells something else (a name, a system, a
+    // dependency changed), every part's related findings are made again.
+    let mut relations_hold = previous.is_some();
+    let mut relations = Vec::with_capacity(parts.len());
+    for (at, part) in parts.iter().enumerate() {
+        let old = previous
+            .as_mut()
+            .map(|(old, _)| std::mem::take(&mut old.parts[at].relations));
+        relations.push(match old {
+            Some(old) if kept[at] => old,
+            old => {
+                let new = model.relations(part.workloads.clone());
+                relations_hold &= old.as_ref() == Some(&new);
+                new
+            }
+        });
+    }
     // The previous findings, taken part by part in order.
     let mut old_findings = previous
         .as_mut()
         .map(|(old, _)| std::mem::take(&mut old.findings).into_iter());
-    let mut metas = Vec::with_capacity(parts.len());
+    let mut metas: Vec<PartMeta> = Vec::with_capacity(parts.len());
     let mut complete = true;
     let mut reused_parts = 0;
-    for (at, part) in parts.iter().enumerate() {
+    // The parts whose related findings are made again, run together after the loop.
+    let mut related_again = Vec::new();
+    for ((at, part), relations) in parts.iter().enumerate().zip(relations) {
         let tag = u32::try_from(at).ok();
         let before = found.len();
         // A kept part's findings, moved by the edit (already tagged with this part:
-        // the parts line up), and where their last range now ends.
+        // the parts line up), and where their last range now ends. Its related
+        // findings go too when the relations changed.
         let mut reused = None;
+        let mut related_reused = false;
         if let (Some((old, edit)), Some(old_findings)) = (&previous, &mut old_findings) {
             let old = &old.parts[at];
-            let taken = old_findings.by_ref().take(old.count);
+            // The related findings stay only if they are all there and what they
+            // read of other parts is as it was.
+            let keep_related = relations_hold && old.related_complete;
+            let taken = old_findings
+                .by_ref()
+                .take(old.count)
+                .filter(|finding| keep_related || !crate::rules::is_related(finding.code));
+            related_reused = keep_related;
             if kept[at] && old.complete && edit.move_range(old.range) == part.range {
                 if old.last_end < edit.start {
                     // Every range is before the edit: nothing moves.
@@ -449,25 +494,45 @@ fn rules_by_part(
                 reused_parts += 1;
                 last_end
             }
-            None => {
-                let (mut findings, part_failures) =
-                    run_rules_in(Scope::Component, &model.part_model(part), text);
-                complete &= part_failures.is_empty();
-                failures.extend(part_failures);
-                let mut last_end = 0;
-                for finding in &mut findings {
-                    finding.part = tag;
-                    last_end = last_end.max(finding.last_end());
-                }
-                found.append(&mut findings);
-                last_end
-            }
+            None => add_part_findings(
+                &mut found,
+                &mut failures,
+                &mut complete,
+                run_rules_in(Scope::Component, &model.part_model(part), text),
+                tag,
+            ),
         };
+        let related_again_here = reused.is_none() || !related_reused;
+        if related_again_here
+            && !part.workloads.is_empty()
+            && let Some(tag) = tag
+        {
+            related_again.push((tag, part.workloads.clone()));
+        }
+        // Until the related rules run again below, the findings here are the
+        // component rules' and the reused related ones.
+        let here = &found[before..];
+        let related = here
+            .iter()
+            .filter(|finding| crate::rules::is_related(finding.code))
+            .count();
         metas.push(PartMeta {
             range: part.range,
-            count: found.len() - before,
+            count: here.len() - related,
+            related,
             last_end,
+            relations,
         });
+    }
+    let (related, related_failures) = run_related_rules(model, text, &related_again);
+    complete &= related_failures.is_empty();
+    failures.extend(related_failures);
+    for finding in related {
+        if let Some(meta) = finding.part.and_then(|at| metas.get_mut(at as usize)) {
+            meta.related += 1;
+            meta.last_end = meta.last_end.max(finding.last_end());
+        }
+        found.push(finding);
     }
     if cfg!(debug_assertions) {
         // Debug builds (tests, fuzzing) check that the parts add up to the whole.
@@ -496,6 +561,27 @@ fn rules_by_part(
         reused: reused_parts,
     });
     (found, failures, index)
+}
+
+/// Tags the findings that rules made for one part with it and adds them to `found`;
+/// a failure makes the findings by part incomplete. Returns where the last range they
+/// name ends.
+fn add_part_findings(
+    found: &mut Vec<Diagnostic>,
+    failures: &mut Vec<RuleFailure>,
+    complete: &mut bool,
+    (mut findings, part_failures): (Vec<Diagnostic>, Vec<RuleFailure>),
+    tag: Option<u32>,
+) -> usize {
+    *complete &= part_failures.is_empty();
+    failures.extend(part_failures);
+    let mut last_end = 0;
+    for finding in &mut findings {
+        finding.part = tag;
+        last_end = last_end.max(finding.last_end());
+    }
+    found.append(&mut findings);
+    last_end
 }
 
 /// Whether `path` (resolved, symbolic links followed) lies inside one of `roots`: a file
@@ -741,6 +827,33 @@ mod tests {
             "every part but the edited one and the suppressed one"
         );
         assert!(!has(&analysis, "replication-factor-one"));
+    }
+
+    /// The related rules' findings of a kept service hold while no service read again
+    /// changes a name, a system or a dependency; otherwise they are made again, also
+    /// for the services the edit did not touch.
+    #[test]
+    fn related_findings_follow_the_names_and_systems_other_services_tell() {
+        let related = ["depends-on-without-health-condition", "missing-healthcheck"];
+        let (analysis, reused) = edit_after("compose.yaml", COMPOSE, "image: redis:", "7-");
+        assert_eq!(reused, 3);
+        for code in related {
+            assert!(has(&analysis, code), "{code}");
+        }
+        // `web` now depends on `dbx`, which does not exist: `db`, kept as it was, no
+        // longer has a dependant, so it needs no health check.
+        let (analysis, reused) = edit_after("compose.yaml", COMPOSE, "depends_on: [db", "x");
+        assert_eq!(reused, 3);
+        for code in related {
+            assert!(!has(&analysis, code), "{code}");
+        }
+        // `postgresx` is no image ddia knows: `web`, kept as it was, no longer waits
+        // for a database.
+        let (analysis, reused) = edit_after("compose.yaml", COMPOSE, "image: postgres", "x");
+        assert_eq!(reused, 3);
+        for code in related {
+            assert!(!has(&analysis, code), "{code}");
+        }
     }
 
     #[test]

@@ -427,6 +427,41 @@ impl SystemModel {
         })
     }
 
+    /// What the [`crate::rules::Scope::Related`] rules may read of the workloads
+    /// `workloads` when they report on others: each one's name, system, whether it has
+    /// a health check, and the names its `depends_on` lists, in order. Encoded with
+    /// lengths (no separator can be forged by a name), so two lists record the same
+    /// relations exactly when their bytes are equal. The analysis compares these bytes
+    /// before and after an edit to tell whether the related findings of the other
+    /// services still hold.
+    pub fn relations(&self, workloads: std::ops::Range<usize>) -> Vec<u8> {
+        let mut bytes = Vec::new();
+        let mut put = |text: &str| {
+            bytes.extend_from_slice(&text.len().to_le_bytes());
+            bytes.extend_from_slice(text.as_bytes());
+        };
+        for workload in self.workloads.get(workloads).unwrap_or_default() {
+            put(&workload.name.value);
+            match workload.system {
+                Some(system) => {
+                    put(system.id);
+                    put(system.display);
+                }
+                None => put("\0none"),
+            }
+            put(if workload.healthcheck.is_some() {
+                "healthcheck"
+            } else {
+                ""
+            });
+            put(&workload.depends_on.len().to_string());
+            for dependency in &workload.depends_on {
+                put(&dependency.target.value);
+            }
+        }
+        bytes
+    }
+
     /// The workloads whose `depends_on` names `name`, in order.
     pub fn workload_dependents_of<'a>(
         &'a self,

@@ -36,12 +36,13 @@ declare_rule! {
         category: Infrastructure,
         summary: "A dependency on a datastore service that does not wait until it is healthy",
         fix: Sometimes,
+        scope: Related,
         check: Some(check),
     }
 }
 
 fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
-    for workload in &model.workloads {
+    for workload in ctx.workloads(model) {
         for dependency in &workload.depends_on {
             let Some(target) = model.workload(&dependency.target.value) else {
                 continue;

@@ -46,12 +46,13 @@ declare_rule! {
         category: Infrastructure,
         summary: "A datastore container with no health check or readiness probe",
         fix: None,
+        scope: Related,
         check: Some(check),
     }
 }
 
 fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
-    for workload in &model.workloads {
+    for workload in ctx.workloads(model) {
         let Some(system) = workload.system else {
             continue;
         };

@@ -64,7 +64,7 @@ mod unused_suppression;
 mod unversioned_event_schema;
 
 use crate::diagnostic::{Diagnostic, Severity};
-use crate::model::SystemModel;
+use crate::model::{SystemModel, Workload};
 use crate::text::TextRange;
 
 pub use fix::{insert_key_fix, insert_keys_edit, replace_value_fix};
@@ -135,6 +135,13 @@ pub enum Scope {
     /// the rule can run on a model that holds only it. Such findings of the components
     /// an edit did not touch are kept instead of computed again.
     Component,
+    /// One Compose workload at a time, with the whole model to look others up in: what
+    /// the rule reports about a workload depends on that workload and on what
+    /// [`SystemModel::relations`] records of the others (their names, systems, health
+    /// checks and dependency targets). The rule reports only on
+    /// [`RuleContext::workloads`]. Such findings of the services an edit did not touch
+    /// are kept, unless the edit changed what the relations record.
+    Related,
 }
 
 /// The signature of a rule that checks the system model.
@@ -297,6 +304,20 @@ pub(crate) fn count(n: i64, one: &str, many: &str) -> String {
     }
 }
 
+/// Whether the rule with this code is a [`Scope::Related`] rule.
+pub fn is_related(code: &str) -> bool {
+    static CODES: std::sync::OnceLock<Vec<&'static str>> = std::sync::OnceLock::new();
+    CODES
+        .get_or_init(|| {
+            ALL_RULES
+                .iter()
+                .filter(|rule| rule.scope == Scope::Related)
+                .map(|rule| rule.code)
+                .collect()
+        })
+        .contains(&code)
+}
+
 /// Finds a rule by its code.
 pub fn rule(code: &str) -> Option<&'static Rule> {
     ALL_RULES.iter().copied().find(|rule| rule.code == code)
@@ -306,10 +327,21 @@ pub fn rule(code: &str) -> Option<&'static Rule> {
 pub struct RuleContext<'a> {
     pub rule: &'static Rule,
     pub text: &'a str,
+    /// The workloads a [`Scope::Related`] rule reports on: all of them, or one part's.
+    workloads: Option<std::ops::Range<usize>>,
     diagnostics: Vec<Diagnostic>,
 }
 
 impl RuleContext<'_> {
+    /// The workloads to report on: the whole model's, or, when a [`Scope::Related`]
+    /// rule runs part by part, the part's.
+    pub fn workloads<'m>(&self, model: &'m SystemModel) -> &'m [Workload] {
+        match &self.workloads {
+            Some(range) => model.workloads.get(range.clone()).unwrap_or_default(),
+            None => &model.workloads,
+        }
+    }
+
     /// Starts a finding of the running rule.
     pub fn diagnostic(&self, range: TextRange, message: impl Into<String>) -> Diagnostic {
         self.rule.diagnostic(range, message)
@@ -331,6 +363,52 @@ pub struct RuleFailure {
 /// so one broken rule never takes the others (or the server) down with it.
 pub fn run_rules(model: &SystemModel, text: &str) -> (Vec<Diagnostic>, Vec<RuleFailure>) {
     run_rules_where(model, text, |_| true, true)
+}
+
+/// Runs the [`Scope::Related`] rules on some parts of `model`: each `(tag, workloads)`
+/// pair is one part's workloads, and the findings made on them are tagged with the
+/// part (`Diagnostic::part`). The rules look the other workloads up in the whole model.
+/// A rule that panics on one part is a failure, and none of its findings are kept.
+pub fn run_related_rules(
+    model: &SystemModel,
+    text: &str,
+    parts: &[(u32, std::ops::Range<usize>)],
+) -> (Vec<Diagnostic>, Vec<RuleFailure>) {
+    let mut diagnostics = Vec::new();
+    let mut failures = Vec::new();
+    if parts.is_empty() {
+        return (diagnostics, failures);
+    }
+    for &rule in ALL_RULES {
+        let Some(check) = rule.check.filter(|_| rule.scope == Scope::Related) else {
+            continue;
+        };
+        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            let mut context = RuleContext {
+                rule,
+                text,
+                workloads: None,
+                diagnostics: Vec::new(),
+            };
+            for (tag, workloads) in parts {
+                context.workloads = Some(workloads.clone());
+                let before = context.diagnostics.len();
+                check(model, &mut context);
+                for diagnostic in &mut context.diagnostics[before..] {
+                    diagnostic.part = Some(*tag);
+                }
+            }
+            context.diagnostics
+        }));
+        match result {
+            Ok(found) => diagnostics.extend(found),
+            Err(payload) => failures.push(RuleFailure {
+                code: rule.code,
+                message: panic_message(payload.as_ref()),
+            }),
+        }
+    }
+    (diagnostics, failures)
 }
 
 /// Runs the model rules of one [`Scope`], as [`run_rules`] runs them all.
@@ -363,6 +441,7 @@ fn run_rules_where(
             let mut context = RuleContext {
                 rule,
                 text,
+                workloads: None,
                 diagnostics: Vec::new(),
             };
             check(model, &mut context);
