@@ -86,13 +86,26 @@ impl Analysis {
 /// What an analysis knows of its findings by part (a spec's named components, a
 /// Compose file's services; see [`SystemModel::part_components`]): each part's entry,
 /// how many findings of the [`Scope::Component`] and [`Scope::Related`] rules it has,
-/// and where the last range they name ends. The findings themselves are the analysis's diagnostics tagged with
-/// the part: they are moved, never copied.
+/// and where the last range they name ends. The findings themselves are the analysis's
+/// diagnostics tagged with the part: they are moved, never copied.
 #[derive(Debug, Default)]
 pub struct PartIndex {
     parts: Vec<PartMeta>,
     /// How many parts kept their findings from the analysis before.
     reused: usize,
+    /// The fixes of the parts' findings in a file with a syntax error, which its
+    /// diagnostics do not offer; they are given back to the findings kept for the
+    /// next edit.
+    withheld: Vec<WithheldFixes>,
+}
+
+/// The fixes of one finding of a part, set aside while the file has a syntax error.
+#[derive(Debug)]
+struct WithheldFixes {
+    part: u32,
+    range: TextRange,
+    code: &'static str,
+    fixes: Vec<crate::diagnostic::Fix>,
 }
 
 #[derive(Clone, Debug, Default)]
@@ -137,6 +150,7 @@ impl PartIndex {
                 .is_some_and(|part| (part as usize) < parts_len)
         });
         diagnostics.sort_by_key(|diagnostic| diagnostic.part);
+        let untag = restore_fixes(&mut diagnostics, self.withheld);
         // Each part's findings of the component rules and of the related rules.
         let mut counts = vec![(0, 0); parts_len];
         for diagnostic in &diagnostics {
@@ -155,8 +169,9 @@ impl PartIndex {
             .parts
             .into_iter()
             .zip(counts)
-            .map(|(meta, (component, related))| PartEntry {
-                complete: component == meta.count,
+            .enumerate()
+            .map(|(at, (meta, (component, related)))| PartEntry {
+                complete: component == meta.count && !untag.contains(&at),
                 related_complete: related == meta.related,
                 count: component + related,
                 range: meta.range,
@@ -169,6 +184,38 @@ impl PartIndex {
             findings: diagnostics,
         }
     }
+}
+
+/// Gives the parts' findings back the fixes set aside while the file had a syntax
+/// error, matching them by part, range and rule. Returns the parts where that match is
+/// not one to one (two findings of one rule on one range): they are checked again.
+fn restore_fixes(diagnostics: &mut [Diagnostic], mut withheld: Vec<WithheldFixes>) -> Vec<usize> {
+    let mut unsure = Vec::new();
+    if withheld.is_empty() {
+        return unsure;
+    }
+    let key =
+        |part: u32, range: TextRange, code: &'static str| (part, range.start, range.end, code);
+    withheld.sort_by(|a, b| key(a.part, a.range, a.code).cmp(&key(b.part, b.range, b.code)));
+    for pair in withheld.windows(2) {
+        if key(pair[0].part, pair[0].range, pair[0].code)
+            == key(pair[1].part, pair[1].range, pair[1].code)
+        {
+            unsure.push(pair[0].part as usize);
+        }
+    }
+    for diagnostic in diagnostics {
+        let Some(part) = diagnostic.part else {
+            continue;
+        };
+        let wanted = key(part, diagnostic.range, diagnostic.code);
+        if let Ok(at) =
+            withheld.binary_search_by(|each| key(each.part, each.range, each.code).cmp(&wanted))
+        {
+            diagnostic.fixes = std::mem::take(&mut withheld[at].fixes);
+        }
+    }
+    unsure
 }
 
 /// The findings of the [`Scope::Component`] and [`Scope::Related`] rules by part of a
@@ -367,9 +414,24 @@ fn analyze_parsed(
             // The model of a broken file comes from its recovered parts, so a fix's
             // offsets may not fit the text around them: the findings stay, their fixes
             // wait until the YAML parses (as ruff does).
+            // A part's findings keep their tag, and their fixes are set aside in the
+            // part index: the findings of a part the next edit keeps are then reused
+            // with their fixes, as its rules would make them on the mended text.
             for diagnostic in &mut found {
-                diagnostic.fixes.clear();
-                diagnostic.part = None;
+                let fixes = std::mem::take(&mut diagnostic.fixes);
+                match (diagnostic.part, analysis.part_findings.as_mut()) {
+                    (Some(part), Some(index)) => {
+                        if !fixes.is_empty() {
+                            index.withheld.push(WithheldFixes {
+                                part,
+                                range: diagnostic.range,
+                                code: diagnostic.code,
+                                fixes,
+                            });
+                        }
+                    }
+                    _ => diagnostic.part = None,
+                }
             }
         }
         if let Some(doc) = analysis.parse.stream.first_document() {
@@ -559,6 +621,7 @@ fn rules_by_part(
     let index = complete.then_some(PartIndex {
         parts: metas,
         reused: reused_parts,
+        withheld: Vec::new(),
     });
     (found, failures, index)
 }
@@ -854,6 +917,59 @@ mod tests {
         for code in related {
             assert!(!has(&analysis, code), "{code}");
         }
+    }
+
+    /// A broken file's findings offer no fixes; once it parses again, the services the
+    /// mending edit did not touch keep their findings, and get their fixes back.
+    #[test]
+    fn findings_kept_through_a_syntax_error_get_their_fixes_back() {
+        let path = Path::new("compose.yaml");
+        let at = COMPOSE.find("image: ngin").expect("the place to type") + "image: ".len();
+        let mut broken = COMPOSE.to_owned();
+        broken.insert(at, '[');
+        let typed = TextEdit {
+            start: at,
+            old_end: at,
+            new_len: 1,
+        };
+        let deleted = TextEdit {
+            start: at,
+            old_end: at + 1,
+            new_len: 0,
+        };
+        let mut first = analyze(input(COMPOSE, path));
+        let findings = first.take_part_findings();
+        let mut during = analyze_after_edit(
+            input(&broken, path),
+            first.parse,
+            typed,
+            first.model,
+            findings,
+        );
+        assert!(has(&during, "syntax-error"));
+        assert!(has(&during, "exposed-datastore-port"));
+        assert!(during.diagnostics.iter().all(|d| d.fixes.is_empty()));
+        let findings = during.take_part_findings();
+        let mended = analyze_after_edit(
+            input(COMPOSE, path),
+            during.parse,
+            deleted,
+            during.model,
+            findings,
+        );
+        assert_eq!(visible(&mended), visible(&analyze(input(COMPOSE, path))));
+        assert_eq!(
+            mended.part_findings.as_ref().map(PartIndex::reused),
+            Some(3)
+        );
+        let fixed = |code: &str| {
+            mended
+                .diagnostics
+                .iter()
+                .any(|d| d.code == code && !d.fixes.is_empty())
+        };
+        assert!(fixed("exposed-datastore-port"));
+        assert!(fixed("ephemeral-datastore-storage"));
     }
 
     #[test]
