@@ -150,7 +150,7 @@ impl PartIndex {
                 .is_some_and(|part| (part as usize) < parts_len)
         });
         diagnostics.sort_by_key(|diagnostic| diagnostic.part);
-        let untag = restore_fixes(&mut diagnostics, self.withheld);
+        let unsure = restore_fixes(&mut diagnostics, self.withheld);
         // Each part's findings of the component rules and of the related rules.
         let mut counts = vec![(0, 0); parts_len];
         for diagnostic in &diagnostics {
@@ -171,7 +171,7 @@ impl PartIndex {
             .zip(counts)
             .enumerate()
             .map(|(at, (meta, (component, related)))| PartEntry {
-                complete: component == meta.count && !untag.contains(&at),
+                complete: component == meta.count && !unsure.contains(&at),
                 related_complete: related == meta.related,
                 count: component + related,
                 range: meta.range,
@@ -202,6 +202,18 @@ fn restore_fixes(diagnostics: &mut [Diagnostic], mut withheld: Vec<WithheldFixes
             == key(pair[1].part, pair[1].range, pair[1].code)
         {
             unsure.push(pair[0].part as usize);
+        }
+    }
+    // Two findings of one part, rule and range, of which only one had fixes, would be
+    // as ambiguous.
+    let mut keys: Vec<_> = diagnostics
+        .iter()
+        .filter_map(|d| Some(key(d.part?, d.range, d.code)))
+        .collect();
+    keys.sort_unstable();
+    for pair in keys.windows(2) {
+        if pair[0] == pair[1] {
+            unsure.push(pair[0].0 as usize);
         }
     }
     for diagnostic in diagnostics {
@@ -413,10 +425,9 @@ fn analyze_parsed(
         if has_syntax_error {
             // The model of a broken file comes from its recovered parts, so a fix's
             // offsets may not fit the text around them: the findings stay, their fixes
-            // wait until the YAML parses (as ruff does).
-            // A part's findings keep their tag, and their fixes are set aside in the
-            // part index: the findings of a part the next edit keeps are then reused
-            // with their fixes, as its rules would make them on the mended text.
+            // wait until the YAML parses (as ruff does). A part's findings keep their
+            // tag, and their fixes wait in the part index: a part the next edit keeps
+            // then keeps its findings with their fixes, as its rules would make them.
             for diagnostic in &mut found {
                 let fixes = std::mem::take(&mut diagnostic.fixes);
                 match (diagnostic.part, analysis.part_findings.as_mut()) {
@@ -466,8 +477,9 @@ fn analyze_parsed(
 /// model, the [`Scope::Component`] rules on each part alone and the [`Scope::Related`]
 /// rules on each part's workloads, except that a part the model builder kept after
 /// `previous`'s edit keeps its previous findings, moved by the edit (its related ones
-/// only if the parts read again record the relations they did before). Returns every finding, the failures, and the findings by part for the next
-/// edit (`None` if the model has no parts, or a component rule failed).
+/// only if the parts read again record the relations they did before). Returns every
+/// finding, the failures, and the findings by part for the next edit (`None` if the
+/// model has no parts, or a component rule failed).
 fn rules_by_part(
     model: &SystemModel,
     text: &str,
