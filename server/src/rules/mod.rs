@@ -374,41 +374,23 @@ pub fn run_related_rules(
     text: &str,
     parts: &[(u32, std::ops::Range<usize>)],
 ) -> (Vec<Diagnostic>, Vec<RuleFailure>) {
-    let mut diagnostics = Vec::new();
-    let mut failures = Vec::new();
     if parts.is_empty() {
-        return (diagnostics, failures);
+        return (Vec::new(), Vec::new());
     }
-    for &rule in ALL_RULES {
-        let Some(check) = rule.check.filter(|_| rule.scope == Scope::Related) else {
-            continue;
-        };
-        let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            let mut context = RuleContext {
-                rule,
-                text,
-                workloads: None,
-                diagnostics: Vec::new(),
-            };
+    run_guarded(
+        text,
+        |rule| rule.scope == Scope::Related,
+        |check, context| {
             for (tag, workloads) in parts {
                 context.workloads = Some(workloads.clone());
                 let before = context.diagnostics.len();
-                check(model, &mut context);
+                check(model, context);
                 for diagnostic in &mut context.diagnostics[before..] {
                     diagnostic.part = Some(*tag);
                 }
             }
-            context.diagnostics
-        }));
-        match result {
-            Ok(found) => diagnostics.extend(found),
-            Err(payload) => failures.push(RuleFailure {
-                code: rule.code,
-                message: panic_message(payload.as_ref()),
-            }),
-        }
-    }
-    (diagnostics, failures)
+        },
+    )
 }
 
 /// Runs the model rules of one [`Scope`], as [`run_rules`] runs them all.
@@ -431,6 +413,30 @@ fn run_rules_where(
     selected: impl Fn(&Rule) -> bool,
     #[cfg_attr(not(feature = "fault-injection"), allow(unused_variables))] whole_model: bool,
 ) -> (Vec<Diagnostic>, Vec<RuleFailure>) {
+    #[cfg_attr(not(feature = "fault-injection"), allow(unused_mut))]
+    let (diagnostics, mut failures) =
+        run_guarded(text, selected, |check, context| check(model, context));
+    #[cfg(feature = "fault-injection")]
+    if whole_model && text.starts_with(FAULT_RULE_PANIC) {
+        // A rule that fails, for tests of the failure path; never in a release build.
+        let result = std::panic::catch_unwind(|| injected_fault(text));
+        if let Err(payload) = result {
+            failures.push(RuleFailure {
+                code: "fault-injection",
+                message: panic_message(payload.as_ref()),
+            });
+        }
+    }
+    (diagnostics, failures)
+}
+
+/// Runs `run` with each selected rule's check and a fresh context, one rule at a time.
+/// A rule that panics is a failure, and none of its findings are kept.
+fn run_guarded(
+    text: &str,
+    selected: impl Fn(&Rule) -> bool,
+    run: impl Fn(CheckFn, &mut RuleContext<'_>),
+) -> (Vec<Diagnostic>, Vec<RuleFailure>) {
     let mut diagnostics = Vec::new();
     let mut failures = Vec::new();
     for &rule in ALL_RULES {
@@ -444,7 +450,7 @@ fn run_rules_where(
                 workloads: None,
                 diagnostics: Vec::new(),
             };
-            check(model, &mut context);
+            run(check, &mut context);
             context.diagnostics
         }));
         match result {
@@ -453,17 +459,6 @@ fn run_rules_where(
                 code: rule.code,
                 message: panic_message(payload.as_ref()),
             }),
-        }
-    }
-    #[cfg(feature = "fault-injection")]
-    if whole_model && text.starts_with(FAULT_RULE_PANIC) {
-        // A rule that fails, for tests of the failure path; never in a release build.
-        let result = std::panic::catch_unwind(|| injected_fault(text));
-        if let Err(payload) = result {
-            failures.push(RuleFailure {
-                code: "fault-injection",
-                message: panic_message(payload.as_ref()),
-            });
         }
     }
     (diagnostics, failures)
