@@ -197,15 +197,8 @@ fn restore_fixes(diagnostics: &mut [Diagnostic], mut withheld: Vec<WithheldFixes
     let key =
         |part: u32, range: TextRange, code: &'static str| (part, range.start, range.end, code);
     withheld.sort_by(|a, b| key(a.part, a.range, a.code).cmp(&key(b.part, b.range, b.code)));
-    for pair in withheld.windows(2) {
-        if key(pair[0].part, pair[0].range, pair[0].code)
-            == key(pair[1].part, pair[1].range, pair[1].code)
-        {
-            unsure.push(pair[0].part as usize);
-        }
-    }
-    // Two findings of one part, rule and range, of which only one had fixes, would be
-    // as ambiguous.
+    // Two findings of one part, rule and range could swap fixes. (Two with fixes whose
+    // twin lost its tag need no check: their part then falls short of findings.)
     let mut keys: Vec<_> = diagnostics
         .iter()
         .filter_map(|d| Some(key(d.part?, d.range, d.code)))
@@ -527,17 +520,16 @@ fn rules_by_part(
         // the parts line up), and where their last range now ends. Its related
         // findings go too when the relations changed.
         let mut reused = None;
-        let mut related_reused = false;
+        let mut keep_related = false;
         if let (Some((old, edit)), Some(old_findings)) = (&previous, &mut old_findings) {
             let old = &old.parts[at];
             // The related findings stay only if they are all there and what they
             // read of other parts is as it was.
-            let keep_related = relations_hold && old.related_complete;
+            keep_related = relations_hold && old.related_complete;
             let taken = old_findings
                 .by_ref()
                 .take(old.count)
                 .filter(|finding| keep_related || !crate::rules::is_related(finding.code));
-            related_reused = keep_related;
             if kept[at] && old.complete && edit.move_range(old.range) == part.range {
                 if old.last_end < edit.start {
                     // Every range is before the edit: nothing moves.
@@ -568,16 +560,21 @@ fn rules_by_part(
                 reused_parts += 1;
                 last_end
             }
-            None => add_part_findings(
-                &mut found,
-                &mut failures,
-                &mut complete,
-                run_rules_in(Scope::Component, &model.part_model(part), text),
-                tag,
-            ),
+            None => {
+                let (mut findings, part_failures) =
+                    run_rules_in(Scope::Component, &model.part_model(part), text);
+                complete &= part_failures.is_empty();
+                failures.extend(part_failures);
+                let mut last_end = 0;
+                for finding in &mut findings {
+                    finding.part = tag;
+                    last_end = last_end.max(finding.last_end());
+                }
+                found.append(&mut findings);
+                last_end
+            }
         };
-        let related_again_here = reused.is_none() || !related_reused;
-        if related_again_here
+        if (reused.is_none() || !keep_related)
             && !part.workloads.is_empty()
             && let Some(tag) = tag
         {
@@ -636,27 +633,6 @@ fn rules_by_part(
         withheld: Vec::new(),
     });
     (found, failures, index)
-}
-
-/// Tags the findings that rules made for one part with it and adds them to `found`;
-/// a failure makes the findings by part incomplete. Returns where the last range they
-/// name ends.
-fn add_part_findings(
-    found: &mut Vec<Diagnostic>,
-    failures: &mut Vec<RuleFailure>,
-    complete: &mut bool,
-    (mut findings, part_failures): (Vec<Diagnostic>, Vec<RuleFailure>),
-    tag: Option<u32>,
-) -> usize {
-    *complete &= part_failures.is_empty();
-    failures.extend(part_failures);
-    let mut last_end = 0;
-    for finding in &mut findings {
-        finding.part = tag;
-        last_end = last_end.max(finding.last_end());
-    }
-    found.append(&mut findings);
-    last_end
 }
 
 /// Whether `path` (resolved, symbolic links followed) lies inside one of `roots`: a file
