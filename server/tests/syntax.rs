@@ -947,6 +947,48 @@ fn a_key_typed_at_column_zero_is_blanked_with_its_block_and_the_file_goes_on() {
 }
 
 #[test]
+fn a_sequence_item_or_value_typed_at_column_zero_is_blanked_with_its_block() {
+    // `-` or `:` typed before the indentation of `options:` in `s20`: at column 0, a
+    // `- ` item or a `: ` value cannot go on with `services`, which has its value.
+    for typed in ["-", ":"] {
+        let original = logging_services(40);
+        let mut text = original.clone();
+        let s20 = text.find("  s20:").expect("s20");
+        let line = s20 + text[s20..].find("      options:").expect("options");
+        let parsed = keystroke(&mut text, parse(&original), line, 0, typed)
+            .unwrap_or_else(|_| panic!("{typed}: the line and its block are parsed as a region"));
+        assert_eq!(
+            problems_of(&text, &parsed),
+            [(format!("{typed}      options:"), DEDENTED.to_owned())]
+        );
+        assert!(
+            parse(&text)
+                .problems
+                .iter()
+                .any(|p| p.kind == ProblemKind::Syntax)
+        );
+        let doc = parsed.stream.first_document().expect("a document");
+        let root = doc.root.expect("content");
+        let services = doc.get(root, "services").expect("services");
+        assert!(doc.get(services, "s39").is_some());
+        assert!(doc.get(root, "volumes").is_some());
+        let parsed = keystroke(&mut text, parsed, line, 1, "")
+            .unwrap_or_else(|_| panic!("{typed}: the repair parses its region"));
+        assert_eq!(text, original);
+        assert_repaired(&parsed, &text);
+    }
+    // After a sequence at column 0, a `- ` line at column 0 is its next item: valid
+    // YAML, and not reported.
+    let original = "x:\n- a: 1\n  b: 2\nz: 1\n";
+    let mut text = original.to_owned();
+    let at = text.find("  b: 2").expect("b");
+    if let Ok(parsed) = keystroke(&mut text, parse(original), at, 0, "-") {
+        assert!(parsed.problems.iter().all(|p| p.message != DEDENTED));
+    }
+    assert!(parse(&text).problems.is_empty(), "{text:?} is valid YAML");
+}
+
+#[test]
 fn a_blanked_block_with_characters_of_several_bytes_keeps_every_offset() {
     // The line's block holds `é` and `😀`: blanked byte by byte, so the ranges after it
     // still point at the same text.
@@ -1064,7 +1106,7 @@ fn every_line_typed_at_column_zero_or_broken_reports_a_dedented_line_only_on_bro
             .collect();
         for &line in &line_starts {
             let content = line + original[line..].bytes().take_while(|&b| b == b' ').count();
-            let edits = [(line, "x"), (content + 1, "\n")];
+            let edits = [(line, "x"), (line, "-"), (line, ":"), (content + 1, "\n")];
             for (at, insert) in edits {
                 if at > original.len() || !original.is_char_boundary(at) {
                     continue;

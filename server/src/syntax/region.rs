@@ -852,11 +852,13 @@ fn dedented_line(previous: &Parse, text: &str, edit: TextEdit) -> Option<Dedente
     if !line_break && inserted.iter().any(|&b| b == b'\n' || b == b'\r') {
         return None;
     }
-    // The line at column 0 starts with a plain key's first character, and is not the
-    // first line.
+    // The line at column 0 starts with a plain key's first character, `- ` (a block
+    // sequence item) or `: ` (a value), and is not the first line.
     let line_start = memchr::memrchr(b'\n', &bytes[..new_end]).map_or(0, |at| at + 1);
     let first = bytes.get(line_start).copied().unwrap_or(b' ');
-    if line_start == 0 || !(first.is_ascii_alphanumeric() || first == b'_') {
+    let indicator = matches!(first, b'-' | b':')
+        && matches!(bytes.get(line_start + 1), Some(b' ' | b'\n') | None);
+    if line_start == 0 || !(first.is_ascii_alphanumeric() || first == b'_' || indicator) {
         return None;
     }
     let line_end =
@@ -922,6 +924,7 @@ fn dedented_line(previous: &Parse, text: &str, edit: TextEdit) -> Option<Dedente
         || column(bytes, root_node.range.start) != Some(0)
         || root_node.range.start >= blank_start
         || opens_scalar_or_flow(doc, bytes, blank_start)
+        || (indicator && !has_value_before(doc, bytes, blank_start))
     {
         return None;
     }
@@ -948,6 +951,27 @@ fn dedented_line(previous: &Parse, text: &str, edit: TextEdit) -> Option<Dedente
         line_end,
         block_end,
     })
+}
+
+/// Whether the value of the top-level entry that `offset` follows (or lies in) starts
+/// before `offset`, is not a sequence at column 0, and its key is not an explicit one
+/// (`? `): then a `- ` or `: ` line at column 0 cannot go on with that entry's value
+/// or give it one. It ends every block above it, as a plain key does.
+fn has_value_before(doc: &YamlDocument, bytes: &[u8], offset: usize) -> bool {
+    let Some(NodeKind::Mapping(entries)) = doc.root.map(|root| &doc.node(root).kind) else {
+        return false;
+    };
+    let own = entries.partition_point(|entry| entry.merged_from.is_none());
+    let before = entries[..own].partition_point(|entry| doc.node(entry.key).range.start < offset);
+    let Some(entry) = before.checked_sub(1).map(|at| entries[at]) else {
+        return false;
+    };
+    let key = doc.node(entry.key).range.start;
+    let key_line = memchr::memrchr(b'\n', &bytes[..key]).map_or(0, |at| at + 1);
+    let value = doc.node(entry.value);
+    let column_0_sequence =
+        matches!(value.kind, NodeKind::Sequence(_)) && column(bytes, value.range.start) == Some(0);
+    bytes.get(key_line) != Some(&b'?') && value.range.start < offset && !column_0_sequence
 }
 
 /// Where the block below a line that was indented `indent` columns ends: the start of
