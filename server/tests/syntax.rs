@@ -1142,3 +1142,115 @@ fn every_line_typed_at_column_zero_or_broken_reports_a_dedented_line_only_on_bro
     }
     assert!(reported > 100, "the path is exercised ({reported} reports)");
 }
+
+/// Every line start of `text` at which a split parse is taken; each one is compared
+/// with a whole parse by `parse_split_at` itself in debug builds, and again here.
+fn splits_equal_to_a_whole_parse(text: &str) -> usize {
+    let whole = ddia::syntax::parse_whole(text);
+    let expected = format!("{:?}", whole.stream);
+    let mut taken = 0;
+    for (at, _) in text.match_indices('\n') {
+        if let Some(split) = ddia::syntax::parse_split_at(text, at + 1) {
+            taken += 1;
+            assert_eq!(
+                format!("{:?}", split.stream),
+                expected,
+                "split at {}",
+                at + 1
+            );
+            assert_eq!(split.problems, whole.problems);
+            assert!(split.problems.is_empty());
+        }
+    }
+    taken
+}
+
+#[test]
+fn a_text_split_at_any_line_parses_as_a_whole_or_not_at_all() {
+    // Every fixture and example, split at every line.
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let mut stack = vec![root.join("tests/fixtures"), root.join("examples")];
+    let (mut files, mut taken) = (0, 0);
+    while let Some(dir) = stack.pop() {
+        for entry in std::fs::read_dir(&dir).expect("a fixture folder").flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                stack.push(path);
+            } else if path.extension().is_some_and(|e| e == "yaml" || e == "yml")
+                && let Ok(text) = std::fs::read_to_string(&path)
+            {
+                files += 1;
+                taken += splits_equal_to_a_whole_parse(&text);
+            }
+        }
+    }
+    assert!(files > 50, "the fixtures are found");
+    assert!(taken > 500, "splits are taken ({taken})");
+}
+
+#[test]
+fn splits_keep_anchors_comments_and_what_follows_and_refuse_what_they_cannot_prove() {
+    // Aliases in the part name anchors before it; comments, a later top-level key and
+    // a later document follow it.
+    let text = "x-defaults: &defaults\n  restart: always\nservices:\n  a:\n    <<: *defaults\n    image: a:1 # pinned\n  b:\n    <<: *defaults\n    image: b:1\n\n# the last one\n  c:\n    image: *defaults\nvolumes:\n  data: {}\n---\nkind: ConfigMap\n";
+    assert!(splits_equal_to_a_whole_parse(text) >= 2);
+    let b = text.find("  b:").expect("b");
+    let split = ddia::syntax::parse_split_at(text, b).expect("b and c are entries of services");
+    let doc = split.stream.first_document().expect("a document");
+    let services = doc
+        .get(doc.root.expect("content"), "services")
+        .expect("services");
+    assert!(doc.get(services, "c").is_some());
+    // Refused: a key of the part repeats one before it; an anchor in the part; a syntax
+    // error in either part; a quote that the part closes; a split inside a block scalar.
+    let refused = [
+        (
+            "services:\n  a:\n    image: x\n  a:\n    image: y\n",
+            "  a:\n    image: y",
+        ),
+        (
+            "services:\n  a:\n    image: x\n  b: &b\n    image: y\n",
+            "  b:",
+        ),
+        (
+            "services:\n  a:\n    image: [x\n  b:\n    image: y\n",
+            "  b:",
+        ),
+        (
+            "services:\n  a:\n    image: x\n  b:\n    image: [y\n",
+            "  b:",
+        ),
+        ("services:\n  a:\n    command: \"x\n  b: y\"\n", "  b:"),
+        (
+            "services:\n  a:\n    command: |\n      x\n      b: y\n",
+            "      b:",
+        ),
+    ];
+    for (text, at) in refused {
+        let at = text.find(at).expect("the split line");
+        assert!(
+            ddia::syntax::parse_split_at(text, at).is_none(),
+            "{text:?} split at {at}"
+        );
+    }
+}
+
+#[test]
+fn a_large_text_is_parsed_in_two_parts_equal_to_a_whole_parse() {
+    let mut text = String::from("name: big\nservices:\n");
+    let mut index = 0;
+    while text.len() < ddia::syntax::SPLIT_MIN_BYTES + 1024 {
+        text.push_str(&format!(
+            "  svc-{index}:\n    image: registry.example.com/app:{index}\n    environment:\n      LEVEL: info\n    depends_on:\n      - db\n"
+        ));
+        index += 1;
+    }
+    text.push_str("volumes:\n  data: {}\n");
+    let split = ddia::syntax::parse_split(&text).expect("a split near the middle is taken");
+    let whole = ddia::syntax::parse_whole(&text);
+    assert_eq!(format!("{:?}", split.stream), format!("{:?}", whole.stream));
+    assert_eq!(
+        format!("{:?}", parse(&text).stream),
+        format!("{:?}", whole.stream)
+    );
+}

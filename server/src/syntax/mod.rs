@@ -8,6 +8,7 @@ mod lower;
 mod recovery;
 mod region;
 pub mod scalar;
+mod split;
 pub mod yaml;
 
 use crate::text::TextRange;
@@ -76,6 +77,23 @@ pub fn parse(text: &str) -> Parse {
 /// version already updated with `Tree::edit` for every change since. The result is the
 /// same as [`parse`]'s; only the work differs.
 pub fn parse_incremental(text: &str, previous: Option<&tree_sitter::Tree>) -> Parse {
+    if previous.is_none()
+        && text.len() >= split::SPLIT_MIN_BYTES
+        && let Some(parse) = split::parse_split(text)
+    {
+        return parse;
+    }
+    parse_with_tree(text, previous)
+}
+
+/// Parses the whole text on this thread, as one tree, never split (see
+/// [`parse_incremental`]): the same result as [`parse`], for comparisons.
+pub fn parse_whole(text: &str) -> Parse {
+    parse_with_tree(text, None)
+}
+
+/// [`parse_incremental`] without splitting a large text.
+fn parse_with_tree(text: &str, previous: Option<&tree_sitter::Tree>) -> Parse {
     // The YAML scanner counts a lone `\r` as a line break but tree-sitter does not, so
     // a reused tree can disagree with a fresh parse after one (found by fuzzing). Such
     // files (classic Mac line endings) are rare: they are always parsed afresh.
@@ -156,6 +174,7 @@ pub(crate) fn new_parser() -> tree_sitter::Parser {
 
 pub use crate::text::TextEdit;
 pub use region::reparse_region_edit;
+pub use split::{SPLIT_MIN_BYTES, parse_split, parse_split_at};
 
 /// Updates `previous`, the parse of the text before `edit`, to a parse of `text`
 /// without parsing the whole text: in place for an edit inside a value

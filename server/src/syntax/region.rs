@@ -49,20 +49,20 @@ pub fn reparse_region_edit(previous: Parse, text: &str, edit: TextEdit) -> Resul
 }
 
 /// A region that parses alone, with what is needed to splice it in.
-struct Plan {
-    document: usize,
+pub(super) struct Plan {
+    pub(super) document: usize,
     /// The mapping whose entries are replaced, and the replaced own entries.
-    mapping: usize,
-    entries: std::ops::Range<usize>,
+    pub(super) mapping: usize,
+    pub(super) entries: std::ops::Range<usize>,
     /// The collections that hold the region, the mapping included.
-    ancestors: Vec<usize>,
+    pub(super) ancestors: Vec<usize>,
     /// Where the region starts (in both texts) and where it ended in the old text.
-    start: usize,
-    old_end: usize,
+    pub(super) start: usize,
+    pub(super) old_end: usize,
     /// The old entries' nodes in the arena.
-    nodes: std::ops::Range<usize>,
+    pub(super) nodes: std::ops::Range<usize>,
     /// The region parsed alone (offsets from `start`).
-    chunk: Parse,
+    pub(super) chunk: Parse,
 }
 
 /// Finds the smallest region around `edit` that parses alone, and parses it.
@@ -139,7 +139,7 @@ fn plan(previous: &Parse, text: &str, edit: TextEdit) -> Option<Plan> {
 
 /// The column of `offset` if only spaces precede it on its line (within the text
 /// before any edit).
-fn column(bytes: &[u8], offset: usize) -> Option<usize> {
+pub(super) fn column(bytes: &[u8], offset: usize) -> Option<usize> {
     let before = bytes.get(..offset)?;
     let start = memchr::memrchr(b'\n', before).map_or(0, |at| at + 1);
     before[start..]
@@ -280,22 +280,7 @@ fn try_region(
     {
         return TryOuter;
     }
-    // Aliases and merge keys copy what an anchored collection holds when they are
-    // read (and the document records its size), so an edit inside one is parsed in
-    // full.
-    if ancestors.iter().any(|&id| doc.nodes[id].anchor.is_some()) {
-        return GiveUp;
-    }
-    // An alias directly inside a collection that holds the region decides when the
-    // document stands for too many nodes: such documents are parsed in full.
-    let direct_alias = |id: &NodeId| matches!(doc.node(*id).kind, NodeKind::Alias { .. });
-    if ancestors.iter().any(|&id| match &doc.nodes[id].kind {
-        NodeKind::Mapping(entries) => entries
-            .iter()
-            .any(|e| direct_alias(&e.key) || direct_alias(&e.value)),
-        NodeKind::Sequence(items) => items.iter().any(direct_alias),
-        _ => false,
-    }) {
+    if !ancestors_admit_region(doc, ancestors) {
         return GiveUp;
     }
     // The region alone.
@@ -303,23 +288,7 @@ fn try_region(
     if super::has_lone_carriage_return(source) {
         return GiveUp;
     }
-    // The region's aliases name the anchors before it.
-    let mut anchors = std::collections::HashMap::new();
-    let mut expanded = std::collections::HashMap::new();
-    let before = doc
-        .anchors
-        .partition_point(|id| (id.0 as usize) < nodes.start);
-    for (&id, &size) in doc.anchors[..before].iter().zip(&doc.anchor_expanded) {
-        if let Some(name) = &doc.node(id).anchor {
-            anchors.insert(name.clone(), id);
-            expanded.insert(id, size);
-        }
-    }
-    let prefix = lower::Prefix {
-        nodes: &doc.nodes[..nodes.start],
-        anchors,
-        expanded,
-    };
+    let prefix = prefix_before(doc, nodes.start);
     let chunk = parse_alone(source, end == text.len(), ancestors.len() - 1, prefix);
     if !reads_as_entries(&chunk, source, indent, nodes.start) {
         return TryOuter;
@@ -376,6 +345,44 @@ fn try_region(
         nodes,
         chunk,
     })
+}
+
+/// Whether a region may be parsed alone inside the collections `ancestors` (ids of
+/// `doc`) hold it. Aliases and merge keys copy what an anchored collection holds when
+/// they are read (and the document records its size), so a region inside one is not;
+/// and an alias directly inside a collection that holds the region decides when the
+/// document stands for too many nodes, so neither is a region beside one.
+pub(super) fn ancestors_admit_region(doc: &YamlDocument, ancestors: &[usize]) -> bool {
+    let direct_alias = |id: &NodeId| matches!(doc.node(*id).kind, NodeKind::Alias { .. });
+    !ancestors.iter().any(|&id| {
+        doc.nodes[id].anchor.is_some()
+            || match &doc.nodes[id].kind {
+                NodeKind::Mapping(entries) => entries
+                    .iter()
+                    .any(|e| direct_alias(&e.key) || direct_alias(&e.value)),
+                NodeKind::Sequence(items) => items.iter().any(direct_alias),
+                _ => false,
+            }
+    })
+}
+
+/// What a region whose first node gets id `first` needs of the document before it:
+/// its nodes, and the anchors they define (the region's aliases name them).
+pub(super) fn prefix_before(doc: &YamlDocument, first: usize) -> lower::Prefix<'_> {
+    let mut anchors = std::collections::HashMap::new();
+    let mut expanded = std::collections::HashMap::new();
+    let before = doc.anchors.partition_point(|id| (id.0 as usize) < first);
+    for (&id, &size) in doc.anchors[..before].iter().zip(&doc.anchor_expanded) {
+        if let Some(name) = &doc.node(id).anchor {
+            anchors.insert(name.clone(), id);
+            expanded.insert(id, size);
+        }
+    }
+    lower::Prefix {
+        nodes: &doc.nodes[..first],
+        anchors,
+        expanded,
+    }
 }
 
 /// Where the region that starts at `start` (a key at column `indent`) ends in the new
@@ -487,14 +494,35 @@ fn entry_nodes(
 /// text is followed by a document marker: tree-sitter stretches the last nodes of a
 /// text to its end, so the region must not look like the end of the text.
 fn parse_alone(source: &str, ends_text: bool, depth: usize, prefix: lower::Prefix<'_>) -> Parse {
-    let marked;
-    let input = if ends_text {
-        source
+    lower_alone(
+        parse_alone_tree(source, ends_text),
+        source,
+        ends_text,
+        depth,
+        prefix,
+    )
+    .0
+}
+
+/// The tree-sitter half of [`parse_alone`]: the region, followed by a document marker
+/// unless it ends the text, parsed with recovery.
+pub(super) fn parse_alone_tree(source: &str, ends_text: bool) -> recovery::Recovered {
+    if ends_text {
+        recovery::parse_with_recovery(source, None)
     } else {
-        marked = format!("{source}{SENTINEL}");
-        &marked
-    };
-    let recovered = recovery::parse_with_recovery(input, None);
+        recovery::parse_with_recovery(&format!("{source}{SENTINEL}"), None)
+    }
+}
+
+/// The lowering half of [`parse_alone`]; the tree is given back, for the caller to
+/// free where it suits.
+pub(super) fn lower_alone(
+    recovered: recovery::Recovered,
+    source: &str,
+    ends_text: bool,
+    depth: usize,
+    prefix: lower::Prefix<'_>,
+) -> (Parse, tree_sitter::Tree) {
     let mut problems = recovered.problems;
     let (mut stream, lower_problems) =
         lower::lower_nested(&recovered.tree, &recovered.text, depth, Some(prefix));
@@ -512,16 +540,17 @@ fn parse_alone(source: &str, ends_text: bool, depth: usize, prefix: lower::Prefi
         // Otherwise the region did not end cleanly before the marker, and
         // `reads_as_entries` refuses it.
     }
-    Parse {
+    let parse = Parse {
         stream,
         problems,
         skipped: recovered.skipped,
         reusable: None,
-    }
+    };
+    (parse, recovered.tree)
 }
 
 /// What follows a region that does not end the text, when it is parsed alone.
-const SENTINEL: &str = "---\n";
+pub(super) const SENTINEL: &str = "---\n";
 
 /// Whether a region parsed alone reads as entries of one block mapping whose first
 /// key starts the region at column `indent`, and nothing else: one document (whose
@@ -529,7 +558,7 @@ const SENTINEL: &str = "---\n";
 /// problem but syntax errors and duplicate keys
 /// inside it (a repeated key of the mapping that holds the region is checked by the
 /// caller).
-fn reads_as_entries(chunk: &Parse, source: &str, indent: usize, base: usize) -> bool {
+pub(super) fn reads_as_entries(chunk: &Parse, source: &str, indent: usize, base: usize) -> bool {
     let [doc] = chunk.stream.documents.as_slice() else {
         return false;
     };
@@ -564,7 +593,7 @@ fn reads_as_entries(chunk: &Parse, source: &str, indent: usize, base: usize) -> 
 
 /// Puts the region's new nodes, comments and problems in place of the old ones and
 /// moves everything after it.
-fn splice(mut previous: Parse, edit: TextEdit, plan: Plan) -> Parse {
+pub(super) fn splice(mut previous: Parse, edit: TextEdit, plan: Plan) -> Parse {
     let Plan {
         document,
         mapping,
