@@ -284,6 +284,8 @@ fn check_source(
         workspace: working_directory.as_deref(),
         max_file_size: Some(max_file_size),
         line_index: None,
+        // Checking files one per core already, but a large one alone gets two.
+        parse_in_parts: true,
         ..AnalysisInput::default()
     });
     // The configuration's settings (with per-file ignores and the profile), or just a

@@ -517,6 +517,9 @@ pub fn analyze_snapshot(
         workspace,
         line_index: Some(&index),
         findings_by_part: true,
+        // One glibc arena here (see `lsp::limit_allocator_arenas`): two parsing
+        // threads would wait on each other.
+        parse_in_parts: false,
     };
     // The previous analysis's parse is reused when nothing else holds it.
     let mut analysis = match reuse.map(|(previous, edit)| (Arc::try_unwrap(previous), edit)) {

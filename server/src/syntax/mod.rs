@@ -77,23 +77,6 @@ pub fn parse(text: &str) -> Parse {
 /// version already updated with `Tree::edit` for every change since. The result is the
 /// same as [`parse`]'s; only the work differs.
 pub fn parse_incremental(text: &str, previous: Option<&tree_sitter::Tree>) -> Parse {
-    if previous.is_none()
-        && text.len() >= split::SPLIT_MIN_BYTES
-        && let Some(parse) = split::parse_split(text)
-    {
-        return parse;
-    }
-    parse_with_tree(text, previous)
-}
-
-/// Parses the whole text on this thread, as one tree, never split (see
-/// [`parse_incremental`]): the same result as [`parse`], for comparisons.
-pub fn parse_whole(text: &str) -> Parse {
-    parse_with_tree(text, None)
-}
-
-/// [`parse_incremental`] without splitting a large text.
-fn parse_with_tree(text: &str, previous: Option<&tree_sitter::Tree>) -> Parse {
     // The YAML scanner counts a lone `\r` as a line break but tree-sitter does not, so
     // a reused tree can disagree with a fresh parse after one (found by fuzzing). Such
     // files (classic Mac line endings) are rare: they are always parsed afresh.

@@ -21,7 +21,8 @@ use super::region::{self, Plan};
 use super::yaml::{NodeId, NodeKind, YamlDocument};
 use super::{Parse, TextEdit};
 
-/// Texts at least this large are parsed in two parts when no earlier tree helps.
+/// Texts at least this large are worth parsing in two parts (see
+/// [`crate::analysis::AnalysisInput::parse_in_parts`]).
 pub const SPLIT_MIN_BYTES: usize = 512 * 1024;
 
 /// Parses `text` in two parts at once (see the module), at a line near the middle.
@@ -114,7 +115,7 @@ pub fn parse_split_at(text: &str, split: usize) -> Option<Parse> {
             .name("ddia-parse-part".to_owned())
             .spawn_scoped(scope, || region::parse_alone_tree(source, ends_text))
             .ok()?;
-        let rest = super::parse_whole(&rest_text);
+        let rest = super::parse(&rest_text);
         Some((alone.join().ok()?, rest))
     })?;
     drop(rest_text);
@@ -214,7 +215,7 @@ pub fn parse_split_at(text: &str, split: usize) -> Option<Parse> {
     };
     let parse = region::splice(rest, edit, plan);
     if cfg!(debug_assertions) && text.len() < 2 << 20 {
-        let whole = super::parse_whole(text);
+        let whole = super::parse(text);
         debug_assert_eq!(
             format!("{:?}", parse.stream),
             format!("{:?}", whole.stream),
