@@ -883,6 +883,18 @@ fn problems_of(text: &str, parsed: &ddia::syntax::Parse) -> Vec<(String, String)
         .collect()
 }
 
+/// Asserts that a whole parse of `text` finds a syntax error, as a region parse that
+/// reported one claims.
+fn assert_whole_text_has_a_syntax_error(text: &str) {
+    assert!(
+        parse(text)
+            .problems
+            .iter()
+            .any(|p| p.kind == ProblemKind::Syntax),
+        "{text:?} parses without a syntax error"
+    );
+}
+
 const DEDENTED: &str = "invalid YAML: this line starts at column 0 inside an indented block, so it ends every block above it and the lines below it are indented for blocks that no longer exist; indent it, or make it a comment";
 
 #[test]
@@ -905,12 +917,7 @@ fn a_key_typed_at_column_zero_is_blanked_with_its_block_and_the_file_goes_on() {
         "t      options:\n        max-size: 10m\n"
     );
     // The whole text has an error too, and the rest of the file is read.
-    assert!(
-        parse(&text)
-            .problems
-            .iter()
-            .any(|p| p.kind == ProblemKind::Syntax)
-    );
+    assert_whole_text_has_a_syntax_error(&text);
     let doc = parsed.stream.first_document().expect("a document");
     let root = doc.root.expect("content");
     let services = doc.get(root, "services").expect("services");
@@ -961,12 +968,7 @@ fn a_sequence_item_or_value_typed_at_column_zero_is_blanked_with_its_block() {
             problems_of(&text, &parsed),
             [(format!("{typed}      options:"), DEDENTED.to_owned())]
         );
-        assert!(
-            parse(&text)
-                .problems
-                .iter()
-                .any(|p| p.kind == ProblemKind::Syntax)
-        );
+        assert_whole_text_has_a_syntax_error(&text);
         let doc = parsed.stream.first_document().expect("a document");
         let root = doc.root.expect("content");
         let services = doc.get(root, "services").expect("services");
@@ -1030,12 +1032,7 @@ fn a_line_break_typed_inside_a_key_blanks_both_halves_and_the_file_goes_on() {
         &text[parsed.skipped[0].as_range()],
         "      opt\nions:\n        max-size: 10m\n"
     );
-    assert!(
-        parse(&text)
-            .problems
-            .iter()
-            .any(|p| p.kind == ProblemKind::Syntax)
-    );
+    assert_whole_text_has_a_syntax_error(&text);
     // The line break deleted again: clean, and equal to a whole parse.
     let parsed = keystroke(&mut text, parsed, at, 1, "")
         .unwrap_or_else(|_| panic!("the repair parses its region"));
