@@ -1248,3 +1248,65 @@ fn a_large_text_is_parsed_in_two_parts_equal_to_a_whole_parse() {
     assert_eq!(format!("{:?}", split.stream), format!("{:?}", whole.stream));
     assert_eq!(split.problems, whole.problems);
 }
+
+#[test]
+fn edits_in_one_top_level_entry_keep_the_syntax_errors_of_others() {
+    // A syntax error in a top-level entry before `services` and one after it.
+    let original = format!(
+        "x-notes:\n  a: 1\n    b: 2\n{}networks:\n  front: {{}}\n    extra: 1\n",
+        logging_services(30)
+    );
+    let parsed = parse(&original);
+    assert!(
+        parsed.problems.len() >= 2,
+        "two syntax errors: {:?}",
+        parsed.problems
+    );
+    let problem_texts = |text: &str, parsed: &ddia::syntax::Parse| problems_of(text, parsed);
+    let before = problem_texts(&original, &parsed);
+    // Typing inside a value of a service: no parse, the errors stay where they were.
+    let mut text = original.clone();
+    let at = text.find("  s12:\n    image: app:1").expect("s12") + "  s12:\n    image: app:".len();
+    text.insert(at + 1, '5');
+    let edit = ddia::syntax::TextEdit {
+        start: at + 1,
+        old_end: at + 1,
+        new_len: 1,
+    };
+    let parsed = reparse_scalar_edit(parsed, &text, edit)
+        .unwrap_or_else(|_| panic!("a value edit in services is applied in place"));
+    assert_eq!(problem_texts(&text, &parsed), before);
+    assert_whole_text_has_a_syntax_error(&text);
+    // A structural edit in a service: its region is parsed, the errors stay.
+    let line = text.find("  s20:\n").expect("s20") + "  s20:\n".len();
+    let parsed = keystroke(&mut text, parsed, line, 0, "    restart: always\n")
+        .unwrap_or_else(|_| panic!("a new key in s20 is parsed as a region"));
+    assert_eq!(problem_texts(&text, &parsed), before);
+    let doc = parsed.stream.first_document().expect("a document");
+    let services = doc
+        .get(doc.root.expect("content"), "services")
+        .expect("services");
+    let s20 = doc.get(services, "s20").expect("s20");
+    assert!(doc.get(s20, "restart").is_some());
+    assert_whole_text_has_a_syntax_error(&text);
+    // An error in the same top-level entry as the edit: not applied in place (a region
+    // that holds the error may still be parsed).
+    let broken = logging_services(30).replace(
+        "  s3:\n    image: app:1",
+        "  s3:\n    image: app:1\n      extra: 1",
+    );
+    let parsed = parse(&broken);
+    assert!(!parsed.problems.is_empty());
+    let mut text = broken.clone();
+    let at = text.find("  s12:\n    image: app:1").expect("s12") + "  s12:\n    image: app:".len();
+    text.insert(at + 1, '5');
+    let edit = ddia::syntax::TextEdit {
+        start: at + 1,
+        old_end: at + 1,
+        new_len: 1,
+    };
+    assert!(
+        reparse_scalar_edit(parsed, &text, edit).is_err(),
+        "an edit in the entry of an error is not applied in place"
+    );
+}

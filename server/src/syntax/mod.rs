@@ -175,7 +175,8 @@ pub fn reparse_edit(previous: Parse, text: &str, edit: TextEdit) -> Result<Parse
 /// Updates `previous`, the parse of the text before `edit`, to the parse of `text`
 /// without parsing, when the edit only changes the inside of one single-line plain
 /// scalar value (most keystrokes: typing in a value). The scalar is decoded and typed
-/// again and every range after the edit moves; the result equals [`parse`]`(text)`.
+/// again and every range after the edit moves; the result equals [`parse`]`(text)`,
+/// or both have a syntax error (one in another top-level entry, kept).
 /// Any other edit gives `previous` back unchanged, for a real parse.
 pub fn reparse_scalar_edit(
     mut previous: Parse,
@@ -214,6 +215,16 @@ pub fn reparse_scalar_edit(
     }
     for comment in &mut previous.stream.comments {
         move_range(&mut comment.range);
+    }
+    // Problems elsewhere (see `edited_scalar`) stay, moved.
+    for problem in &mut previous.problems {
+        move_range(&mut problem.range);
+        if let Some((related, _)) = &mut problem.related {
+            move_range(related);
+        }
+    }
+    for skipped in &mut previous.skipped {
+        move_range(skipped);
     }
     let scalar_node = &mut previous.stream.documents[document].nodes[node];
     // The scalar starts before the edit, so only its end moved.
@@ -259,7 +270,14 @@ fn single_line_input_edit(
 /// The (document, node) index of the plain scalar value that contains `edit` entirely,
 /// if the edit keeps it one valid single-line plain scalar and changes nothing else.
 fn edited_scalar(previous: &Parse, text: &str, edit: TextEdit) -> Option<(usize, usize)> {
-    if !previous.problems.is_empty() || edit.start > edit.old_end {
+    if edit.start > edit.old_end {
+        return None;
+    }
+    // Syntax errors may stay only in other top-level entries that cannot reach this
+    // one (the result has them too).
+    if (!previous.problems.is_empty() || !previous.skipped.is_empty())
+        && !region::problems_elsewhere(previous, text, edit, &|_| false)
+    {
         return None;
     }
     let delta = edit.new_len as isize - (edit.old_end - edit.start) as isize;

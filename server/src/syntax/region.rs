@@ -35,7 +35,14 @@ pub fn reparse_region_edit(previous: Parse, text: &str, edit: TextEdit) -> Resul
         return Err(previous);
     };
     let spliced = splice(previous, edit, plan);
-    // Debug builds (tests, fuzzing) check a clean result against a whole parse.
+    // Debug builds (tests, fuzzing) check that a whole parse has an error too when the
+    // result has one, and a clean result against a whole parse.
+    if cfg!(debug_assertions) && !spliced.problems.is_empty() && text.len() < 64 * 1024 {
+        debug_assert!(
+            !super::parse(text).problems.is_empty(),
+            "a region parse kept or found a problem in {text:?}, which parses cleanly"
+        );
+    }
     if cfg!(debug_assertions) && spliced.problems.is_empty() && text.len() < 64 * 1024 {
         let fresh = super::parse(text);
         debug_assert_eq!(
@@ -255,10 +262,13 @@ fn try_region(
     // The previous problems must all be in the region: recovery can reach far from
     // an error, so the nodes outside a region are trusted only if they were read
     // without one (a duplicate key's first definition included).
+    // Those in other top-level entries may stay, when nothing there can reach the
+    // region ([`problems_elsewhere`]).
     let inside = |range: TextRange| start <= range.start && range.end <= old_end;
-    if previous.problems.iter().any(|problem| {
+    if (previous.problems.iter().any(|problem| {
         !inside(problem.range) || problem.related.as_ref().is_some_and(|(r, _)| !inside(*r))
-    }) || previous.skipped.iter().any(|&range| !inside(range))
+    }) || previous.skipped.iter().any(|&range| !inside(range)))
+        && !problems_elsewhere(previous, text, edit, &inside)
     {
         return TryOuter;
     }
@@ -344,6 +354,106 @@ fn try_region(
         old_end,
         nodes,
         chunk,
+    })
+}
+
+/// Whether the problems and blanked lines of `previous` that `exempt` does not cover
+/// (those of an edit's region, which its parse replaces) are all syntax errors in
+/// other top-level entries than the one `edit` falls in (of the root block mapping of
+/// the same document), whose lines each close every quote and bracket they open. Each
+/// top-level entry is then read on its own: its key at column 0 closes every block
+/// above it, and nothing of an entry reaches the next (no open quote or bracket), so
+/// an edit elsewhere changes neither whether those entries have errors nor how the
+/// entries around the edit read. The whole text keeps an error, and the previous
+/// parse's nodes outside the edit stay what a whole parse with recovery would give
+/// (debug builds check that a whole parse finds an error too).
+pub(super) fn problems_elsewhere(
+    previous: &Parse,
+    text: &str,
+    edit: TextEdit,
+    exempt: &dyn Fn(TextRange) -> bool,
+) -> bool {
+    let Some(doc) = previous
+        .stream
+        .documents
+        .iter()
+        .find(|doc| doc.range.start <= edit.start && edit.old_end <= doc.range.end)
+    else {
+        return false;
+    };
+    let bytes = text.as_bytes();
+    let Some(NodeKind::Mapping(entries)) = doc.root.map(|root| &doc.node(root).kind) else {
+        return false;
+    };
+    let root_start = doc.root.map_or(0, |root| doc.node(root).range.start);
+    if column(bytes, root_start) != Some(0) || bytes.get(root_start) == Some(&b'{') {
+        return false;
+    }
+    let own = entries.partition_point(|entry| entry.merged_from.is_none());
+    let keys: Vec<usize> = entries[..own]
+        .iter()
+        .map(|entry| doc.node(entry.key).range.start)
+        .collect();
+    // The top-level entry of an old offset: the index of the last key at or before it.
+    let entry_of = |offset: usize| keys.partition_point(|&key| key <= offset).checked_sub(1);
+    let Some(edited) = entry_of(edit.start) else {
+        return false;
+    };
+    if keys
+        .get(edited + 1)
+        .is_some_and(|&next| edit.old_end >= next)
+    {
+        return false;
+    }
+    let delta = edit.new_len as isize - (edit.old_end - edit.start) as isize;
+    let mut erroneous: Vec<usize> = Vec::new();
+    let mut place = |range: TextRange| -> bool {
+        if exempt(range) {
+            return true;
+        }
+        let (Some(first), Some(last)) = (
+            entry_of(range.start),
+            entry_of(range.end.max(range.start + 1) - 1),
+        ) else {
+            return false;
+        };
+        if first != last || first == edited || range.end > doc.range.end {
+            return false;
+        }
+        erroneous.push(first);
+        true
+    };
+    let placed = previous.problems.iter().all(|problem| {
+        problem.kind == ProblemKind::Syntax
+            && place(problem.range)
+            && problem
+                .related
+                .as_ref()
+                .is_none_or(|(range, _)| place(*range))
+    }) && previous.skipped.iter().all(|&range| place(range));
+    if !placed {
+        return false;
+    }
+    erroneous.sort_unstable();
+    erroneous.dedup();
+    erroneous.iter().all(|&entry| {
+        // The entry's lines, from its key to the next key (or the document's end), in
+        // the new text: entries other than the edited one lie wholly before or after it.
+        let start = keys[entry];
+        let end = keys.get(entry + 1).copied().unwrap_or(doc.range.end);
+        let (start, end) = if end <= edit.start {
+            (start, end)
+        } else {
+            match (
+                start.checked_add_signed(delta),
+                end.checked_add_signed(delta),
+            ) {
+                (Some(start), Some(end)) => (start, end),
+                _ => return false,
+            }
+        };
+        text.get(start..end)
+            .is_some_and(|lines| !lines.contains('\r') && lines.lines().all(closes_what_it_opens))
     })
 }
 
@@ -738,19 +848,39 @@ pub(super) fn splice(mut previous: Parse, edit: TextEdit, plan: Plan) -> Parse {
         comment
     });
     comments.splice(first..past, new_comments);
-    // Every previous problem was in the region (the plan checks it): the region's
-    // new problems are all there are. They come sorted from `parse_alone`.
-    previous.problems = chunk_problems
+    // The region's new problems replace those in it; those in other top-level entries
+    // (see `problems_elsewhere`) stay, moved by the edit.
+    let inside = |range: TextRange| start <= range.start && range.end <= old_end;
+    let mut problems: Vec<SyntaxProblem> = std::mem::take(&mut previous.problems)
         .into_iter()
+        .filter(|problem| !inside(problem.range))
         .map(|problem| SyntaxProblem {
+            range: edit.move_range(problem.range),
+            related: problem
+                .related
+                .map(|(range, message)| (edit.move_range(range), message)),
+            ..problem
+        })
+        .collect();
+    problems.extend(chunk_problems.into_iter().map(|problem| {
+        SyntaxProblem {
             range: place(problem.range),
             related: problem
                 .related
                 .map(|(range, message)| (place(range), message)),
             ..problem
-        })
+        }
+    }));
+    problems.sort_by_key(|problem| (problem.range.start, problem.range.end));
+    previous.problems = problems;
+    let mut skipped: Vec<TextRange> = std::mem::take(&mut previous.skipped)
+        .into_iter()
+        .filter(|&range| !inside(range))
+        .map(|range| edit.move_range(range))
         .collect();
-    previous.skipped = chunk_skipped.into_iter().map(place).collect();
+    skipped.extend(chunk_skipped.into_iter().map(place));
+    skipped.sort_by_key(|range| (range.start, range.end));
+    previous.skipped = skipped;
     previous.reusable = None;
     previous
 }
