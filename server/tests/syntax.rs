@@ -1310,3 +1310,43 @@ fn edits_in_one_top_level_entry_keep_the_syntax_errors_of_others() {
         "an edit in the entry of an error is not applied in place"
     );
 }
+
+#[test]
+fn a_merge_key_line_one_space_short_is_blamed_without_its_service_key() {
+    // Services that merge shared defaults; a space deleted before `<<:` in the first
+    // (no entry above it to parse the region with).
+    // Parsed alone, such a service's lines make tree-sitter put its key line in the
+    // error; the key line was read cleanly before and the edit is below it, so the
+    // lines below it are blamed instead, and the region reads as entries.
+    let mut original = String::from("x-defaults: &defaults\n  restart: always\nservices:\n");
+    // Over 256 KiB of services: `services` is too large a region, so only the service's
+    // own region can spare a whole parse.
+    for index in 0..3000 {
+        original.push_str(&format!(
+            "  s{index}:\n    <<: *defaults\n    image: app:{index}\n    container_name: s{index}\n    ports:\n      - \"80{index:02}:80\"\n"
+        ));
+    }
+    let mut text = original.clone();
+    let line = text.find("  s0:\n").expect("s0") + "  s0:\n".len();
+    let parsed = keystroke(&mut text, parse(&original), line, 1, "")
+        .unwrap_or_else(|_| panic!("the service's region is parsed alone"));
+    // One error, after the service's key line.
+    assert_eq!(parsed.problems.len(), 1, "{:?}", parsed.problems);
+    assert!(parsed.problems[0].range.start >= line);
+    assert!(parsed.skipped.iter().all(|range| range.start >= line));
+    assert_whole_text_has_a_syntax_error(&text);
+    let doc = parsed.stream.first_document().expect("a document");
+    let services = doc
+        .get(doc.root.expect("content"), "services")
+        .expect("services");
+    assert!(
+        doc.get(services, "s12").is_some(),
+        "the service's key stays"
+    );
+    assert!(doc.get(services, "s2999").is_some());
+    // The space typed again: clean, and equal to a whole parse.
+    let parsed = keystroke(&mut text, parsed, line, 0, " ")
+        .unwrap_or_else(|_| panic!("the repair parses its region"));
+    assert_eq!(text, original);
+    assert_repaired(&parsed, &text);
+}

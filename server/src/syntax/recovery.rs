@@ -51,6 +51,18 @@ struct ErrorSite {
 }
 
 pub(super) fn parse_with_recovery(input: &str, previous: Option<&Tree>) -> Recovered {
+    parse_keeping(input, previous, None)
+}
+
+/// [`parse_with_recovery`], never blanking the bytes before `kept` (a line start): a
+/// region's first line when the edit is below it (its key was read without an error
+/// before, and in the whole text its context holds it). An error that reaches into
+/// that line is blamed on the lines after it that it covers.
+pub(super) fn parse_keeping(
+    input: &str,
+    previous: Option<&Tree>,
+    kept: Option<usize>,
+) -> Recovered {
     let mut parser = new_parser();
     let mut text = input.to_owned();
     let mut problems: Vec<SyntaxProblem> = Vec::new();
@@ -116,6 +128,10 @@ pub(super) fn parse_with_recovery(input: &str, previous: Option<&Tree>) -> Recov
             // line is blamed next time (a culprit per round could walk up the file).
             blamed_for.insert(error.start);
         }
+        let site = match kept {
+            Some(kept) => spare_kept_lines(site, &text, input, kept),
+            None => site,
+        };
         if !problems.iter().any(|p| p.range == site.report) {
             problems.push(SyntaxProblem {
                 kind: site.kind,
@@ -162,6 +178,40 @@ pub(super) fn parse_with_recovery(input: &str, previous: Option<&Tree>) -> Recov
         problems,
         skipped,
         reusable,
+    }
+}
+
+/// `site` with its blanked lines and report moved past `kept` when they start before
+/// it: from the first line with content at or after `kept` that the site covered.
+/// Unchanged when nothing it covered lies after `kept`.
+fn spare_kept_lines(site: ErrorSite, text: &str, original: &str, kept: usize) -> ErrorSite {
+    let Some(blank) = site.blank.filter(|blank| blank.start < kept) else {
+        return site;
+    };
+    let bytes = text.as_bytes();
+    let mut line = kept;
+    let first = loop {
+        if line >= blank.end {
+            return site;
+        }
+        let bounds = line_bounds(bytes, line);
+        if let Some(content) = first_content_in(bytes, bounds.start, bounds.end)
+            && bytes[content] != b'#'
+        {
+            break bounds;
+        }
+        line = bounds.end + 1;
+    };
+    let lines = TextRange::new(first.start, blank.end);
+    let start = first_content_in(bytes, first.start, first.end).unwrap_or(first.start);
+    let report = TextRange::new(start, trim_end(bytes, first.start, first.end));
+    let (kind, message) = describe(original, report, first);
+    ErrorSite {
+        kind,
+        report,
+        message,
+        blank: Some(lines),
+        related: None,
     }
 }
 

@@ -299,7 +299,11 @@ fn try_region(
         return GiveUp;
     }
     let prefix = prefix_before(doc, nodes.start);
-    let chunk = parse_alone(source, end == text.len(), ancestors.len() - 1, prefix);
+    // The region's first line (its key's) was read without an error before; when the
+    // edit is below it, recovery blames the lines the edit changed instead.
+    let first_line = memchr::memchr(b'\n', source.as_bytes()).map(|at| at + 1);
+    let kept = first_line.filter(|&first| edit.start >= start + first);
+    let chunk = parse_alone(source, end == text.len(), kept, ancestors.len() - 1, prefix);
     if !reads_as_entries(&chunk, source, indent, nodes.start) {
         return TryOuter;
     }
@@ -603,24 +607,29 @@ fn entry_nodes(
 /// the nesting depth of the mapping that holds it. A region that does not end the
 /// text is followed by a document marker: tree-sitter stretches the last nodes of a
 /// text to its end, so the region must not look like the end of the text.
-fn parse_alone(source: &str, ends_text: bool, depth: usize, prefix: lower::Prefix<'_>) -> Parse {
-    lower_alone(
-        parse_alone_tree(source, ends_text),
-        source,
-        ends_text,
-        depth,
-        prefix,
-    )
-    .0
+fn parse_alone(
+    source: &str,
+    ends_text: bool,
+    kept: Option<usize>,
+    depth: usize,
+    prefix: lower::Prefix<'_>,
+) -> Parse {
+    let recovered = parse_alone_tree(source, ends_text, kept);
+    lower_alone(recovered, source, ends_text, depth, prefix).0
 }
 
 /// The tree-sitter half of [`parse_alone`]: the region, followed by a document marker
 /// unless it ends the text, parsed with recovery.
-pub(super) fn parse_alone_tree(source: &str, ends_text: bool) -> recovery::Recovered {
+/// Recovery never blanks the bytes before `kept` (see [`recovery::parse_keeping`]).
+pub(super) fn parse_alone_tree(
+    source: &str,
+    ends_text: bool,
+    kept: Option<usize>,
+) -> recovery::Recovered {
     if ends_text {
-        recovery::parse_with_recovery(source, None)
+        recovery::parse_keeping(source, None, kept)
     } else {
-        recovery::parse_with_recovery(&format!("{source}{SENTINEL}"), None)
+        recovery::parse_keeping(&format!("{source}{SENTINEL}"), None, kept)
     }
 }
 

@@ -113,7 +113,7 @@ pub fn parse_split_at(text: &str, split: usize) -> Option<Parse> {
     let (alone, mut rest) = std::thread::scope(|scope| {
         let alone = std::thread::Builder::new()
             .name("ddia-parse-part".to_owned())
-            .spawn_scoped(scope, || region::parse_alone_tree(source, ends_text))
+            .spawn_scoped(scope, || region::parse_alone_tree(source, ends_text, None))
             .ok()?;
         let rest = super::parse(&rest_text);
         Some((alone.join().ok()?, rest))
