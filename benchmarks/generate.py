@@ -24,6 +24,15 @@ FILES: dict[str, tuple[str, int, bool]] = {
     "spec-110k.ddia.yaml": ("spec", 110_000, False),
 }
 
+# Copies of Compose files with one syntax error in their `volumes` section (a line
+# indented under a value that holds nothing), for keystrokes typed while another part
+# of the file is broken: copy name -> the file it copies.
+BROKEN: dict[str, str] = {
+    "compose-5k-error.yaml": "compose-5k.yaml",
+    "compose-108k-error.yaml": "compose-108k.yaml",
+}
+BROKEN_LINES = "  broken-volume: {}\n    driver: local\n"
+
 TREE_FILES = 10_000
 TREE_DIRS = 100
 
@@ -418,17 +427,26 @@ def main() -> int:
     if args.list:
         for name, (kind, target, anchored) in FILES.items():
             print(f"{name}\t{kind}\t~{target} lines{' (shared anchor)' if anchored else ''}")
+        for name, base in BROKEN.items():
+            print(f"{name}\tcompose\t{base} with a syntax error in `volumes`")
         print(f"tree/\t{args.tree_files} small files")
         return 0
     args.out.mkdir(parents=True, exist_ok=True)
     for name, (kind, target, anchored) in FILES.items():
-        if args.only and name not in args.only:
+        copies = [copy for copy, base in BROKEN.items() if base == name]
+        wanted = [n for n in [name, *copies] if not args.only or n in args.only]
+        if not wanted:
             continue
         # One generator per file, so that each file is the same whatever else is written.
         rng = random.Random(f"{args.seed}:{name}")
         text = compose(rng, target, anchored) if kind == "compose" else spec(rng, target)
-        (args.out / name).write_text(text)
-        print(f"{args.out / name}: {text.count(chr(10))} lines, {len(text)} bytes")
+        for out_name in wanted:
+            out = text
+            if out_name != name:
+                at = text.index("\nvolumes:\n") + len("\nvolumes:\n")
+                out = text[:at] + BROKEN_LINES + text[at:]
+            (args.out / out_name).write_text(out)
+            print(f"{args.out / out_name}: {out.count(chr(10))} lines, {len(out)} bytes")
     if args.tree_files and not args.only:
         tree = args.out / "tree"
         if tree.exists():
