@@ -1103,7 +1103,17 @@ fn every_line_typed_at_column_zero_or_broken_reports_a_dedented_line_only_on_bro
             .collect();
         for &line in &line_starts {
             let content = line + original[line..].bytes().take_while(|&b| b == b' ').count();
-            let edits = [(line, "x"), (line, "-"), (line, ":"), (content + 1, "\n")];
+            let line_end = original[line..]
+                .find('\n')
+                .map_or(original.len(), |at| line + at);
+            let middle = content + (line_end.saturating_sub(content)) / 2;
+            let edits = [
+                (line, "x"),
+                (line, "-"),
+                (line, ":"),
+                (content + 1, "\n"),
+                (middle.max(content + 1), "\n"),
+            ];
             for (at, insert) in edits {
                 if at > original.len() || !original.is_char_boundary(at) {
                     continue;
@@ -1346,6 +1356,37 @@ fn a_merge_key_line_one_space_short_is_blamed_without_its_service_key() {
     assert!(doc.get(services, "s2999").is_some());
     // The space typed again: clean, and equal to a whole parse.
     let parsed = keystroke(&mut text, parsed, line, 0, " ")
+        .unwrap_or_else(|_| panic!("the repair parses its region"));
+    assert_eq!(text, original);
+    assert_repaired(&parsed, &text);
+}
+
+#[test]
+fn a_line_break_typed_inside_a_quoted_value_blanks_both_halves() {
+    let original = logging_services(40).replace("image: app:1", "image: \"registry/app:1\"");
+    let mut text = original.clone();
+    let s20 = text.find("  s20:").expect("s20");
+    let at = s20 + text[s20..].find("registry/").expect("image") + "registry/".len();
+    let parsed = keystroke(&mut text, parse(&original), at, 0, "\n")
+        .unwrap_or_else(|_| panic!("the broken value is parsed as a region"));
+    assert_eq!(
+        problems_of(&text, &parsed),
+        [("app:1\"".to_owned(), DEDENTED.to_owned())]
+    );
+    assert_eq!(
+        &text[parsed.skipped[0].as_range()],
+        "    image: \"registry/\napp:1\"\n"
+    );
+    assert_whole_text_has_a_syntax_error(&text);
+    let doc = parsed.stream.first_document().expect("a document");
+    let services = doc
+        .get(doc.root.expect("content"), "services")
+        .expect("services");
+    let s20 = doc.get(services, "s20").expect("s20");
+    assert!(doc.get(s20, "image").is_none(), "the broken key is blanked");
+    assert!(doc.get(s20, "logging").is_some());
+    assert!(doc.get(services, "s39").is_some());
+    let parsed = keystroke(&mut text, parsed, at, 1, "")
         .unwrap_or_else(|_| panic!("the repair parses its region"));
     assert_eq!(text, original);
     assert_repaired(&parsed, &text);

@@ -1106,13 +1106,35 @@ fn dedented_line(previous: &Parse, text: &str, edit: TextEdit) -> Option<Dedente
     let window_end =
         memchr::memchr(b'\n', &bytes[block_end..]).map_or(text.len(), |at| block_end + at + 1);
     let lines = &text[blank_start..window_end];
-    if lines.len() > MAX_REGION_BYTES
-        || lines.contains('\r')
-        || !lines.lines().all(closes_what_it_opens)
-    {
+    if lines.len() > MAX_REGION_BYTES || lines.contains('\r') {
         return None;
     }
-    let tree = super::new_parser().parse(&text[line_start..window_end], None)?;
+    // The proof: from the line at column 0 to the first line after its block, read
+    // alone. A line break typed inside a quoted value instead leaves its two halves to
+    // a quote that the first opens and the second closes; then the proof is those two
+    // lines alone: a quoted scalar's lines go on indented at least as deep as the
+    // collection that holds it, so if they break that rule alone (at their own
+    // indentation, with no collection around), they break it in the text too.
+    let proof = if lines.lines().all(closes_what_it_opens) {
+        &text[line_start..window_end]
+    } else {
+        let after = line_end.min(window_end);
+        let joined = format!(
+            "{}{}",
+            &text[blank_start..edit.start],
+            &text[new_end..line_end]
+        );
+        let quoted = line_break
+            && !closes_what_it_opens(&text[blank_start..edit.start])
+            && closes_what_it_opens(&joined)
+            && text[after..window_end].lines().all(closes_what_it_opens);
+        if !quoted {
+            return None;
+        }
+        let two_lines_end = (line_end + 1).min(text.len());
+        &text[blank_start..two_lines_end]
+    };
+    let tree = super::new_parser().parse(proof, None)?;
     tree.root_node().has_error().then_some(Dedented {
         blank_start,
         line_start,
