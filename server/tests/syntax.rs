@@ -1362,32 +1362,40 @@ fn a_merge_key_line_one_space_short_is_blamed_without_its_service_key() {
 }
 
 #[test]
-fn a_line_break_typed_inside_a_quoted_value_blanks_both_halves() {
-    let original = logging_services(40).replace("image: app:1", "image: \"registry/app:1\"");
-    let mut text = original.clone();
-    let s20 = text.find("  s20:").expect("s20");
-    let at = s20 + text[s20..].find("registry/").expect("image") + "registry/".len();
-    let parsed = keystroke(&mut text, parse(&original), at, 0, "\n")
-        .unwrap_or_else(|_| panic!("the broken value is parsed as a region"));
-    assert_eq!(
-        problems_of(&text, &parsed),
-        [("app:1\"".to_owned(), DEDENTED.to_owned())]
-    );
-    assert_eq!(
-        &text[parsed.skipped[0].as_range()],
-        "    image: \"registry/\napp:1\"\n"
-    );
-    assert_whole_text_has_a_syntax_error(&text);
-    let doc = parsed.stream.first_document().expect("a document");
-    let services = doc
-        .get(doc.root.expect("content"), "services")
-        .expect("services");
-    let s20 = doc.get(services, "s20").expect("s20");
-    assert!(doc.get(s20, "image").is_none(), "the broken key is blanked");
-    assert!(doc.get(s20, "logging").is_some());
-    assert!(doc.get(services, "s39").is_some());
-    let parsed = keystroke(&mut text, parsed, at, 1, "")
-        .unwrap_or_else(|_| panic!("the repair parses its region"));
-    assert_eq!(text, original);
-    assert_repaired(&parsed, &text);
+fn a_line_break_typed_inside_a_quoted_or_plain_value_blanks_both_halves() {
+    for (value, rest) in [
+        ("\"registry/app:1\"", "app:1\""),
+        ("registry/app:1", "app:1"),
+    ] {
+        let original = logging_services(40).replace("image: app:1", &format!("image: {value}"));
+        let mut text = original.clone();
+        let s20 = text.find("  s20:").expect("s20");
+        let at = s20 + text[s20..].find("registry/").expect("image") + "registry/".len();
+        let parsed = keystroke(&mut text, parse(&original), at, 0, "\n")
+            .unwrap_or_else(|_| panic!("{value}: the broken value is parsed as a region"));
+        assert_eq!(
+            problems_of(&text, &parsed),
+            [(rest.to_owned(), DEDENTED.to_owned())]
+        );
+        assert_eq!(
+            &text[parsed.skipped[0].as_range()],
+            format!(
+                "    image: {}\n{rest}\n",
+                &value[..value.find("app").expect("app")]
+            )
+        );
+        assert_whole_text_has_a_syntax_error(&text);
+        let doc = parsed.stream.first_document().expect("a document");
+        let services = doc
+            .get(doc.root.expect("content"), "services")
+            .expect("services");
+        let s20 = doc.get(services, "s20").expect("s20");
+        assert!(doc.get(s20, "image").is_none(), "the broken key is blanked");
+        assert!(doc.get(s20, "logging").is_some());
+        assert!(doc.get(services, "s39").is_some());
+        let parsed = keystroke(&mut text, parsed, at, 1, "")
+            .unwrap_or_else(|_| panic!("{value}: the repair parses its region"));
+        assert_eq!(text, original);
+        assert_repaired(&parsed, &text);
+    }
 }

@@ -1110,32 +1110,38 @@ fn dedented_line(previous: &Parse, text: &str, edit: TextEdit) -> Option<Dedente
         return None;
     }
     // The proof: from the line at column 0 to the first line after its block, read
-    // alone. A line break typed inside a quoted value instead leaves its two halves to
-    // a quote that the first opens and the second closes; then the proof is those two
-    // lines alone: a quoted scalar's lines go on indented at least as deep as the
-    // collection that holds it, so if they break that rule alone (at their own
+    // alone, has an error. A line break typed inside a scalar value instead leaves its
+    // second half to go on with the first: inside a quote the first half opens (and
+    // the second closes), or as a plain scalar's next line when it holds no `: `. Then
+    // the proof is those two lines alone: a scalar's lines go on indented deeper than
+    // the collection that holds it, so if they break that rule alone (at their own
     // indentation, with no collection around), they break it in the text too.
-    let proof = if lines.lines().all(closes_what_it_opens) {
-        &text[line_start..window_end]
-    } else {
-        let after = line_end.min(window_end);
-        let joined = format!(
-            "{}{}",
-            &text[blank_start..edit.start],
-            &text[new_end..line_end]
-        );
-        let quoted = line_break
-            && !closes_what_it_opens(&text[blank_start..edit.start])
-            && closes_what_it_opens(&joined)
-            && text[after..window_end].lines().all(closes_what_it_opens);
-        if !quoted {
-            return None;
-        }
-        let two_lines_end = (line_end + 1).min(text.len());
-        &text[blank_start..two_lines_end]
+    let has_error = |lines: &str| {
+        super::new_parser()
+            .parse(lines, None)
+            .is_some_and(|tree| tree.root_node().has_error())
     };
-    let tree = super::new_parser().parse(proof, None)?;
-    tree.root_node().has_error().then_some(Dedented {
+    if lines.lines().all(closes_what_it_opens) && has_error(&text[line_start..window_end]) {
+        return Some(Dedented {
+            blank_start,
+            line_start,
+            line_end,
+            block_end,
+        });
+    }
+    if !line_break {
+        return None;
+    }
+    let first_half = &text[blank_start..edit.start];
+    let second_half = &text[line_start..line_end];
+    let plain_rest =
+        !second_half.contains(": ") && !second_half.ends_with(':') && !second_half.contains('#');
+    let joined = format!("{first_half}{second_half}");
+    let two_lines = (!closes_what_it_opens(first_half) || plain_rest)
+        && closes_what_it_opens(&joined)
+        && text[line_end..window_end].lines().all(closes_what_it_opens)
+        && has_error(&text[blank_start..(line_end + 1).min(text.len())]);
+    two_lines.then_some(Dedented {
         blank_start,
         line_start,
         line_end,
