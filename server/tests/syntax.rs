@@ -5,6 +5,16 @@ use ddia::syntax::{
     reparse_scalar_edit,
 };
 
+/// `head` followed by `item(0)`, `item(1)`, ... `item(count - 1)`: a large file made of
+/// many similar entries.
+fn repeated(head: &str, count: usize, item: impl Fn(usize) -> String) -> String {
+    let mut text = head.to_owned();
+    for index in 0..count {
+        text.push_str(&item(index));
+    }
+    text
+}
+
 /// Renders a node as compact flow YAML with typed scalars, for assertions.
 fn render(doc: &YamlDocument, id: NodeId) -> String {
     match doc.kind(id) {
@@ -335,12 +345,11 @@ fn an_indented_line_that_breaks_a_block_is_told_the_indentation_it_broke() {
 
 #[test]
 fn a_character_typed_at_column_zero_inside_a_service_blames_that_line() {
-    let mut text = String::from("services:\n");
-    for index in 0..100 {
-        text.push_str(&format!(
+    let mut text = repeated("services:\n", 100, |index| {
+        format!(
             "  s{index}:\n    image: x:1\n    depends_on:\n      db:\n        condition: service_healthy\n    deploy:\n      resources: {{}}\n"
-        ));
-    }
+        )
+    });
     let at = text.find("    depends_on:").expect("a key") + 20 * 7 * 8;
     let at = at + text[at..].find("    depends_on:").expect("a later key");
     text.insert(at, 'm');
@@ -874,6 +883,20 @@ fn assert_repaired(parsed: &ddia::syntax::Parse, text: &str) {
     );
 }
 
+/// Applies the keystroke that undoes an earlier one and asserts that the text is
+/// `original` again, parsed as a whole parse parses it.
+fn assert_undone(
+    text: &mut String,
+    parsed: ddia::syntax::Parse,
+    (start, delete, insert): (usize, usize, &str),
+    original: &str,
+) {
+    let parsed = keystroke(text, parsed, start, delete, insert)
+        .unwrap_or_else(|_| panic!("the repair parses its region"));
+    assert_eq!(text, original);
+    assert_repaired(&parsed, text);
+}
+
 /// The text of each syntax problem of a parse, and its message.
 fn problems_of(text: &str, parsed: &ddia::syntax::Parse) -> Vec<(String, String)> {
     parsed
@@ -974,10 +997,7 @@ fn a_sequence_item_or_value_typed_at_column_zero_is_blanked_with_its_block() {
         let services = doc.get(root, "services").expect("services");
         assert!(doc.get(services, "s39").is_some());
         assert!(doc.get(root, "volumes").is_some());
-        let parsed = keystroke(&mut text, parsed, line, 1, "")
-            .unwrap_or_else(|_| panic!("{typed}: the repair parses its region"));
-        assert_eq!(text, original);
-        assert_repaired(&parsed, &text);
+        assert_undone(&mut text, parsed, (line, 1, ""), &original);
     }
     // After a sequence at column 0, a `- ` line at column 0 is its next item: valid
     // YAML, and not reported.
@@ -1259,6 +1279,18 @@ fn a_large_text_is_parsed_in_two_parts_equal_to_a_whole_parse() {
     assert_eq!(split.problems, whole.problems);
 }
 
+/// Types `5` into the image tag of service `s12` (`app:1` becomes `app:15`), returning
+/// the edit.
+fn type_in_s12_image(text: &mut String) -> ddia::syntax::TextEdit {
+    let at = text.find("  s12:\n    image: app:1").expect("s12") + "  s12:\n    image: app:1".len();
+    text.insert(at, '5');
+    ddia::syntax::TextEdit {
+        start: at,
+        old_end: at,
+        new_len: 1,
+    }
+}
+
 #[test]
 fn edits_in_one_top_level_entry_keep_the_syntax_errors_of_others() {
     // A syntax error in a top-level entry before `services` and one after it.
@@ -1276,13 +1308,7 @@ fn edits_in_one_top_level_entry_keep_the_syntax_errors_of_others() {
     let before = problem_texts(&original, &parsed);
     // Typing inside a value of a service: no parse, the errors stay where they were.
     let mut text = original.clone();
-    let at = text.find("  s12:\n    image: app:1").expect("s12") + "  s12:\n    image: app:".len();
-    text.insert(at + 1, '5');
-    let edit = ddia::syntax::TextEdit {
-        start: at + 1,
-        old_end: at + 1,
-        new_len: 1,
-    };
+    let edit = type_in_s12_image(&mut text);
     let parsed = reparse_scalar_edit(parsed, &text, edit)
         .unwrap_or_else(|_| panic!("a value edit in services is applied in place"));
     assert_eq!(problem_texts(&text, &parsed), before);
@@ -1308,13 +1334,7 @@ fn edits_in_one_top_level_entry_keep_the_syntax_errors_of_others() {
     let parsed = parse(&broken);
     assert!(!parsed.problems.is_empty());
     let mut text = broken.clone();
-    let at = text.find("  s12:\n    image: app:1").expect("s12") + "  s12:\n    image: app:".len();
-    text.insert(at + 1, '5');
-    let edit = ddia::syntax::TextEdit {
-        start: at + 1,
-        old_end: at + 1,
-        new_len: 1,
-    };
+    let edit = type_in_s12_image(&mut text);
     assert!(
         reparse_scalar_edit(parsed, &text, edit).is_err(),
         "an edit in the entry of an error is not applied in place"
@@ -1328,14 +1348,17 @@ fn a_merge_key_line_one_space_short_is_blamed_without_its_service_key() {
     // Parsed alone, such a service's lines make tree-sitter put its key line in the
     // error; the key line was read cleanly before and the edit is below it, so the
     // lines below it are blamed instead, and the region reads as entries.
-    let mut original = String::from("x-defaults: &defaults\n  restart: always\nservices:\n");
     // Over 256 KiB of services: `services` is too large a region, so only the service's
     // own region can spare a whole parse.
-    for index in 0..3000 {
-        original.push_str(&format!(
-            "  s{index}:\n    <<: *defaults\n    image: app:{index}\n    container_name: s{index}\n    ports:\n      - \"80{index:02}:80\"\n"
-        ));
-    }
+    let original = repeated(
+        "x-defaults: &defaults\n  restart: always\nservices:\n",
+        3000,
+        |index| {
+            format!(
+                "  s{index}:\n    <<: *defaults\n    image: app:{index}\n    container_name: s{index}\n    ports:\n      - \"80{index:02}:80\"\n"
+            )
+        },
+    );
     let mut text = original.clone();
     let line = text.find("  s0:\n").expect("s0") + "  s0:\n".len();
     let parsed = keystroke(&mut text, parse(&original), line, 1, "")
@@ -1349,16 +1372,10 @@ fn a_merge_key_line_one_space_short_is_blamed_without_its_service_key() {
     let services = doc
         .get(doc.root.expect("content"), "services")
         .expect("services");
-    assert!(
-        doc.get(services, "s12").is_some(),
-        "the service's key stays"
-    );
+    assert!(doc.get(services, "s0").is_some(), "the service's key stays");
     assert!(doc.get(services, "s2999").is_some());
     // The space typed again: clean, and equal to a whole parse.
-    let parsed = keystroke(&mut text, parsed, line, 0, " ")
-        .unwrap_or_else(|_| panic!("the repair parses its region"));
-    assert_eq!(text, original);
-    assert_repaired(&parsed, &text);
+    assert_undone(&mut text, parsed, (line, 0, " "), &original);
 }
 
 #[test]
@@ -1393,9 +1410,6 @@ fn a_line_break_typed_inside_a_quoted_or_plain_value_blanks_both_halves() {
         assert!(doc.get(s20, "image").is_none(), "the broken key is blanked");
         assert!(doc.get(s20, "logging").is_some());
         assert!(doc.get(services, "s39").is_some());
-        let parsed = keystroke(&mut text, parsed, at, 1, "")
-            .unwrap_or_else(|_| panic!("{value}: the repair parses its region"));
-        assert_eq!(text, original);
-        assert_repaired(&parsed, &text);
+        assert_undone(&mut text, parsed, (at, 1, ""), &original);
     }
 }
