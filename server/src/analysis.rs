@@ -980,6 +980,66 @@ mod tests {
         assert!(fixed("ephemeral-datastore-storage"));
     }
 
+    /// While another top-level section has a syntax error, edits in `services` keep the
+    /// parts they do not touch (no whole parse), and give what a fresh analysis gives:
+    /// the same findings, the syntax error included.
+    #[test]
+    fn edits_beside_a_broken_section_give_what_a_fresh_analysis_gives() {
+        let path = Path::new("compose.yaml");
+        let mut text = format!("{COMPOSE}volumes:\n  data: {{}}\n    driver: local\n");
+        let mut analysis = analyze(input(&text, path));
+        assert!(has(&analysis, "syntax-error"));
+        // (after this text, insert; or delete this text)
+        let edits: [(&str, &str, bool); 6] = [
+            ("image: redis:", "7-", true),
+            ("  web:\n", "    restart: always\n", true),
+            ("depends_on: [db", "x", true),
+            ("depends_on: [db", "x", false),
+            ("  web:\n", "    restart: always\n", false),
+            ("POSTGRES_PASSWORD: sec", "9", true),
+        ];
+        for (after, typed, insert) in edits {
+            let at = text.find(after).expect("the place to edit") + after.len();
+            let edit = if insert {
+                text.insert_str(at, typed);
+                TextEdit {
+                    start: at,
+                    old_end: at,
+                    new_len: typed.len(),
+                }
+            } else {
+                assert!(text[at..].starts_with(typed), "{typed:?} follows {after:?}");
+                text.replace_range(at..at + typed.len(), "");
+                TextEdit {
+                    start: at,
+                    old_end: at + typed.len(),
+                    new_len: 0,
+                }
+            };
+            let findings = analysis.take_part_findings();
+            analysis = analyze_after_edit(
+                input(&text, path),
+                analysis.parse,
+                edit,
+                analysis.model,
+                findings,
+            );
+            assert_eq!(
+                visible(&analysis),
+                visible(&analyze(input(&text, path))),
+                "after {typed:?} at {at}"
+            );
+            assert!(has(&analysis, "syntax-error"));
+            assert!(
+                analysis
+                    .part_findings
+                    .as_ref()
+                    .is_some_and(|parts| parts.reused() > 0),
+                "{typed:?} at {at}: the untouched services keep their findings"
+            );
+        }
+    }
+
     #[test]
     fn an_edit_outside_every_part_keeps_every_parts_findings() {
         let text = format!("x-note: abc\n{COMPOSE}");
