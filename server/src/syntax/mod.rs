@@ -47,6 +47,18 @@ pub struct SyntaxProblem {
     pub related: Option<(TextRange, String)>,
 }
 
+impl SyntaxProblem {
+    /// The problem with its range, and its related place's, mapped by `map` (moved by
+    /// an edit, or placed in a larger text).
+    pub fn map_ranges(self, map: impl Fn(TextRange) -> TextRange) -> Self {
+        SyntaxProblem {
+            range: map(self.range),
+            related: self.related.map(|(range, message)| (map(range), message)),
+            ..self
+        }
+    }
+}
+
 /// The result of parsing one text.
 pub struct Parse {
     pub stream: YamlStream,
@@ -217,12 +229,10 @@ pub fn reparse_scalar_edit(
         move_range(&mut comment.range);
     }
     // Problems elsewhere (see `edited_scalar`) stay, moved.
-    for problem in &mut previous.problems {
-        move_range(&mut problem.range);
-        if let Some((related, _)) = &mut problem.related {
-            move_range(related);
-        }
-    }
+    previous.problems = std::mem::take(&mut previous.problems)
+        .into_iter()
+        .map(|problem| problem.map_ranges(|range| edit.move_range(range)))
+        .collect();
     for skipped in &mut previous.skipped {
         move_range(skipped);
     }

@@ -281,13 +281,7 @@ fn try_region(
     // Nothing outside the entries starts in the region: the first node after them
     // that does not hold them (a later sibling, or what follows the mapping) starts
     // after it.
-    let next_outside = doc.nodes[nodes.end..]
-        .iter()
-        .enumerate()
-        .find(|(at, _)| !ancestors.contains(&(nodes.end + at)));
-    if let Some((_, node)) = next_outside
-        && node.range.start < old_end
-    {
+    if next_outside(doc, nodes.end, ancestors).is_some_and(|node| node.range.start < old_end) {
         return TryOuter;
     }
     if !ancestors_admit_region(doc, ancestors) {
@@ -308,45 +302,9 @@ fn try_region(
         return TryOuter;
     }
     // Merge keys stay within their limit (counted as if the old region's copies
-    // were still there).
-    let copies = doc
-        .merge_copies
-        .saturating_add(chunk.stream.documents[0].merge_copies);
-    if copies > super::MAX_ALIAS_EXPANSION {
-        return GiveUp;
-    }
-    // New keys must not repeat the mapping's other keys.
-    let chunk_doc = &chunk.stream.documents[0];
-    let outside_keys: std::collections::HashSet<&str> = entries[..entry]
-        .iter()
-        .chain(&entries[last..own])
-        .filter_map(|e| doc.key_text(e.key))
-        .collect();
-    // The chunk's nodes have the ids they will have in the document.
-    let chunk_key = |id: NodeId| -> Option<&str> {
-        let node = match (id.0 as usize).checked_sub(nodes.start) {
-            Some(own) => chunk_doc.nodes.get(own)?,
-            None => doc.nodes.get(id.0 as usize)?,
-        };
-        match &node.kind {
-            NodeKind::Scalar(scalar) => Some(scalar.as_str()),
-            // An alias in the region names an anchor before it.
-            NodeKind::Alias {
-                target: Some(target),
-                ..
-            } => doc.key_text(*target),
-            _ => None,
-        }
-    };
-    let new_entries = match chunk_doc.nodes.last().map(|root| &root.kind) {
-        Some(NodeKind::Mapping(entries)) => entries.as_slice(),
-        _ => &[],
-    };
-    if new_entries
-        .iter()
-        .filter_map(|e| chunk_key(e.key))
-        .any(|key| outside_keys.contains(key))
-    {
+    // were still there), and new keys do not repeat the mapping's other keys.
+    let outside = entries[..entry].iter().chain(&entries[last..own]);
+    if !chunk_fits(doc, &chunk, nodes.start, outside) {
         return GiveUp;
     }
     Attempt::Planned(Plan {
@@ -459,6 +417,64 @@ pub(super) fn problems_elsewhere(
         text.get(start..end)
             .is_some_and(|lines| !lines.contains('\r') && lines.lines().all(closes_what_it_opens))
     })
+}
+
+/// The first node of `doc` from id `from` on that is not one of `ancestors` (the
+/// collections that hold a region): a later sibling, or what follows them.
+pub(super) fn next_outside<'d>(
+    doc: &'d YamlDocument,
+    from: usize,
+    ancestors: &[usize],
+) -> Option<&'d Node> {
+    doc.nodes
+        .iter()
+        .enumerate()
+        .skip(from)
+        .find(|(at, _)| !ancestors.contains(at))
+        .map(|(_, node)| node)
+}
+
+/// Whether a region's parse `chunk` (whose node ids start at `base`) can join `doc`:
+/// its merge keys keep the document within the limit of copies, and its keys repeat
+/// none of the keys of `outside` (the other entries of the mapping it goes into).
+pub(super) fn chunk_fits<'d>(
+    doc: &'d YamlDocument,
+    chunk: &'d Parse,
+    base: usize,
+    outside: impl Iterator<Item = &'d Entry>,
+) -> bool {
+    let Some(chunk_doc) = chunk.stream.documents.first() else {
+        return false;
+    };
+    if doc.merge_copies.saturating_add(chunk_doc.merge_copies) > super::MAX_ALIAS_EXPANSION {
+        return false;
+    }
+    let outside_keys: std::collections::HashSet<&str> =
+        outside.filter_map(|e| doc.key_text(e.key)).collect();
+    // The chunk's nodes have the ids they will have in the document.
+    let chunk_key = |id: NodeId| -> Option<&str> {
+        let node = match (id.0 as usize).checked_sub(base) {
+            Some(own) => chunk_doc.nodes.get(own)?,
+            None => doc.nodes.get(id.0 as usize)?,
+        };
+        match &node.kind {
+            NodeKind::Scalar(scalar) => Some(scalar.as_str()),
+            // An alias in the region names an anchor before it.
+            NodeKind::Alias {
+                target: Some(target),
+                ..
+            } => doc.key_text(*target),
+            _ => None,
+        }
+    };
+    let new_entries = match chunk_doc.nodes.last().map(|root| &root.kind) {
+        Some(NodeKind::Mapping(entries)) => entries.as_slice(),
+        _ => &[],
+    };
+    !new_entries
+        .iter()
+        .filter_map(|e| chunk_key(e.key))
+        .any(|key| outside_keys.contains(key))
 }
 
 /// Whether a region may be parsed alone inside the collections `ancestors` (ids of
@@ -863,23 +879,13 @@ pub(super) fn splice(mut previous: Parse, edit: TextEdit, plan: Plan) -> Parse {
     let mut problems: Vec<SyntaxProblem> = std::mem::take(&mut previous.problems)
         .into_iter()
         .filter(|problem| !inside(problem.range))
-        .map(|problem| SyntaxProblem {
-            range: edit.move_range(problem.range),
-            related: problem
-                .related
-                .map(|(range, message)| (edit.move_range(range), message)),
-            ..problem
-        })
+        .map(|problem| problem.map_ranges(|range| edit.move_range(range)))
         .collect();
-    problems.extend(chunk_problems.into_iter().map(|problem| {
-        SyntaxProblem {
-            range: place(problem.range),
-            related: problem
-                .related
-                .map(|(range, message)| (place(range), message)),
-            ..problem
-        }
-    }));
+    problems.extend(
+        chunk_problems
+            .into_iter()
+            .map(|problem| problem.map_ranges(place)),
+    );
     problems.sort_by_key(|problem| (problem.range.start, problem.range.end));
     previous.problems = problems;
     let mut skipped: Vec<TextRange> = std::mem::take(&mut previous.skipped)
@@ -1173,7 +1179,7 @@ fn has_value_before(doc: &YamlDocument, bytes: &[u8], offset: usize) -> bool {
 /// Where the block below a line that was indented `indent` columns ends: the start of
 /// the first later line with content (not a comment) indented no deeper, or the end of
 /// the text.
-fn block_end(bytes: &[u8], line_end: usize, indent: usize) -> usize {
+pub(super) fn block_end(bytes: &[u8], line_end: usize, indent: usize) -> usize {
     let mut line = line_end;
     while line < bytes.len() {
         line += 1;

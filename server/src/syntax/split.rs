@@ -1,5 +1,5 @@
 //! Parses a large text on two threads: one block of mapping entries alone, and the
-//! rest of the text with those lines blanked, then splices the first into the second.
+//! rest of the text without them, then splices the first into the second.
 //!
 //! Opening a 110k-line file spends most of its time in tree-sitter, which parses on one
 //! thread. Here a line near the middle that starts a key of some block mapping `M` at
@@ -10,7 +10,7 @@
 //! after the nodes before it and spliced in as an edit that typed it in: its entries
 //! are appended to `M`, and everything after it moves.
 //!
-//! Invariant: the result is used only when both parses have no problem, the blanked
+//! Invariant: the result is used only when both parses have no problem, the part's
 //! lines are `M`'s to take (M is open where they start, `M`'s keys are at their
 //! column, no anchor or alias decides around them), and the lines alone read as
 //! entries of one mapping at that column; then it equals a parse of the whole text
@@ -18,7 +18,7 @@
 //! Otherwise the caller parses the whole text.
 
 use super::region::{self, Plan};
-use super::yaml::{NodeId, NodeKind, YamlDocument};
+use super::yaml::{NodeKind, YamlDocument};
 use super::{Parse, TextEdit};
 
 /// Texts at least this large are worth parsing in two parts (see
@@ -143,11 +143,8 @@ pub fn parse_split_at(text: &str, split: usize) -> Option<Parse> {
     let doc = &rest.stream.documents[document];
     let (ancestors, mapping) = open_mapping(doc, bytes, split, indent)?;
     // Nothing after the mapping but what holds it starts before the part.
-    let next_outside = doc.nodes[mapping + 1..]
-        .iter()
-        .enumerate()
-        .find(|(at, _)| !ancestors.contains(&(mapping + 1 + at)));
-    if next_outside.is_some_and(|(_, node)| node.range.start < split)
+    if region::next_outside(doc, mapping + 1, &ancestors)
+        .is_some_and(|node| node.range.start < split)
         || !region::ancestors_admit_region(doc, &ancestors)
     {
         return None;
@@ -162,35 +159,12 @@ pub fn parse_split_at(text: &str, split: usize) -> Option<Parse> {
     {
         return None;
     }
-    let chunk_doc = &chunk.stream.documents[0];
-    if doc.merge_copies.saturating_add(chunk_doc.merge_copies) > super::MAX_ALIAS_EXPANSION {
-        return None;
-    }
-    // The part's keys do not repeat the mapping's.
+    // Merge keys stay within their limit, and the part's keys do not repeat the
+    // mapping's.
     let NodeKind::Mapping(entries) = &doc.nodes[mapping].kind else {
         return None;
     };
-    let keys: std::collections::HashSet<&str> =
-        entries.iter().filter_map(|e| doc.key_text(e.key)).collect();
-    let chunk_key = |id: NodeId| match (id.0 as usize).checked_sub(mapping) {
-        Some(own) => match &chunk_doc.nodes.get(own)?.kind {
-            NodeKind::Scalar(scalar) => Some(scalar.as_str()),
-            NodeKind::Alias {
-                target: Some(target),
-                ..
-            } => doc.key_text(*target),
-            _ => None,
-        },
-        None => doc.key_text(id),
-    };
-    let new_entries = match chunk_doc.nodes.last().map(|root| &root.kind) {
-        Some(NodeKind::Mapping(new_entries)) => new_entries.as_slice(),
-        _ => return None,
-    };
-    if new_entries
-        .iter()
-        .any(|e| chunk_key(e.key).is_some_and(|key| keys.contains(key)))
-    {
+    if !region::chunk_fits(doc, &chunk, mapping, entries.iter()) {
         return None;
     }
     // The part is inserted into the rest. When text follows it, the insertion is told
@@ -229,21 +203,12 @@ pub fn parse_split_at(text: &str, split: usize) -> Option<Parse> {
 /// Where the entries from `split` (a key at column `indent`) end: the start of the first
 /// later line with content (not a comment) indented less, or the end of the text.
 fn entries_end(bytes: &[u8], split: usize, indent: usize) -> usize {
-    let mut line = split;
-    loop {
-        let Some(next) = memchr::memchr(b'\n', &bytes[line..]).map(|at| line + at + 1) else {
-            return bytes.len();
-        };
-        line = next;
-        if line >= bytes.len() {
-            return bytes.len();
-        }
-        let spaces = bytes[line..].iter().take_while(|&&b| b == b' ').count();
-        match bytes.get(line + spaces) {
-            None | Some(b'\n' | b'\r' | b'#') => {}
-            Some(_) if spaces < indent => return line,
-            Some(_) => {}
-        }
+    let first_line_end =
+        memchr::memchr(b'\n', &bytes[split..]).map_or(bytes.len(), |at| split + at);
+    match indent.checked_sub(1) {
+        Some(shallower) => region::block_end(bytes, first_line_end, shallower),
+        // Nothing is indented less than column 0.
+        None => bytes.len(),
     }
 }
 
