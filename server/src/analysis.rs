@@ -261,11 +261,6 @@ pub const DEFAULT_MAX_FILE_SIZE: usize = 20 * 1024 * 1024;
 /// Analyses a file. Never panics into the caller: a failing rule is skipped and
 /// listed in [`Analysis::failures`].
 pub fn analyze(input: AnalysisInput<'_>) -> Analysis {
-    analyze_whole(input, true)
-}
-
-/// [`analyze`], parsing a large text in two parts at once when `split` allows.
-fn analyze_whole(input: AnalysisInput<'_>, split: bool) -> Analysis {
     let limit = input.max_file_size.unwrap_or(DEFAULT_MAX_FILE_SIZE);
     if input.text.len() > limit {
         return Analysis {
@@ -277,8 +272,7 @@ fn analyze_whole(input: AnalysisInput<'_>, split: bool) -> Analysis {
             part_findings: None,
         };
     }
-    let in_parts = split
-        && input.parse_in_parts
+    let in_parts = input.parse_in_parts
         && input.previous_tree.is_none()
         && input.text.len() >= crate::syntax::SPLIT_MIN_BYTES;
     let parse = in_parts
@@ -320,7 +314,10 @@ pub fn analyze_after_edit(
             drop((previous, previous_model, previous_findings));
             // Not split: the edit likely broke the text, and a split is only kept when
             // both parts parse cleanly.
-            analyze_whole(input, false)
+            analyze(AnalysisInput {
+                parse_in_parts: false,
+                ..input
+            })
         }
     }
 }
