@@ -228,3 +228,58 @@ def test_shutdown_then_exit_ends_the_process_with_success(server: Server):
     assert server.request("shutdown", None)["result"] is None
     server.notify("exit", None)
     assert server.exited_within(10) == 0
+
+
+def test_exit_without_shutdown_ends_the_process_with_status_one(server: Server):
+    server.notify("exit", None)
+    assert server.exited_within(10) == 1
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"[]",
+        b'[{"jsonrpc":"2.0","id":90,"method":"shutdown"}]',
+        b"42",
+        b"this is not json",
+        b'{"id":91,"method":"shutdown"}',
+        b'{"jsonrpc":"2.0","id":1.5,"method":"shutdown"}',
+        b"",
+    ],
+    ids=["empty-batch", "batch", "number", "not-json", "no-jsonrpc", "float-id", "empty-body"],
+)
+def test_a_bad_message_is_answered_and_the_server_goes_on(server: Server, raw: bytes):
+    server.process.stdin.write(b"Content-Length: %d\r\n\r\n%s" % (len(raw), raw))
+    server.process.stdin.flush()
+    reply = server.wait_for(lambda m: "error" in m and "method" not in m, timeout=10)
+    assert reply["error"]["code"] in (-32700, -32600)
+    # The next message is answered at once, by a server that is still there.
+    started = time.monotonic()
+    hover = server.request("textDocument/hover", {"textDocument": {"uri": "file:///none.yaml"}, "position": {"line": 0, "character": 0}}, timeout=5)
+    assert "result" in hover and time.monotonic() - started < 5
+    assert server.process.poll() is None
+
+
+def test_headers_with_bare_line_feeds_are_read():
+    server = Server()
+    try:
+        body = json.dumps({"jsonrpc": "2.0", "id": 77, "method": "shutdown"}).encode()
+        server.process.stdin.write(b"Content-Length: %d\n\n%s" % (len(body), body))
+        server.process.stdin.flush()
+        reply = server.wait_for(lambda m: m.get("id") == 77, timeout=10)
+        assert reply.get("result", "missing") is None
+    finally:
+        server.kill()
+
+
+@pytest.mark.parametrize("process_id", [0, 4_000_000])
+def test_a_parent_it_cannot_see_is_not_watched(process_id: int):
+    """`processId: 0`, or an id from another PID namespace (an editor on the host, the
+    server in a container), is not taken for a dead parent."""
+    server = Server(process_id=process_id)
+    try:
+        log = server.wait_for(lambda m: m.get("method") == "window/logMessage" and "not watching" in m["params"]["message"], timeout=10)
+        assert str(process_id) in log["params"]["message"]
+        assert server.exited_within(5) is None, "the server stays"
+    finally:
+        server.kill()

@@ -345,7 +345,14 @@ impl LanguageServer for Backend {
             Ordering::Relaxed,
         );
         if let Some(pid) = params.process_id {
-            watch_parent(pid);
+            let message = if watch_parent(pid) {
+                format!("ddia: watching the editor's process {pid}; the server exits when it does")
+            } else {
+                format!(
+                    "ddia: the editor's process {pid} is not visible here (another PID namespace, such as a container?); not watching it"
+                )
+            };
+            self.client.log_message(MessageType::INFO, message).await;
         }
         if let Some(options) = params.initialization_options {
             self.update_settings(options).await;
@@ -1334,17 +1341,30 @@ fn why_section(docs: &str) -> String {
 }
 
 /// Exits when the editor that started the server dies without saying goodbye.
-fn watch_parent(pid: u32) {
+/// Exits when the editor's process `pid` ends, checked every 3 seconds, so a server
+/// whose editor crashed does not linger. Only a live process this server can see is
+/// watched (not `0`, not this process, not an id from another PID namespace, whose
+/// `/proc` entry is missing here or names another process); returns whether it is.
+fn watch_parent(pid: u32) -> bool {
     #[cfg(target_os = "linux")]
-    tokio::spawn(async move {
+    {
         let proc_path = std::path::PathBuf::from(format!("/proc/{pid}"));
-        loop {
-            tokio::time::sleep(std::time::Duration::from_secs(3)).await;
-            if !proc_path.exists() {
-                std::process::exit(0);
-            }
+        if pid == 0 || pid == std::process::id() || !proc_path.exists() {
+            return false;
         }
-    });
+        tokio::spawn(async move {
+            loop {
+                tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+                if !proc_path.exists() {
+                    std::process::exit(0);
+                }
+            }
+        });
+        true
+    }
     #[cfg(not(target_os = "linux"))]
-    let _ = pid;
+    {
+        let _ = pid;
+        false
+    }
 }

@@ -58,18 +58,24 @@ pub fn run_stdio() -> std::process::ExitCode {
             return std::process::ExitCode::from(2);
         }
     };
+    let lifecycle = Arc::new(transport::Lifecycle::default());
     runtime.block_on(async {
         let (stdout, publisher, writer) = transport::stdio_output(std::io::stdout());
+        // Messages tower-lsp-server would stop reading at are answered and dropped.
+        let stdin =
+            transport::checked_input(tokio::io::stdin(), publisher.clone(), lifecycle.clone());
         let (service, socket) = service_with(Some(publisher));
-        Server::new(tokio::io::stdin(), stdout, socket)
-            .serve(service)
-            .await;
+        Server::new(stdin, stdout, socket).serve(service).await;
         // What is queued (the answer to `shutdown`, a last publish) is written before
         // the process exits, unless stdout is stuck.
         let _ = tokio::time::timeout(std::time::Duration::from_secs(1), writer).await;
     });
     // An analysis still running for a client that has gone is not waited for long.
     runtime.shutdown_timeout(std::time::Duration::from_secs(1));
+    if lifecycle.exited_without_shutdown() {
+        // The LSP specification: `exit` without `shutdown` before it exits with 1.
+        return std::process::ExitCode::from(1);
+    }
     std::process::ExitCode::SUCCESS
 }
 

@@ -225,6 +225,279 @@ impl AsyncWrite for FramedStdout {
     }
 }
 
+/// The largest message body the server reads (a 20 MB document, escaped as JSON, with
+/// room to spare); a longer one is answered with an error and skipped unread.
+const MAX_BODY: usize = 128 << 20;
+
+/// A header longer than this without its blank line is not a header.
+const MAX_HEADER: usize = 8 << 10;
+
+/// What the reader saw of the session's end, for the exit status.
+#[derive(Debug, Default)]
+pub struct Lifecycle {
+    shutdown: std::sync::atomic::AtomicBool,
+    exit: std::sync::atomic::AtomicBool,
+}
+
+impl Lifecycle {
+    /// Whether `exit` came without a `shutdown` before it: the LSP specification asks
+    /// for exit status 1 then.
+    pub fn exited_without_shutdown(&self) -> bool {
+        use std::sync::atomic::Ordering;
+        self.exit.load(Ordering::Relaxed) && !self.shutdown.load(Ordering::Relaxed)
+    }
+
+    fn saw(&self, method: &str) {
+        use std::sync::atomic::Ordering;
+        match method {
+            "shutdown" => self.shutdown.store(true, Ordering::Relaxed),
+            "exit" => self.exit.store(true, Ordering::Relaxed),
+            _ => {}
+        }
+    }
+}
+
+/// One step of reading the input: what the bytes at the start of the buffer are.
+#[derive(Debug, PartialEq, Eq)]
+enum Framed {
+    /// More bytes are needed.
+    Incomplete,
+    /// A header of `header` bytes announcing a body of `body` bytes.
+    Frame { header: usize, body: usize },
+    /// `skip` bytes that are no frame header ddia can read.
+    Garbage { skip: usize },
+    /// `skip` line breaks between frames, passed over without a word.
+    Blank { skip: usize },
+}
+
+/// Reads a frame header at the start of `bytes`: lines ended by `\r\n` or a bare
+/// `\n`, one of them `Content-Length` (any case), and a blank line.
+fn read_header(bytes: &[u8]) -> Framed {
+    let blank = bytes
+        .iter()
+        .take_while(|&&b| b == b'\r' || b == b'\n')
+        .count();
+    if blank > 0 {
+        return Framed::Blank { skip: blank };
+    }
+    let mut line_start = 0;
+    let mut length = None;
+    loop {
+        let Some(newline) = memchr::memchr(b'\n', &bytes[line_start..]) else {
+            return if bytes.len() > MAX_HEADER {
+                Framed::Garbage {
+                    skip: next_header(bytes, 1),
+                }
+            } else {
+                Framed::Incomplete
+            };
+        };
+        let line_end = line_start + newline;
+        let line = &bytes[line_start..line_end];
+        let line = line.strip_suffix(b"\r").unwrap_or(line);
+        line_start = line_end + 1;
+        if line.is_empty() {
+            return match length {
+                Some(body) => Framed::Frame {
+                    header: line_start,
+                    body,
+                },
+                // A header without a length is skipped up to the next one.
+                None => Framed::Garbage {
+                    skip: next_header(bytes, line_start),
+                },
+            };
+        }
+        let Some(text) = std::str::from_utf8(line).ok() else {
+            return Framed::Garbage {
+                skip: next_header(bytes, line_start),
+            };
+        };
+        match text.split_once(':') {
+            Some((name, value)) if name.trim().eq_ignore_ascii_case("content-length") => {
+                match value.trim().parse::<usize>() {
+                    Ok(body) => length = Some(body),
+                    Err(_) => {
+                        return Framed::Garbage {
+                            skip: next_header(bytes, line_start),
+                        };
+                    }
+                }
+            }
+            Some(_) => {}
+            None => {
+                return Framed::Garbage {
+                    skip: next_header(bytes, line_start),
+                };
+            }
+        }
+    }
+}
+
+/// Where the next `Content-Length` header may start, searching from `from`: at it, or
+/// past every byte there is.
+fn next_header(bytes: &[u8], from: usize) -> usize {
+    let from = from.min(bytes.len());
+    let found = bytes[from..]
+        .windows(b"content-length".len())
+        .position(|window| window.eq_ignore_ascii_case(b"content-length"));
+    match found {
+        Some(at) => from + at,
+        None => bytes
+            .len()
+            .saturating_sub(b"content-length".len() - 1)
+            .max(from),
+    }
+}
+
+/// How a message body reads, as the JSON-RPC 2.0 messages tower-lsp-server accepts.
+enum Checked {
+    /// A request or notification (with its method), or a response.
+    Message(Option<String>),
+    /// Not JSON at all: a parse error.
+    NotJson,
+    /// JSON, but not a JSON-RPC 2.0 message (a batch, a number, no `jsonrpc`, a
+    /// fractional `id`): an invalid request, answered with the id if it has one.
+    Invalid(serde_json::Value),
+}
+
+fn check_body(body: &[u8]) -> Checked {
+    use tower_lsp_server::jsonrpc::{Request, Response};
+    // Requests first: nearly everything a client sends is one.
+    if let Ok(request) = serde_json::from_slice::<Request>(body) {
+        return Checked::Message(Some(request.method().to_owned()));
+    }
+    if serde_json::from_slice::<Response>(body).is_ok() {
+        return Checked::Message(None);
+    }
+    match serde_json::from_slice::<serde_json::Value>(body) {
+        Ok(value) => Checked::Invalid(value),
+        Err(_) => Checked::NotJson,
+    }
+}
+
+/// The error response to a message the server cannot take: the message's own `id`
+/// when it has a usable one, else `null`.
+fn error_frame(code: i64, message: &str, value: Option<&serde_json::Value>) -> Vec<u8> {
+    let id = value
+        .and_then(|v| v.get("id"))
+        .filter(|id| id.is_string() || id.is_i64() || id.is_u64())
+        .cloned()
+        .unwrap_or(serde_json::Value::Null);
+    let body = serde_json::json!({
+        "jsonrpc": "2.0",
+        "id": id,
+        "error": { "code": code, "message": message },
+    });
+    with_header(body.to_string().as_bytes())
+}
+
+/// Reads the client's messages from `input` and passes on, re-framed, only those that
+/// tower-lsp-server can take: a message that is not JSON-RPC 2.0 is answered with an
+/// error through `publisher` and dropped, so one bad frame never ends the session
+/// (tower-lsp-server stops reading at its first decoding error). Headers may end their
+/// lines with a bare `\n`; an empty body is answered like any other non-JSON. Returns
+/// the reader for tower-lsp-server, which ends when `input` does.
+pub fn checked_input<R>(
+    input: R,
+    publisher: Publisher,
+    lifecycle: std::sync::Arc<Lifecycle>,
+) -> tokio::io::DuplexStream
+where
+    R: tokio::io::AsyncRead + Unpin + Send + 'static,
+{
+    let (reader, writer) = tokio::io::duplex(1 << 20);
+    tokio::spawn(forward_checked(input, writer, publisher, lifecycle));
+    reader
+}
+
+async fn forward_checked<R>(
+    mut input: R,
+    mut output: tokio::io::DuplexStream,
+    publisher: Publisher,
+    lifecycle: std::sync::Arc<Lifecycle>,
+) where
+    R: tokio::io::AsyncRead + Unpin,
+{
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut buffer: Vec<u8> = Vec::with_capacity(1 << 16);
+    // Bytes of a too-long body still to be skipped as they arrive.
+    let mut discard = 0usize;
+    let mut chunk = vec![0u8; 1 << 16];
+    loop {
+        let read = match input.read(&mut chunk).await {
+            Ok(0) | Err(_) => break,
+            Ok(read) => read,
+        };
+        let mut fresh = &chunk[..read];
+        if discard > 0 {
+            let skipped = discard.min(fresh.len());
+            discard -= skipped;
+            fresh = &fresh[skipped..];
+        }
+        buffer.extend_from_slice(fresh);
+        loop {
+            match read_header(&buffer) {
+                Framed::Incomplete => break,
+                Framed::Blank { skip } => {
+                    buffer.drain(..skip);
+                }
+                Framed::Garbage { skip } => {
+                    buffer.drain(..skip.max(1));
+                    let frame = error_frame(-32700, "Parse error: not a message header", None);
+                    if !publisher.send_frame(frame).await {
+                        return;
+                    }
+                }
+                Framed::Frame { header, body } if body > MAX_BODY => {
+                    let have = buffer.len() - header;
+                    discard = body.saturating_sub(have);
+                    buffer.drain(..header + body.min(have));
+                    let frame =
+                        error_frame(-32600, "Invalid request: the message is too long", None);
+                    if !publisher.send_frame(frame).await {
+                        return;
+                    }
+                }
+                Framed::Frame { header, body } => {
+                    if buffer.len() < header + body {
+                        break;
+                    }
+                    let reply = match check_body(&buffer[header..header + body]) {
+                        Checked::Message(method) => {
+                            if let Some(method) = &method {
+                                lifecycle.saw(method);
+                            }
+                            let frame = with_header(&buffer[header..header + body]);
+                            if output.write_all(&frame).await.is_err() {
+                                return;
+                            }
+                            None
+                        }
+                        Checked::NotJson => Some(error_frame(
+                            -32700,
+                            "Parse error: the message is not JSON",
+                            None,
+                        )),
+                        Checked::Invalid(value) => Some(error_frame(
+                            -32600,
+                            "Invalid request: not a JSON-RPC 2.0 message",
+                            Some(&value),
+                        )),
+                    };
+                    buffer.drain(..header + body);
+                    if let Some(frame) = reply
+                        && !publisher.send_frame(frame).await
+                    {
+                        return;
+                    }
+                }
+            }
+        }
+    }
+    let _ = output.shutdown().await;
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -325,6 +598,91 @@ mod tests {
         assert_eq!(
             String::from_utf8_lossy(&out),
             String::from_utf8_lossy(&expected)
+        );
+    }
+
+    /// The bodies of the frames in `bytes`, in order.
+    fn bodies(bytes: &[u8]) -> Vec<serde_json::Value> {
+        let mut bodies = Vec::new();
+        let mut rest = bytes;
+        while let Ok(Some(len)) = first_frame_len(rest) {
+            let start = memchr::memmem::find(rest, b"\r\n\r\n").expect("a header") + 4;
+            bodies.push(serde_json::from_slice(&rest[start..len]).expect("JSON bodies"));
+            rest = &rest[len..];
+        }
+        assert!(rest.is_empty(), "whole frames only");
+        bodies
+    }
+
+    /// Bad messages of every kind between good ones: each bad one gets one error reply
+    /// (with its id when it has a usable one) and is dropped; every good one reaches
+    /// tower-lsp-server, re-framed, in order; `exit` without `shutdown` is noted.
+    #[tokio::test]
+    async fn bad_messages_are_answered_and_the_good_ones_go_on() {
+        use tokio::io::AsyncReadExt;
+        let good = |id: i64| format!(r#"{{"jsonrpc":"2.0","id":{id},"method":"m"}}"#);
+        let mut input: Vec<u8> = Vec::new();
+        input.extend(frame(&good(1)));
+        for bad in [
+            "[]",
+            r#"[{"jsonrpc":"2.0","id":5,"method":"m"}]"#,
+            "42",
+            "not json",
+            r#"{"id":6,"method":"m"}"#,
+            r#"{"jsonrpc":"2.0","id":1.5,"method":"m"}"#,
+            "",
+        ] {
+            input.extend(frame(bad));
+        }
+        // A header with bare line feeds is read like any other.
+        let lf = good(2);
+        input.extend(format!("Content-Length: {}\n\n{lf}", lf.len()).into_bytes());
+        input.extend(b"\r\ngarbage without a header\r\n\r\n");
+        input.extend(frame(&good(3)));
+        input.extend(frame(r#"{"jsonrpc":"2.0","method":"exit"}"#));
+        let captured = Captured::default();
+        let (_writer, publisher, _finished) = stdio_output(captured.clone());
+        let lifecycle = std::sync::Arc::new(Lifecycle::default());
+        let mut reader = checked_input(std::io::Cursor::new(input), publisher, lifecycle.clone());
+        let mut forwarded = Vec::new();
+        reader.read_to_end(&mut forwarded).await.expect("read");
+        let ids: Vec<serde_json::Value> = bodies(&forwarded)
+            .iter()
+            .map(|body| body.get("id").cloned().unwrap_or_default())
+            .collect();
+        assert_eq!(ids, [1.into(), 2.into(), 3.into(), serde_json::Value::Null]);
+        assert!(lifecycle.exited_without_shutdown());
+        // The replies are written by another thread: wait for all eight.
+        let mut replies = Vec::new();
+        for _ in 0..200 {
+            replies = bodies(&captured.0.lock().expect("the test's lock"));
+            if replies.len() >= 8 {
+                break;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        let codes: Vec<(i64, serde_json::Value)> = replies
+            .iter()
+            .map(|reply| {
+                (
+                    reply["error"]["code"].as_i64().expect("an error code"),
+                    reply["id"].clone(),
+                )
+            })
+            .collect();
+        let null = serde_json::Value::Null;
+        assert_eq!(
+            codes,
+            [
+                (-32600, null.clone()),
+                (-32600, null.clone()),
+                (-32600, null.clone()),
+                (-32700, null.clone()),
+                (-32600, 6.into()),
+                (-32600, null.clone()),
+                (-32700, null.clone()),
+                (-32700, null),
+            ]
         );
     }
 }
