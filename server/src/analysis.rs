@@ -272,6 +272,19 @@ pub fn analyze(input: AnalysisInput<'_>) -> Analysis {
             part_findings: None,
         };
     }
+    // One large text at a time, whichever thread or document asks: a directory walk or
+    // several open editors never hold two large parses at once.
+    let _large = (input.text.len() >= LARGE_TEXT).then(|| {
+        static LARGE: std::sync::Mutex<()> = std::sync::Mutex::new(());
+        LARGE
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
+    });
+    if input.text.len() >= LARGE_TEXT
+        && let Some(analysis) = refuse_before_parsing(&input)
+    {
+        return analysis;
+    }
     let in_parts = input.parse_in_parts
         && input.previous_tree.is_none()
         && input.text.len() >= crate::syntax::SPLIT_MIN_BYTES;
@@ -280,6 +293,59 @@ pub fn analyze(input: AnalysisInput<'_>) -> Analysis {
         .flatten()
         .unwrap_or_else(|| crate::syntax::parse_incremental(input.text, input.previous_tree));
     analyze_parsed(input, parse, None, None)
+}
+
+/// Texts from this size on are looked at before they are parsed (see
+/// [`refuse_before_parsing`]); below it, no text can exceed the parse memory budget.
+const LARGE_TEXT: usize = 1 << 20;
+
+/// The analysis of a large text that is not parsed, if it is not: a text that cannot
+/// be a spec, a Compose file or Kubernetes manifests (none of the keys that make one
+/// appear in it, and its name says nothing) gets nothing, as other YAML does, without
+/// the cost of a parse; a text whose parse would take more than
+/// [`crate::syntax::MAX_PARSE_MEMORY`] gets one `resource-limit` note when its name or
+/// its lines say it is of a known kind, and nothing otherwise.
+fn refuse_before_parsing(input: &AnalysisInput<'_>) -> Option<Analysis> {
+    let text = input.text;
+    let named = input.path.and_then(crate::kind::kind_from_name);
+    let compose_named = input.path.is_some_and(crate::kind::is_compose_name)
+        || input.language_id == Some("dockercompose");
+    let has = |word: &str| memchr::memmem::find(text.as_bytes(), word.as_bytes()).is_some();
+    let unparsed = |kind: FileKind, diagnostics: Vec<Diagnostic>| Analysis {
+        kind,
+        parse: crate::syntax::parse(""),
+        model: None,
+        diagnostics,
+        failures: Vec::new(),
+        part_findings: None,
+    };
+    if named.is_none() && !has("ddia") && !has("services") && !has("apiVersion") {
+        return Some(unparsed(FileKind::Other, Vec::new()));
+    }
+    let estimate = crate::syntax::estimated_parse_memory(text);
+    if estimate <= crate::syntax::MAX_PARSE_MEMORY {
+        return None;
+    }
+    let kind = match named {
+        Some(kind) => kind,
+        None if compose_named => FileKind::Compose,
+        None => detect_from_text(text),
+    };
+    if kind == FileKind::Other {
+        return Some(unparsed(kind, Vec::new()));
+    }
+    let mut note = RESOURCE_LIMIT.diagnostic(
+        TextRange::empty(0),
+        format!(
+            "reading this file ({}) would take about {} of memory, above the {} that ddia allows one file: it was not checked",
+            human_size(text.len()),
+            human_size(estimate),
+            human_size(crate::syntax::MAX_PARSE_MEMORY)
+        ),
+    );
+    // Information, like a file above `max-file-size`: not a problem with the design.
+    note.severity = crate::diagnostic::Severity::Info;
+    Some(unparsed(kind, vec![note]))
 }
 
 /// Analyses a file after one edit, given the parse of the text before it: an edit
@@ -340,7 +406,9 @@ fn analyze_parsed(
         // shape to tell what it is: its lines tell, so its errors are reported.
         kind = detect_from_text(input.text);
     }
-    if matches!(kind, FileKind::Compose | FileKind::Kubernetes) && is_template(input.text) {
+    if matches!(kind, FileKind::Compose | FileKind::Kubernetes)
+        && is_template(input.text, &parse.stream)
+    {
         // Helm and mustache templates are not YAML until rendered: judging them
         // would judge the template syntax, not the deployment.
         kind = FileKind::Other;
@@ -701,35 +769,14 @@ fn point_into_shared_anchors(diagnostics: &mut [Diagnostic], doc: &crate::syntax
     }
 }
 
-/// Whether a text is a template (`{{ ... }}` outside quotes and comments), such as a
-/// Helm chart's `templates/*.yaml`.
-pub fn is_template(text: &str) -> bool {
-    // Only lines holding `{{` can make a template: find those without walking every
-    // line (this runs on each keystroke).
-    let mut seen_line = usize::MAX;
-    memchr::memmem::find_iter(text.as_bytes(), b"{{").any(|at| {
-        let start = text[..at]
-            .rfind(['\n', '\r'])
-            .map_or(0, |newline| newline + 1);
-        if start == seen_line {
-            return false;
-        }
-        seen_line = start;
-        let end = text[at..]
-            .find(['\n', '\r'])
-            .map_or(text.len(), |newline| at + newline);
-        let line = &text[start..end];
-        let content = line.trim_start();
-        if content.starts_with('#') {
-            return false;
-        }
-        let Some(at) = content.find("{{") else {
-            return false;
-        };
-        let before = &content[..at];
-        let quotes = before.matches('"').count() + before.matches('\'').count();
-        quotes.is_multiple_of(2)
-    })
+/// Whether a text is a template, such as a Helm chart's `templates/*.yaml`: a `{{`
+/// that YAML does not read as text (it opens a flow mapping, or sits in lines that do
+/// not parse). Template syntax inside a string, a block scalar or a comment (a
+/// Prometheus alert's `{{ $labels.instance }}`, `docker inspect --format
+/// {{.State.Health.Status}}`) is ordinary text.
+pub fn is_template(text: &str, stream: &crate::syntax::YamlStream) -> bool {
+    // Only files holding `{{` can be templates: this runs on each keystroke.
+    memchr::memmem::find_iter(text.as_bytes(), b"{{").any(|at| !stream.is_text_at(at))
 }
 
 /// The finding for a file above the size limit: one informational note, for specs and
@@ -742,21 +789,29 @@ pub fn too_large(path: Option<&Path>, size: usize, limit: usize) -> Vec<Diagnost
     if !named {
         return Vec::new();
     }
+    vec![too_large_note(
+        &format!("this file is {}, above", human_size(size)),
+        limit,
+    )]
+}
+
+/// The informational `resource-limit` note for a text that was not checked because it
+/// is larger than `limit`; `what` starts the sentence ("this file is 30.0 MB, above").
+pub fn too_large_note(what: &str, limit: usize) -> Diagnostic {
     let mut note = RESOURCE_LIMIT.diagnostic(
         crate::text::TextRange::empty(0),
         format!(
-            "this file is {}, above the {} limit (`max-file-size`): it was not checked",
-            human_size(size),
+            "{what} the {} limit (`max-file-size`): it was not checked",
             human_size(limit)
         ),
     );
     // Information, not a problem with the design.
     note.severity = crate::diagnostic::Severity::Info;
-    vec![note]
+    note
 }
 
 /// A byte count for people: `20.0 MB`, `512 KB`, `100 bytes` (binary units).
-fn human_size(bytes: usize) -> String {
+pub fn human_size(bytes: usize) -> String {
     const MB: usize = 1 << 20;
     const KB: usize = 1 << 10;
     if bytes >= MB {

@@ -270,13 +270,23 @@ pub fn profile_of(text: &str) -> Option<Profile> {
     })
 }
 
-/// The nearest `ddia.toml` in `dir` or one of its parents.
+/// The nearest `ddia.toml` in `dir` or one of its parents, up to the root of the
+/// repository that holds `dir` (a folder with `.git`) or the user's home, whichever
+/// comes first: a `ddia.toml` planted above either (in `/tmp`, say) never configures
+/// the check. Outside any repository and home, every parent is searched.
 pub fn discover(dir: &Path) -> Option<PathBuf> {
+    let home = std::env::var_os("HOME")
+        .filter(|home| !home.is_empty())
+        .map(PathBuf::from);
     let mut current = Some(dir);
     while let Some(dir) = current {
         let candidate = dir.join(FILE_NAME);
         if candidate.is_file() {
             return Some(candidate);
+        }
+        let boundary = dir.join(".git").exists() || home.as_deref() == Some(dir);
+        if boundary {
+            return None;
         }
         current = dir.parent();
     }

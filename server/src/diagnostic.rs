@@ -174,17 +174,20 @@ pub fn apply_edits(text: &str, edits: &[Edit]) -> (String, usize) {
 /// Codes whose range covers a secret value, which no output may repeat.
 pub const SECRET_CODES: &[&str] = &["plaintext-secret"];
 
-/// The text with every byte inside a secret finding's range replaced by `*`, so the
-/// source snippets of any finding never show a secret. Byte offsets stay valid.
+/// The text with every byte of a secret replaced by `*`, so that no source snippet or
+/// diff shows one: the ranges of secret findings, and every value that looks like a
+/// credential whether a finding is shown for it or not (suppressed, ignored, or never
+/// made; see [`crate::secrets`]). Byte offsets and line breaks stay as they were.
 pub fn redact_secrets<'t>(text: &'t str, diagnostics: &[Diagnostic]) -> Cow<'t, str> {
-    let secrets: Vec<TextRange> = diagnostics
+    let mut secrets: Vec<TextRange> = diagnostics
         .iter()
         .filter(|d| SECRET_CODES.contains(&d.code))
         .map(|d| d.range)
-        .filter(|r| {
-            r.end <= text.len() && text.is_char_boundary(r.start) && text.is_char_boundary(r.end)
-        })
         .collect();
+    secrets.extend(crate::secrets::credential_ranges(text));
+    secrets.retain(|r| {
+        r.end <= text.len() && text.is_char_boundary(r.start) && text.is_char_boundary(r.end)
+    });
     if secrets.is_empty() {
         return Cow::Borrowed(text);
     }
@@ -200,24 +203,6 @@ pub fn redact_secrets<'t>(text: &'t str, diagnostics: &[Diagnostic]) -> Cow<'t, 
     }
     // Whole characters were replaced by ASCII, so the bytes are still UTF-8.
     Cow::Owned(String::from_utf8(bytes).unwrap_or_else(|_| "*".repeat(text.len())))
-}
-
-/// Replaces every secret value that `diagnostics` found in `source` wherever it occurs
-/// in `output` (for output that is not built from byte ranges, such as diffs).
-pub fn scrub_secrets(output: &str, source: &str, diagnostics: &[Diagnostic]) -> String {
-    let mut scrubbed = output.to_owned();
-    for diagnostic in diagnostics
-        .iter()
-        .filter(|d| SECRET_CODES.contains(&d.code))
-    {
-        let Some(value) = source.get(diagnostic.range.as_range()) else {
-            continue;
-        };
-        if !value.trim().is_empty() {
-            scrubbed = scrubbed.replace(value, &"*".repeat(value.chars().count()));
-        }
-    }
-    scrubbed
 }
 
 #[cfg(test)]
@@ -245,12 +230,13 @@ mod tests {
     }
 
     #[test]
-    fn scrubbing_removes_the_value_from_free_text() {
-        let source = "TOKEN: abc123\n";
-        let output = "-TOKEN: abc123\n+TOKEN: ${TOKEN}\n";
+    fn credentials_are_masked_without_a_finding() {
+        // A suppressed or ignored `plaintext-secret` leaves no finding: the value is
+        // masked all the same, and so is a password the rule does not look for.
+        let text = "TOKEN: abc123\ntest: mysqladmin ping -pxyz\n";
         assert_eq!(
-            scrub_secrets(output, source, &[secret(7, 13)]),
-            "-TOKEN: ******\n+TOKEN: ${TOKEN}\n"
+            redact_secrets(text, &[]),
+            "TOKEN: ******\ntest: mysqladmin ping -p***\n"
         );
     }
 }

@@ -469,6 +469,10 @@ fn escape_mermaid(text: &str) -> String {
                 let _ = write!(out, "#{};", u32::from(c));
             }
             '\n' | '\r' | '\t' => out.push(' '),
+            // Escape sequences and bidi overrides, visible instead.
+            c if crate::text::is_unprintable(c) => {
+                out.push_str(&crate::text::printable(c.encode_utf8(&mut [0; 4])));
+            }
             _ => out.push(c),
         }
     }
@@ -483,6 +487,10 @@ fn escape_dot(text: &str) -> String {
             '"' => out.push_str("\\\""),
             '\\' => out.push_str("\\\\"),
             '\n' | '\r' | '\t' => out.push(' '),
+            // Escape sequences and bidi overrides, visible instead.
+            c if crate::text::is_unprintable(c) => {
+                out.push_str(&crate::text::printable(c.encode_utf8(&mut [0; 4])));
+            }
             _ => out.push(c),
         }
     }

@@ -18,6 +18,7 @@ pub mod lsp;
 pub mod model;
 pub mod review;
 pub mod rules;
+pub mod secrets;
 pub mod settings;
 pub mod suppression;
 pub mod syntax;

@@ -724,7 +724,14 @@ pub fn render_text(
     file: &str,
 ) -> String {
     use std::fmt::Write;
-    let mut out = format!("Design checklist for {file}: {}\n", checklist.summary());
+    // Names come from the file: no escape sequence or line break of theirs reaches the
+    // terminal.
+    use crate::text::printable;
+    let mut out = format!(
+        "Design checklist for {}: {}\n",
+        printable(file),
+        checklist.summary()
+    );
     if let Some(note) = checklist.note {
         let _ = writeln!(out, "{note}");
     }
@@ -748,9 +755,9 @@ pub fn render_text(
             out,
             "  {} {:<title_width$}  {:<9} {}",
             status_box(item.status),
-            item.title,
+            printable(item.title),
             line,
-            item.detail
+            printable(&item.detail)
         );
     }
     out

@@ -1,5 +1,6 @@
 //! Byte ranges into a source text, the only kind of location below the front ends.
 
+use std::borrow::Cow;
 use std::fmt;
 use std::ops::Range;
 
@@ -91,4 +92,37 @@ impl TextEdit {
             range
         }
     }
+}
+
+/// Whether a character must not reach a terminal or a CI log as it is: control
+/// characters (escape sequences, line breaks that would start a forged workflow
+/// command), and the invisible characters that reorder text (bidi overrides and
+/// isolates, Trojan Source).
+pub fn is_unprintable(character: char) -> bool {
+    character.is_control()
+        || matches!(
+            character,
+            '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}'
+        )
+}
+
+/// A name, message or file name as a human-readable output may print it on one line:
+/// each control character shown as its visible symbol (`\u{1b}` as `␛`, a line break as
+/// `␊`), and each other unprintable character as `<U+202E>`.
+pub fn printable(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(is_unprintable) {
+        return Cow::Borrowed(text);
+    }
+    let mut shown = String::with_capacity(text.len() + 8);
+    for character in text.chars() {
+        match u32::from(character) {
+            code @ 0..=0x1F => {
+                shown.push(char::from_u32(0x2400 + code).unwrap_or('\u{FFFD}'));
+            }
+            0x7F => shown.push('\u{2421}'),
+            code if is_unprintable(character) => shown.push_str(&format!("<U+{code:04X}>")),
+            _ => shown.push(character),
+        }
+    }
+    Cow::Owned(shown)
 }

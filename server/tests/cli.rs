@@ -1003,3 +1003,407 @@ fn nothing_a_file_names_is_fetched_or_opened_outside_the_workspace() {
         other => panic!("ddia connected to a URL a file names: {other:?}"),
     }
 }
+
+/// Runs `ddia` in `dir` with `input` on standard input.
+fn run_with_stdin(dir: &Path, args: &[&str], input: &str) -> Output {
+    let mut child = ddia()
+        .current_dir(dir)
+        .args(args)
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("ddia starts");
+    let mut stdin = child.stdin.take().expect("stdin is piped");
+    stdin.write_all(input.as_bytes()).expect("write stdin");
+    drop(stdin);
+    child.wait_with_output().expect("ddia finishes")
+}
+
+/// With standard input, fixes and baselines go to standard output, whatever file
+/// `--stdin-filename` names: that file is never written or created (as with ruff).
+#[test]
+fn fixes_of_standard_input_go_to_standard_output_never_to_the_named_file() {
+    let dir = scratch("stdin-fix");
+    std::fs::write(dir.join("target.ddia.yaml"), "untouched\n").expect("writable");
+    for flags in [
+        &["--fix"][..],
+        &["--fix", "--unsafe-fixes"],
+        &["--unsafe-fixes"],
+        &["--add-ignore"],
+    ] {
+        for name in ["target.ddia.yaml", "../outside-stdin/x.ddia.yaml"] {
+            let mut args = vec!["check"];
+            args.extend(flags);
+            args.extend(["--stdin-filename", name, "-"]);
+            let output = run_with_stdin(&dir, &args, FIXABLE_SPEC);
+            let printed = stdout(&output);
+            assert!(
+                printed.starts_with("ddia: 1   # a comment the fix must keep"),
+                "{flags:?}: the fixed text is the output:\n{printed}"
+            );
+            assert_ne!(printed, FIXABLE_SPEC, "{flags:?}: something was fixed");
+            // The report goes to standard error, beside the text.
+            if flags == ["--add-ignore"] {
+                assert!(printed.contains("# ddia: ignore["), "{printed}");
+            } else {
+                assert!(
+                    stderr(&output).contains("-->"),
+                    "{flags:?}: {}",
+                    stderr(&output)
+                );
+            }
+        }
+    }
+    assert_eq!(
+        std::fs::read_to_string(dir.join("target.ddia.yaml")).expect("readable"),
+        "untouched\n"
+    );
+    assert!(!dir.join("../outside-stdin").exists(), "nothing is created");
+    // `--diff` prints the diff only.
+    let diff = run_with_stdin(
+        &dir,
+        &[
+            "check",
+            "--diff",
+            "--stdin-filename",
+            "target.ddia.yaml",
+            "-",
+        ],
+        FIXABLE_SPEC,
+    );
+    assert!(stdout(&diff).starts_with("--- a/target.ddia.yaml\n+++ b/target.ddia.yaml\n"));
+}
+
+/// Fixing writes through a fresh temporary file: a symbolic link stays a link and its
+/// target is fixed; the mode, the byte-order mark and CRLF line endings are kept; no
+/// temporary file is left behind.
+#[cfg(unix)]
+#[test]
+fn fixing_keeps_links_modes_byte_order_marks_and_line_endings() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = scratch("fix-keeps");
+    std::fs::create_dir_all(dir.join("real")).expect("writable");
+    let crlf = FIXABLE_SPEC.replace('\n', "\r\n");
+    let original = format!("\u{FEFF}{crlf}");
+    std::fs::write(dir.join("real/spec.ddia.yaml"), &original).expect("writable");
+    std::fs::set_permissions(
+        dir.join("real/spec.ddia.yaml"),
+        std::fs::Permissions::from_mode(0o640),
+    )
+    .expect("chmod");
+    std::os::unix::fs::symlink("real/spec.ddia.yaml", dir.join("link.ddia.yaml")).expect("symlink");
+    let output = run_in(
+        &dir,
+        &["check", "--fix", "--unsafe-fixes", "link.ddia.yaml"],
+    );
+    assert!(output.status.code() != Some(2), "{}", stderr(&output));
+    let link = std::fs::symlink_metadata(dir.join("link.ddia.yaml")).expect("the link");
+    assert!(link.file_type().is_symlink(), "the link is still a link");
+    let fixed = std::fs::read(dir.join("real/spec.ddia.yaml")).expect("readable");
+    let fixed = String::from_utf8(fixed).expect("UTF-8");
+    assert_ne!(fixed, original, "the target was fixed");
+    assert!(fixed.starts_with('\u{FEFF}'), "the byte-order mark is kept");
+    let lone_line_feeds = fixed
+        .match_indices('\n')
+        .filter(|(at, _)| !fixed[..*at].ends_with('\r'))
+        .count();
+    assert_eq!(lone_line_feeds, 0, "every line ends with CRLF:\n{fixed:?}");
+    let mode = std::fs::metadata(dir.join("real/spec.ddia.yaml"))
+        .expect("metadata")
+        .permissions()
+        .mode();
+    assert_eq!(mode & 0o777, 0o640);
+    for folder in [dir.clone(), dir.join("real")] {
+        let leftovers: Vec<_> = std::fs::read_dir(&folder)
+            .expect("listable")
+            .filter_map(|entry| entry.ok())
+            .filter(|entry| entry.file_name().to_string_lossy().ends_with(".tmp"))
+            .collect();
+        assert!(leftovers.is_empty(), "{leftovers:?}");
+    }
+}
+
+/// A fix whose result has a new error finding (here a duplicate key, because the key
+/// is there with a value of the wrong type) is never applied, and fixing twice changes
+/// nothing the second time.
+#[test]
+fn unsafe_fixes_never_add_errors_and_a_second_run_changes_nothing() {
+    let dir = scratch("fix-idempotent");
+    let spec = "ddia: 1\ndatastores:\n  carts:\n    replication:\n      mode: leaderless\n      replicas: 3\n      write_quorum: 1\n      read_quorum: \"2\"\n    retries:\n      max: 3\n      backoff: lin\n";
+    std::fs::write(dir.join("q.ddia.yaml"), spec).expect("writable");
+    run_in(&dir, &["check", "--fix", "--unsafe-fixes", "q.ddia.yaml"]);
+    let once = std::fs::read_to_string(dir.join("q.ddia.yaml")).expect("readable");
+    assert_eq!(once.matches("read_quorum").count(), 1, "{once}");
+    assert_eq!(once.matches("backoff").count(), 1, "{once}");
+    let output = run_in(&dir, &["check", "--output-format", "json", "q.ddia.yaml"]);
+    let report: serde_json::Value = serde_json::from_str(&stdout(&output)).expect("JSON");
+    assert!(
+        report
+            .as_array()
+            .expect("an array")
+            .iter()
+            .all(|finding| finding["code"] != "duplicate-key"),
+        "{report}"
+    );
+    run_in(&dir, &["check", "--fix", "--unsafe-fixes", "q.ddia.yaml"]);
+    let twice = std::fs::read_to_string(dir.join("q.ddia.yaml")).expect("readable");
+    assert_eq!(once, twice);
+}
+
+/// The volume fix of a Compose service whose last volume is a long-syntax mapping
+/// ending in a key with no value, at the end of the file: the new mount goes after
+/// that entry's line, and the top-level `volumes:` after everything.
+#[test]
+fn the_volume_fix_follows_the_yaml_structure_at_the_end_of_a_file() {
+    let dir = scratch("fix-volume-eof");
+    let base = "services:\n  kafka:\n    image: apache/kafka:3.7.0\n    volumes:\n      - type: bind\n        source: ./x\n        target: /opt/x\n        read_only:";
+    for ending in ["", "\n", " true\n", "   \n\n# end\n"] {
+        let text = format!("{base}{ending}");
+        std::fs::write(dir.join("compose.yaml"), &text).expect("writable");
+        run_in(&dir, &["check", "--fix", "--unsafe-fixes", "compose.yaml"]);
+        let fixed = std::fs::read_to_string(dir.join("compose.yaml")).expect("readable");
+        let line = ending.lines().next().unwrap_or("");
+        let expected_mount = format!("read_only:{line}\n      - kafka-data:/var/lib/kafka/data\n");
+        assert!(
+            fixed.contains(&expected_mount),
+            "{ending:?}: the mount follows the last entry:\n{fixed}"
+        );
+        assert!(
+            fixed.ends_with("volumes:\n  kafka-data: {}\n"),
+            "{ending:?}: the volume is declared at the end:\n{fixed}"
+        );
+        assert_eq!(fixed.matches("kafka-data").count(), 2, "{fixed}");
+    }
+}
+
+/// Template syntax inside strings, block scalars and comments is ordinary text: such
+/// files are checked. A `{{` that YAML does not read as text makes a template.
+#[test]
+fn only_template_syntax_outside_strings_makes_a_template() {
+    let dir = scratch("templates");
+    std::fs::write(
+        dir.join("statefulset.yaml"),
+        "apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n  name: pg\nspec:\n  replicas: 1\n  serviceName: pg\n  selector:\n    matchLabels: {app: pg}\n  template:\n    metadata:\n      labels: {app: pg}\n    spec:\n      containers:\n        - name: pg\n          image: postgres:16.2\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: alerts\ndata:\n  rules.yml: |\n    - alert: Down\n      annotations:\n        summary: Instance {{ $labels.instance }} down\n",
+    )
+    .expect("writable");
+    std::fs::write(
+        dir.join("compose.yaml"),
+        "services:\n  db:\n    image: postgres:16.2\n    healthcheck:\n      test: docker inspect --format {{.State.Health.Status}} db  # {{ x }}\n",
+    )
+    .expect("writable");
+    std::fs::write(
+        dir.join("helm.yaml"),
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ .Release.Name }}\nspec:\n  containers:\n    - name: pg\n      image: postgres\n",
+    )
+    .expect("writable");
+    let output = run_in(&dir, &["check", "--output-format", "json", "."]);
+    let report: serde_json::Value = serde_json::from_str(&stdout(&output)).expect("JSON");
+    let names = filenames(&report);
+    assert!(names.contains(&"compose.yaml".to_owned()), "{names:?}");
+    assert!(names.contains(&"statefulset.yaml".to_owned()), "{names:?}");
+    assert!(!names.contains(&"helm.yaml".to_owned()), "{names:?}");
+}
+
+/// Names from the file reach terminals and CI logs with their control characters and
+/// bidi overrides made visible: no escape sequence, and no line break that would start
+/// a workflow command.
+#[test]
+fn control_characters_in_names_never_reach_the_terminal() {
+    let dir = scratch("control-characters");
+    let spec = "ddia: 1\ndatastores:\n  \"x\\n::error file=README.md,line=1::INJECTED\\e[2J\\e]0;title\\a\\u202Eevil\":\n    replication:\n      mode: leaderless\n      replicas: 3\n      write_quorum: 1\n      read_quorum: 1\n";
+    std::fs::write(dir.join("evil.ddia.yaml"), spec).expect("writable");
+    for args in [
+        &["check", "--output-format", "concise", "evil.ddia.yaml"][..],
+        &["check", "--output-format", "full", "evil.ddia.yaml"],
+        &["check", "--output-format", "github", "evil.ddia.yaml"],
+        &["review", "evil.ddia.yaml"],
+        &["graph", "evil.ddia.yaml"],
+    ] {
+        let output = run_in(&dir, args);
+        let printed = stdout(&output);
+        assert!(
+            printed.contains("INJECTED"),
+            "{args:?}: the name is shown:\n{printed}"
+        );
+        for unwanted in ['\u{1b}', '\u{7}', '\u{202E}'] {
+            assert!(
+                !printed.contains(unwanted),
+                "{args:?}: {unwanted:?} in\n{printed}"
+            );
+        }
+        assert!(
+            printed
+                .lines()
+                .all(|line| !line.starts_with("::error file=README")),
+            "{args:?}: a forged workflow command:\n{printed}"
+        );
+    }
+}
+
+/// Counts at the ends of 64-bit integers: no overflow, no sum shown negative.
+#[test]
+fn extreme_quorum_counts_are_computed_exactly() {
+    let dir = scratch("extreme-quorums");
+    for value in [i64::MAX.to_string(), (1i64 << 62).to_string()] {
+        let spec = QUORUM_SPEC
+            .replace("replicas: 3", &format!("replicas: {value}"))
+            .replace("write_quorum: 1", &format!("write_quorum: {value}"))
+            .replace("read_quorum: 1", &format!("read_quorum: {value}"));
+        std::fs::write(dir.join("q.ddia.yaml"), spec).expect("writable");
+        let output = run_in(&dir, &["check", "--output-format", "json", "q.ddia.yaml"]);
+        let report = stdout(&output);
+        assert!(
+            !report.contains("non-overlapping-quorums"),
+            "{value}: {report}"
+        );
+        assert!(!report.contains("= -"), "{value}: {report}");
+    }
+    // W + R = 2^62 + 1 <= N = 2^62 + 1 would be a real finding, with exact numbers.
+    let n = (1i64 << 62) + 1;
+    let spec = QUORUM_SPEC
+        .replace("replicas: 3", &format!("replicas: {n}"))
+        .replace("write_quorum: 1", &format!("write_quorum: {}", 1i64 << 62));
+    std::fs::write(dir.join("q.ddia.yaml"), spec).expect("writable");
+    let output = run_in(&dir, &["check", "--output-format", "json", "q.ddia.yaml"]);
+    let report: serde_json::Value = serde_json::from_str(&stdout(&output)).expect("JSON");
+    let finding = find(&report, "non-overlapping-quorums");
+    assert_eq!(
+        finding["message"],
+        format!(
+            "W + R = {n} is not greater than N = {n}: a read quorum can miss every replica that took the latest write (datastore `carts`)"
+        )
+    );
+}
+
+/// A `ddia.toml` above the repository root (or the home folder) never applies.
+#[test]
+fn configuration_is_not_searched_above_the_repository_root() {
+    let dir = scratch("config-boundary");
+    std::fs::write(dir.join("ddia.toml"), "ignore = [\"all\"]\n").expect("writable");
+    std::fs::create_dir_all(dir.join("repo/.git")).expect("writable");
+    std::fs::create_dir_all(dir.join("repo/sub")).expect("writable");
+    std::fs::write(dir.join("repo/sub/q.ddia.yaml"), QUORUM_SPEC).expect("writable");
+    let output = run_in(
+        &dir.join("repo"),
+        &["check", "--output-format", "json", "sub"],
+    );
+    assert!(
+        stdout(&output).contains("non-overlapping-quorums"),
+        "the planted ddia.toml is not read: {}",
+        stdout(&output)
+    );
+    // Without the repository, the same file is found.
+    std::fs::remove_dir_all(dir.join("repo/.git")).expect("removable");
+    let output = ddia()
+        .current_dir(dir.join("repo"))
+        .env("HOME", "/nonexistent-home")
+        .args(["check", "--output-format", "json", "sub"])
+        .output()
+        .expect("ddia runs");
+    assert!(
+        !stdout(&output).contains("non-overlapping-quorums"),
+        "{}",
+        stdout(&output)
+    );
+}
+
+/// `!!str 3` and `3` followed by a no-break space are strings, not the number 3.
+#[test]
+fn tagged_and_no_break_space_numbers_are_strings() {
+    let dir = scratch("string-numbers");
+    for value in ["!!str 1", "1\u{A0}"] {
+        let spec = QUORUM_SPEC.replace("read_quorum: 1", &format!("read_quorum: {value}"));
+        std::fs::write(dir.join("q.ddia.yaml"), spec).expect("writable");
+        let output = run_in(&dir, &["check", "--output-format", "json", "q.ddia.yaml"]);
+        let report: serde_json::Value = serde_json::from_str(&stdout(&output)).expect("JSON");
+        let finding = find(&report, "schema-violation");
+        assert!(
+            finding["message"]
+                .as_str()
+                .is_some_and(|m| m.contains("read_quorum") && m.contains("whole number")),
+            "{value:?}: {finding}"
+        );
+    }
+}
+
+/// `review` and `graph` honour the size limit and say so, and refuse what is not a
+/// regular file (a FIFO would block forever) or leads into /proc.
+#[cfg(unix)]
+#[test]
+fn review_and_graph_read_only_regular_files_under_the_limit() {
+    let dir = scratch("design-limits");
+    std::fs::write(dir.join("ddia.toml"), "max-file-size = \"100\"\n").expect("writable");
+    std::fs::write(dir.join("q.ddia.yaml"), QUORUM_SPEC).expect("writable");
+    for command in ["review", "graph"] {
+        let output = run_in(&dir, &[command, "q.ddia.yaml"]);
+        assert_eq!(output.status.code(), Some(2));
+        assert!(
+            stderr(&output).contains("above the 100 bytes limit (`max-file-size`)"),
+            "{command}: {}",
+            stderr(&output)
+        );
+    }
+    std::fs::remove_file(dir.join("ddia.toml")).expect("removable");
+    let fifo = dir.join("pipe.ddia.yaml");
+    let made = Command::new("mkfifo").arg(&fifo).status();
+    if made.is_ok_and(|status| status.success()) {
+        for command in ["review", "graph"] {
+            let output = run_in(&dir, &[command, "pipe.ddia.yaml"]);
+            assert_eq!(output.status.code(), Some(2));
+            assert!(
+                stderr(&output).contains("not a regular file"),
+                "{}",
+                stderr(&output)
+            );
+        }
+    }
+    std::os::unix::fs::symlink("/proc/self/environ", dir.join("env.ddia.yaml")).expect("symlink");
+    for args in [
+        &["check", "env.ddia.yaml"][..],
+        &["review", "env.ddia.yaml"],
+    ] {
+        let output = run_in(&dir, args);
+        assert_eq!(output.status.code(), Some(2), "{args:?}");
+        assert!(
+            stderr(&output).contains("leads to /proc"),
+            "{}",
+            stderr(&output)
+        );
+    }
+}
+
+/// Standard input is read up to the size limit and no further: an endless stream gets
+/// one note.
+#[test]
+fn standard_input_is_read_only_up_to_the_limit() {
+    let mut child = ddia()
+        .args([
+            "check",
+            "--max-file-size",
+            "1KB",
+            "--output-format",
+            "concise",
+            "-",
+        ])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("ddia starts");
+    let mut stdin = child.stdin.take().expect("stdin is piped");
+    let writer = std::thread::spawn(move || {
+        // Far more than the limit; ddia stops reading and the pipe breaks.
+        let line = [b'a'; 1024];
+        for _ in 0..100_000 {
+            if stdin.write_all(&line).is_err() {
+                return;
+            }
+        }
+    });
+    let output = child.wait_with_output().expect("ddia finishes");
+    writer.join().expect("the writer ends");
+    assert_eq!(
+        stdout(&output).trim(),
+        "-:1:1: info[resource-limit] standard input is larger than the 1.0 KB limit (`max-file-size`): it was not checked"
+    );
+}

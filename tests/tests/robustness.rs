@@ -195,3 +195,70 @@ fn the_edit_fuzz_corpus_and_its_past_crashes_replay_cleanly() {
     }
     assert!(replayed > 0, "no corpus files in {}", root.display());
 }
+
+/// Every whole number in every rule fixture and example replaced by extreme values
+/// (the largest and smallest 64-bit integers, 2^62, 0, -1): no rule overflows (debug
+/// builds panic on overflow, and a panicking rule is a failure), and no message or fix
+/// shows a negative count or sum made from counts that were not negative.
+#[test]
+fn every_rule_survives_extreme_integers() {
+    let mut files = ddia_tests::files_with_suffix(
+        &repo_root().join("tests/fixtures/rules"),
+        &[".yaml", ".yml"],
+    );
+    files.extend(ddia_tests::files_with_suffix(
+        &repo_root().join("examples"),
+        &[".yaml", ".yml"],
+    ));
+    assert!(files.len() > 50, "the fixtures are found");
+    let extremes = [
+        i64::MAX.to_string(),
+        i64::MIN.to_string(),
+        (1i64 << 62).to_string(),
+        "0".to_owned(),
+        "-1".to_owned(),
+    ];
+    let mut checked = 0;
+    for path in &files {
+        let text = std::fs::read_to_string(path).expect("fixtures are readable");
+        for extreme in &extremes {
+            // `: 3` and `=3` values only: numbers inside strings and names stay.
+            let mut changed = String::with_capacity(text.len());
+            for line in text.split_inclusive('\n') {
+                let body = line.trim_end_matches(['\n', '\r']);
+                let replaced = match body.rsplit_once(": ") {
+                    Some((key, value))
+                        if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) =>
+                    {
+                        format!("{key}: {extreme}")
+                    }
+                    _ => body.to_owned(),
+                };
+                changed.push_str(&replaced);
+                changed.push_str(&line[body.len()..]);
+            }
+            if changed == text {
+                continue;
+            }
+            checked += 1;
+            let context = format!("{} with {extreme}", path.display());
+            let analysis = analyze_text(&changed, path, None);
+            assert_sound(&changed, &analysis, &context);
+            // A fixture with negative numbers of its own may show them.
+            if extreme.starts_with('-') || text.contains(": -") {
+                continue;
+            }
+            for diagnostic in &analysis.diagnostics {
+                let texts = std::iter::once(&diagnostic.message)
+                    .chain(diagnostic.fixes.iter().map(|fix| &fix.message));
+                for shown in texts {
+                    assert!(
+                        !shown.contains("= -") && !shown.contains("to -"),
+                        "{context}: a negative number from non-negative counts: {shown}"
+                    );
+                }
+            }
+        }
+    }
+    assert!(checked > 100, "only {checked} variants had numbers");
+}

@@ -1,6 +1,6 @@
 //! `ddia check`: analyses files in parallel and prints their findings.
 
-use super::files::{collect, decode};
+use super::files::{FileRead, collect, decode, read_file};
 use super::{CheckArgs, FailOn, OutputFormat, exit, render_full, render_json, render_other};
 use crate::analysis::{AnalysisInput, analyze};
 use crate::config::Config;
@@ -19,8 +19,13 @@ pub struct CheckedFile {
     pub text: String,
     pub index: LineIndex,
     pub diagnostics: Vec<Diagnostic>,
-    /// The file on disk (`None` for standard input).
+    /// The file's path: on disk, or the `--stdin-filename` of standard input.
     pub path: Option<PathBuf>,
+    /// Whether the text came from standard input (then nothing is ever written to
+    /// `path`: fixes go to standard output).
+    pub from_stdin: bool,
+    /// Whether the file starts with a UTF-8 byte-order mark (kept when it is fixed).
+    pub bom: bool,
     /// The settings the file was checked with, to check it again after fixing.
     pub settings: crate::settings::Settings,
 }
@@ -130,7 +135,7 @@ pub fn run(args: &CheckArgs) -> u8 {
     if !configs.errors.is_empty() {
         // A broken configuration is never silently ignored.
         for error in &configs.errors {
-            eprintln!("error: {error}");
+            eprintln!("error: {}", crate::text::printable(error));
         }
         return exit::FAILURE;
     }
@@ -158,12 +163,14 @@ pub fn run(args: &CheckArgs) -> u8 {
         }
     }
     checked.sort_by(|a, b| a.name.cmp(&b.name));
-    if args.fix || args.unsafe_fixes || args.diff || args.add_ignore {
+    let fixing = args.fix || args.unsafe_fixes || args.add_ignore;
+    let stdin_fixed = fixing && !args.diff && checked.iter().any(|file| file.from_stdin);
+    if fixing || args.diff {
         let changed = super::fix::run(args, &mut checked, &mut errors);
         if args.diff {
             // Only the diff is printed; the status says whether there is one.
             for error in &errors {
-                eprintln!("error: {error}");
+                eprintln!("error: {}", crate::text::printable(error));
             }
             return if !errors.is_empty() {
                 exit::FAILURE
@@ -188,6 +195,13 @@ pub fn run(args: &CheckArgs) -> u8 {
                     ));
                 })
         }
+        // Fixed standard input went to standard output: the report goes beside it.
+        None if stdin_fixed => {
+            let mut out = anstream::stderr().lock();
+            let rendered = render(&mut out, args, &checked);
+            let _ = out.flush();
+            rendered.map_err(|_| ())
+        }
         None => {
             let stdout = anstream::stdout();
             let mut out = stdout.lock();
@@ -198,7 +212,7 @@ pub fn run(args: &CheckArgs) -> u8 {
     };
     let mut stderr = anstream::stderr().lock();
     for error in &errors {
-        let _ = writeln!(stderr, "error: {error}");
+        let _ = writeln!(stderr, "error: {}", crate::text::printable(error));
     }
     if written.is_err() || !errors.is_empty() {
         return exit::FAILURE;
@@ -241,36 +255,53 @@ fn check_source(
     config: Option<&Config>,
     max_file_size: usize,
 ) -> Result<CheckedFile, String> {
+    let from_stdin = matches!(source, Source::Stdin);
     let (name, path, bytes) = match source {
-        Source::File(path, _) => {
-            // A file above the limit is not even read: it could be gigabytes.
-            let size = std::fs::metadata(&path)
-                .map_err(|error| format!("{}: cannot read: {error}", path.display()))?
-                .len();
-            let size = usize::try_from(size).unwrap_or(usize::MAX);
-            if size > max_file_size {
+        Source::File(path, _) => match read_file(&path, max_file_size)? {
+            FileRead::Bytes(bytes) => (display_name(&path), Some(path), bytes),
+            // A file above the limit is not read whole: it could be gigabytes.
+            FileRead::TooLarge(size) => {
                 return Ok(CheckedFile {
                     name: display_name(&path),
                     diagnostics: crate::analysis::too_large(Some(&path), size, max_file_size),
                     text: String::new(),
                     index: LineIndex::new(""),
                     path: Some(path),
+                    from_stdin: false,
+                    bom: false,
                     settings: crate::settings::Settings::default(),
                 });
             }
-            let bytes = std::fs::read(&path)
-                .map_err(|error| format!("{}: cannot read: {error}", path.display()))?;
-            (display_name(&path), Some(path), bytes)
-        }
+        },
         Source::Stdin => {
+            let name = stdin_filename.map_or_else(|| "-".to_owned(), display_name);
+            // Read at most one byte past the limit: standard input may never end.
             let mut bytes = Vec::new();
+            let limit = u64::try_from(max_file_size).unwrap_or(u64::MAX);
             std::io::stdin()
+                .lock()
+                .take(limit.saturating_add(1))
                 .read_to_end(&mut bytes)
                 .map_err(|error| format!("-: cannot read standard input: {error}"))?;
-            let name = stdin_filename.map_or_else(|| "-".to_owned(), display_name);
+            if bytes.len() > max_file_size {
+                return Ok(CheckedFile {
+                    name,
+                    diagnostics: vec![crate::analysis::too_large_note(
+                        "standard input is larger than",
+                        max_file_size,
+                    )],
+                    text: String::new(),
+                    index: LineIndex::new(""),
+                    path: stdin_filename.map(Path::to_path_buf),
+                    from_stdin: true,
+                    bom: false,
+                    settings: crate::settings::Settings::default(),
+                });
+            }
             (name, stdin_filename.map(Path::to_path_buf), bytes)
         }
     };
+    let bom = bytes.starts_with(b"\xEF\xBB\xBF");
     let text = decode(bytes).map_err(|error| format!("{name}: {error}"))?;
     // Files named by the checked one are read only inside the working directory
     // or the file's own directory.
@@ -309,8 +340,10 @@ fn check_source(
     settings.apply(&mut analysis.diagnostics);
     for failure in &analysis.failures {
         eprintln!(
-            "warning: {name}: rule `{}` failed and was skipped: {}",
-            failure.code, failure.message
+            "warning: {}: rule `{}` failed and was skipped: {}",
+            crate::text::printable(&name),
+            failure.code,
+            failure.message
         );
     }
     let index = LineIndex::new(&text);
@@ -320,6 +353,8 @@ fn check_source(
         diagnostics: analysis.diagnostics,
         text,
         path,
+        from_stdin,
+        bom,
         settings,
     })
 }

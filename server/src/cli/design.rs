@@ -1,6 +1,6 @@
 //! `ddia review` and `ddia graph`: the design-review checklist and the dependency graph of one file.
 
-use super::files::decode;
+use super::files::{FileRead, decode, read_file};
 use super::{GraphFormatArg, ReviewFormat, exit};
 use crate::analysis::{Analysis, AnalysisInput, analyze};
 use crate::kind::FileKind;
@@ -21,7 +21,28 @@ struct Analysed {
 /// comment). Errors are messages for standard error.
 fn analyse(path: &Path) -> Result<Analysed, String> {
     let name = path.display().to_string();
-    let bytes = std::fs::read(path).map_err(|error| format!("{name}: cannot read: {error}"))?;
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let directory = absolute.parent().map(Path::to_path_buf).unwrap_or_default();
+    let config = match crate::config::discover(&directory) {
+        Some(config_path) => {
+            Some(crate::config::Config::load(&config_path).map_err(|error| error.to_string())?)
+        }
+        None => None,
+    };
+    let limit = config
+        .as_ref()
+        .and_then(|config| config.max_file_size)
+        .unwrap_or(crate::analysis::DEFAULT_MAX_FILE_SIZE);
+    let bytes = match read_file(path, limit)? {
+        FileRead::Bytes(bytes) => bytes,
+        FileRead::TooLarge(size) => {
+            let note = crate::analysis::too_large_note(
+                &format!("this file is {}, above", crate::analysis::human_size(size)),
+                limit,
+            );
+            return Err(format!("{name}: {}", note.message));
+        }
+    };
     let text = decode(bytes).map_err(|error| format!("{name}: {error}"))?;
     // Files named by the checked one are read only inside the working directory
     // or the file's own directory.
@@ -47,12 +68,8 @@ fn analyse(path: &Path) -> Result<Analysed, String> {
             ));
         }
     };
-    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-    let directory = absolute.parent().map(Path::to_path_buf).unwrap_or_default();
-    let mut settings = match crate::config::discover(&directory) {
-        Some(config_path) => crate::config::Config::load(&config_path)
-            .map_err(|error| error.to_string())?
-            .settings_for(&absolute, &text),
+    let mut settings = match &config {
+        Some(config) => config.settings_for(&absolute, &text),
         None => crate::settings::Settings::default(),
     };
     if let Some(profile) = crate::config::profile_of(&text) {
@@ -89,7 +106,7 @@ pub fn review(path: &Path, format: ReviewFormat) -> u8 {
     let analysed = match analyse(path) {
         Ok(analysed) => analysed,
         Err(error) => {
-            eprintln!("error: {error}");
+            eprintln!("error: {}", crate::text::printable(&error));
             return exit::FAILURE;
         }
     };
@@ -139,7 +156,7 @@ pub fn graph(path: &Path, format: GraphFormatArg) -> u8 {
     let analysed = match analyse(path) {
         Ok(analysed) => analysed,
         Err(error) => {
-            eprintln!("error: {error}");
+            eprintln!("error: {}", crate::text::printable(&error));
             return exit::FAILURE;
         }
     };

@@ -58,6 +58,65 @@ pub fn collect(paths: &[PathBuf]) -> (Vec<PathBuf>, Vec<String>) {
     (files, errors)
 }
 
+/// What reading a file to check gave.
+pub enum FileRead {
+    /// Its bytes.
+    Bytes(Vec<u8>),
+    /// It is larger than the limit (this many bytes, or more): it was not read whole.
+    TooLarge(usize),
+}
+
+/// Where a path that is no ordinary file to check leads, if it does: the kernel's
+/// pseudo-files (`/proc/self/environ` through a planted link) and devices.
+fn special_place(path: &Path) -> Option<&'static str> {
+    let real = std::fs::canonicalize(path).ok()?;
+    ["/proc", "/sys", "/dev"]
+        .into_iter()
+        .find(|special| real.starts_with(special))
+}
+
+/// Reads a file to check, reading at most one byte past `limit`: a regular file only
+/// (a FIFO or a device would block or never end), never one of the kernel's
+/// pseudo-files, whose sizes are not what they hold.
+pub fn read_file(path: &Path, limit: usize) -> Result<FileRead, String> {
+    use std::io::Read;
+    let shown = path.display();
+    if let Some(place) = special_place(path) {
+        return Err(format!(
+            "{shown}: leads to {place}, which holds no files to check"
+        ));
+    }
+    // Asked before opening: opening a FIFO waits for a writer.
+    let regular =
+        |metadata: std::io::Result<std::fs::Metadata>| -> Result<std::fs::Metadata, String> {
+            let metadata = metadata.map_err(|error| format!("{shown}: cannot read: {error}"))?;
+            if metadata.is_file() {
+                Ok(metadata)
+            } else {
+                Err(format!("{shown}: not a regular file"))
+            }
+        };
+    regular(std::fs::metadata(path))?;
+    let file =
+        std::fs::File::open(path).map_err(|error| format!("{shown}: cannot read: {error}"))?;
+    // And again of what was opened, in case the path changed in between.
+    let metadata = regular(file.metadata())?;
+    let size = usize::try_from(metadata.len()).unwrap_or(usize::MAX);
+    if size > limit {
+        return Ok(FileRead::TooLarge(size));
+    }
+    let mut bytes = Vec::with_capacity(size);
+    let bound = u64::try_from(limit).unwrap_or(u64::MAX).saturating_add(1);
+    file.take(bound)
+        .read_to_end(&mut bytes)
+        .map_err(|error| format!("{shown}: cannot read: {error}"))?;
+    if bytes.len() > limit {
+        // It grew while it was read.
+        return Ok(FileRead::TooLarge(bytes.len()));
+    }
+    Ok(FileRead::Bytes(bytes))
+}
+
 /// Decodes file contents as UTF-8, dropping a byte-order mark. The error says where
 /// the first invalid byte is.
 pub fn decode(bytes: Vec<u8>) -> Result<String, String> {

@@ -2,7 +2,7 @@
 
 use super::check::CheckedFile;
 use crate::diagnostic::{Applicability, Diagnostic, Severity, redact_secrets};
-use crate::text::TextRange;
+use crate::text::{TextRange, printable};
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
 use std::io::{self, Write};
 
@@ -107,25 +107,28 @@ fn report<'a>(file: &'a CheckedFile, shown: &'a str, diagnostic: &'a Diagnostic)
         let end = range.end.clamp(window.start, window.end) - window.start;
         start..end
     };
+    let name = printable(&file.name);
     let mut snippet = Snippet::source(source)
         .line_start(line_start)
-        .path(file.name.as_str())
+        .path(name.clone())
         .annotation(AnnotationKind::Primary.span(local(diagnostic.range)));
     for related in &nearby {
         snippet = snippet.annotation(
             AnnotationKind::Context
                 .span(local(related.range))
-                .label(related.message.as_str()),
+                .label(printable(&related.message)),
         );
     }
     let mut title = level(diagnostic.severity)
-        .primary_title(diagnostic.message.as_str())
+        .primary_title(printable(&diagnostic.message))
         .id(diagnostic.code)
         .element(snippet);
     for fix in &diagnostic.fixes {
         let note = match fix.applicability {
-            Applicability::Safe => fix.message.clone(),
-            Applicability::Unsafe => format!("{} (unsafe: changes the design)", fix.message),
+            Applicability::Safe => printable(&fix.message).into_owned(),
+            Applicability::Unsafe => {
+                format!("{} (unsafe: changes the design)", printable(&fix.message))
+            }
         };
         title = title.element(Level::HELP.message(note));
     }
@@ -135,10 +138,10 @@ fn report<'a>(file: &'a CheckedFile, shown: &'a str, diagnostic: &'a Diagnostic)
         let start = related.range.start.clamp(window.start, window.end) - window.start;
         let end = related.range.end.clamp(window.start, window.end) - window.start;
         groups.push(
-            Group::with_title(Level::NOTE.secondary_title(related.message.as_str())).element(
+            Group::with_title(Level::NOTE.secondary_title(printable(&related.message))).element(
                 Snippet::source(&shown[window.as_range()])
                     .line_start(line_start)
-                    .path(file.name.as_str())
+                    .path(name.clone())
                     .annotation(AnnotationKind::Context.span(start..end)),
             ),
         );

@@ -6,6 +6,7 @@ use super::render_json::to_json;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::line_index::ColumnEncoding;
 use crate::rules::{self, ALL_RULES};
+use crate::text::{is_unprintable, printable};
 use std::collections::BTreeMap;
 use std::io::{self, Write};
 
@@ -25,13 +26,15 @@ fn findings(files: &[CheckedFile]) -> impl Iterator<Item = (&CheckedFile, &Diagn
 pub fn concise(out: &mut impl Write, files: &[CheckedFile]) -> io::Result<()> {
     for (file, d) in findings(files) {
         let (line, column) = position(file, d.range.start);
+        // Names and messages may carry a file's keys: never an escape sequence or a
+        // line break that a terminal or a CI log would act on.
         writeln!(
             out,
             "{}:{line}:{column}: {}[{}] {}",
-            file.name,
+            printable(&file.name),
             d.severity.as_str(),
             d.code,
-            d.message
+            printable(&d.message)
         )?;
     }
     Ok(())
@@ -71,9 +74,11 @@ pub fn github(out: &mut impl Write, files: &[CheckedFile]) -> io::Result<()> {
         writeln!(
             out,
             "::{level} file={},line={line},col={column},endLine={end_line},endColumn={end_column},title={}::{}",
+            // The path must name the file exactly for GitHub to place the annotation;
+            // its line breaks are escaped like every property's.
             github_escape(&file.name, true),
             github_escape(d.code, true),
-            github_escape(&d.message, false)
+            github_escape(&printable(&d.message), false)
         )?;
     }
     Ok(())
@@ -153,6 +158,7 @@ fn xml_escape(text: &str) -> String {
             '\r' => escaped.push_str("&#13;"),
             '\t' => escaped.push_str("&#9;"),
             c if c < ' ' || c == '\u{FFFE}' || c == '\u{FFFF}' => escaped.push('\u{FFFD}'),
+            c if is_unprintable(c) => escaped.push_str(&printable(c.encode_utf8(&mut [0; 4]))),
             c => escaped.push(c),
         }
     }

@@ -699,7 +699,9 @@ fn list_insertion(doc: &YamlDocument, text: &str, list: NodeId) -> Option<Insert
     let first_start = doc.range(first).start;
     // The `- ` marker sits two columns before the item's content.
     let indent = (first_start - line_start(first_start)).saturating_sub(2);
-    let end = doc.range(last).end;
+    // After the line of the last item's own content: a block mapping item can run on
+    // over blank lines and comments to the end of the file.
+    let end = doc.content_end(last);
     let line_end = text.as_bytes()[end..]
         .iter()
         .position(|&b| b == b'\n' || b == b'\r')

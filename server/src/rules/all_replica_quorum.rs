@@ -89,7 +89,7 @@ fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
                 let mut message =
                     format!("Set `{key}` to {majority}, a majority of N = {}", n.value);
                 if let Some(other) = other
-                    && majority + other.value <= n.value
+                    && i128::from(majority) + i128::from(other.value) <= i128::from(n.value)
                 {
                     let raised = n.value - majority + 1;
                     edits.push(Edit::replace(other.range, raised.to_string()));

@@ -1,6 +1,7 @@
 //! `byzantine-cluster-too-small`: too few members for the Byzantine faults the group must tolerate.
 
 use super::prelude::*;
+use crate::arithmetic::ByzantineBound;
 
 declare_rule! {
     /// ## What it does
@@ -58,12 +59,21 @@ fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
         if f < 0 {
             continue;
         }
-        let (required, bound) = if algorithm.value == ConsensusAlgorithm::PhaseKing {
-            (4 * f + 1, format!("more than 4f = {}", 4 * f))
+        let factor = if algorithm.value == ConsensusAlgorithm::PhaseKing {
+            4
         } else {
-            (3 * f + 1, format!("at least 3f + 1 = {}", 3 * f + 1))
+            3
         };
-        if nodes.value >= required {
+        // In 128 bits: a huge `faulty` needs more members than any count can hold.
+        let Some(required) = ByzantineBound { factor }.needed(f) else {
+            continue;
+        };
+        let bound = if factor == 4 {
+            format!("more than 4f = {}", required - 1)
+        } else {
+            format!("at least 3f + 1 = {required}")
+        };
+        if i128::from(nodes.value) >= required {
             continue;
         }
         let message = match &group.faulty {

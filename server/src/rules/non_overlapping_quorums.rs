@@ -1,6 +1,7 @@
 //! `non-overlapping-quorums`: leaderless quorums with W + R <= N, so reads can miss the latest write.
 
 use super::prelude::*;
+use crate::arithmetic::Quorum;
 
 declare_rule! {
     /// ## What it does
@@ -67,12 +68,14 @@ fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
         ) else {
             continue;
         };
-        let in_range = |q: i64| q >= 1 && q <= n.value;
         // Out-of-range quorums are `quorum-out-of-range`'s finding.
-        if !in_range(w.value) || !in_range(r.value) || w.value + r.value > n.value {
+        let Some(quorum) = Quorum::new(n.value, w.value, r.value) else {
+            continue;
+        };
+        if quorum.overlaps() {
             continue;
         }
-        let sum = w.value + r.value;
+        let sum = quorum.sum();
         let diagnostic = ctx
             .diagnostic(
                 r.range,
@@ -94,11 +97,13 @@ fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
 /// N - R + 1, or move both to a majority.
 fn overlap_fixes(n: i64, w: &Spanned<i64>, r: &Spanned<i64>) -> Vec<Fix> {
     let mut fixes = Vec::new();
+    // 1 <= W, R <= N (checked by the caller), so N - W + 1 and N - R + 1 fit; their
+    // sums with the other quorum are N + 1, which may not, and are taken in 128 bits.
     let raise_r = n - w.value + 1;
     fixes.push(Fix {
         message: format!(
             "Raise `read_quorum` to {raise_r} (N - W + 1), so that W + R = {} > N = {n}",
-            w.value + raise_r
+            i128::from(w.value) + i128::from(raise_r)
         ),
         applicability: Applicability::Unsafe,
         edits: vec![Edit::replace(r.range, raise_r.to_string())],
@@ -107,7 +112,7 @@ fn overlap_fixes(n: i64, w: &Spanned<i64>, r: &Spanned<i64>) -> Vec<Fix> {
     fixes.push(Fix {
         message: format!(
             "Raise `write_quorum` to {raise_w} (N - R + 1), so that W + R = {} > N = {n}",
-            raise_w + r.value
+            i128::from(raise_w) + i128::from(r.value)
         ),
         applicability: Applicability::Unsafe,
         edits: vec![Edit::replace(w.range, raise_w.to_string())],

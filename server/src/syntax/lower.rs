@@ -361,6 +361,9 @@ impl Lowerer<'_, '_> {
                 if tag.is_some()
                     && let Some(node) = self.doc.node_mut(id)
                 {
+                    if let NodeKind::Scalar(scalar) = &mut node.kind {
+                        scalar::apply_tag(scalar, tag.as_deref());
+                    }
                     node.tag = tag;
                 }
                 self.attach(id, role);

@@ -26,6 +26,37 @@ pub const MAX_NESTING_DEPTH: usize = 128;
 /// ddia stops following them (an alias bomb is reported, never expanded).
 pub const MAX_ALIAS_EXPANSION: u64 = 1_000_000;
 
+/// The most memory, in bytes, that [`estimated_parse_memory`] may predict for a text
+/// before it is parsed. A text above it is not parsed at all: with the analysis on top,
+/// parsing it would take more than a gibibyte.
+pub const MAX_PARSE_MEMORY: usize = 768 << 20;
+
+/// About how many bytes parsing `text` takes at its peak: tree-sitter's tree and the
+/// YAML view cost about 600 bytes for each token (a run of characters that are neither
+/// blank nor a flow indicator, or one of `[]{},`) and about 64 for each byte (measured
+/// on flow lists of one-character numbers, block lists, deep nesting, Compose files and
+/// CRDs; see BENCHMARKS.md). One pass over the bytes, no allocation.
+pub fn estimated_parse_memory(text: &str) -> usize {
+    let mut tokens = 0usize;
+    let mut in_run = false;
+    for &byte in text.as_bytes() {
+        match byte {
+            b' ' | b'\t' | b'\r' | b'\n' => in_run = false,
+            b'[' | b']' | b'{' | b'}' | b',' => {
+                tokens += 1;
+                in_run = false;
+            }
+            _ => {
+                tokens += usize::from(!in_run);
+                in_run = true;
+            }
+        }
+    }
+    tokens
+        .saturating_mul(600)
+        .saturating_add(text.len().saturating_mul(64))
+}
+
 /// What kind of problem the syntax layer found.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ProblemKind {
@@ -238,7 +269,9 @@ pub fn reparse_scalar_edit(
     }
     let scalar_node = &mut previous.stream.documents[document].nodes[node];
     // The scalar starts before the edit, so only its end moved.
-    scalar_node.kind = yaml::NodeKind::Scalar(scalar::plain(&text[scalar_node.range.as_range()]));
+    let mut decoded = scalar::plain(&text[scalar_node.range.as_range()]);
+    scalar::apply_tag(&mut decoded, scalar_node.tag.as_deref());
+    scalar_node.kind = yaml::NodeKind::Scalar(decoded);
     Ok(previous)
 }
 

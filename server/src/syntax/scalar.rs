@@ -17,6 +17,14 @@ pub fn plain(source: &str) -> Scalar {
     }
 }
 
+/// Applies a node's tag to its scalar: `!!str 3` is the string "3", not the number.
+/// Other tags leave the core schema's reading.
+pub fn apply_tag(scalar: &mut Scalar, tag: Option<&str>) {
+    if matches!(tag, Some("!!str" | "tag:yaml.org,2002:str")) {
+        scalar.value = ScalarValue::String;
+    }
+}
+
 /// The YAML 1.2 core-schema value of a plain scalar's text.
 pub fn core_schema_value(text: &str) -> ScalarValue {
     match text {
@@ -156,10 +164,11 @@ fn split_lines(text: &str) -> Vec<&str> {
 /// empty line a newline; leading and trailing white space of inner lines is dropped.
 fn fold_lines(text: &str, quoted: bool) -> String {
     if !text.contains(['\n', '\r']) {
+        // Only spaces and tabs are white space in YAML: a no-break space is content.
         return if quoted {
             text.to_owned()
         } else {
-            text.trim().to_owned()
+            text.trim_matches([' ', '\t']).to_owned()
         };
     }
     let lines = split_lines(text);
@@ -175,7 +184,7 @@ fn fold_lines(text: &str, quoted: bool) -> String {
             part = part.trim_end_matches([' ', '\t']);
         }
         if !quoted && index == 0 {
-            part = part.trim_start();
+            part = part.trim_start_matches([' ', '\t']);
         }
         if part.is_empty() && index > 0 && index < last {
             pending_breaks += 1;

@@ -131,6 +131,28 @@ pub struct YamlStream {
     pub comments: Vec<Comment>,
 }
 
+impl YamlStream {
+    /// Whether `offset` lies inside a scalar's content (a plain, quoted or block
+    /// scalar, keys included) or a comment: text that YAML reads as text.
+    pub fn is_text_at(&self, offset: usize) -> bool {
+        let in_comment = {
+            let after = self.comments.partition_point(|c| c.range.end <= offset);
+            self.comments
+                .get(after)
+                .is_some_and(|c| c.range.start <= offset)
+        };
+        if in_comment {
+            return true;
+        }
+        self.documents
+            .iter()
+            .filter(|doc| {
+                doc.range.start <= offset && offset < doc.range.end.max(doc.range.start + 1)
+            })
+            .any(|doc| doc.scalar_holds(offset))
+    }
+}
+
 impl YamlDocument {
     /// The index of the first node (in arena order) that ends at or after `offset`:
     /// every node before it ends before `offset` (0 when the ends are not sorted).
@@ -140,6 +162,25 @@ impl YamlDocument {
         } else {
             0
         }
+    }
+
+    /// Whether a scalar node's range holds `offset` (its start included, its end not).
+    fn scalar_holds(&self, offset: usize) -> bool {
+        let holds = |node: &Node| {
+            matches!(node.kind, NodeKind::Scalar(_))
+                && node.range.start <= offset
+                && offset < node.range.end
+        };
+        if !self.ends_sorted {
+            return self.nodes.iter().any(holds);
+        }
+        // Scalars never nest, and the arena is ordered by end: the first scalar that
+        // ends after `offset` is the only one that can hold it.
+        let first = self.nodes.partition_point(|node| node.range.end <= offset);
+        self.nodes[first..]
+            .iter()
+            .find(|node| matches!(node.kind, NodeKind::Scalar(_)))
+            .is_some_and(holds)
     }
 
     pub fn node(&self, id: NodeId) -> &Node {
@@ -242,6 +283,36 @@ impl YamlDocument {
     }
 
     /// The range where a node is written (an alias's own range, not its anchor's).
+    /// Where a node's own content ends: its last scalar, key or bracket, never the
+    /// blank lines and comments that a block collection's range can run on to.
+    pub fn content_end(&self, id: NodeId) -> usize {
+        let mut id = id;
+        // Bounded by the nesting depth: each step goes one level down.
+        loop {
+            // Entries copied by a merge key (`<<: *base`) sit where their anchor is.
+            let own_last = self
+                .entries(id)
+                .iter()
+                .rev()
+                .find(|e| e.merged_from.is_none());
+            if let Some(last) = own_last {
+                let key_end = self.range(last.key).end;
+                // A key with no value (`read_only:`) ends at its key.
+                if self.range(last.value).is_empty() || self.range(last.value).end <= key_end {
+                    return key_end;
+                }
+                id = last.value;
+            } else if let Some(&last) = self.items(id).last() {
+                if self.range(last).is_empty() {
+                    return self.range(id).end;
+                }
+                id = last;
+            } else {
+                return self.range(id).end;
+            }
+        }
+    }
+
     pub fn range(&self, id: NodeId) -> TextRange {
         self.node(id).range
     }

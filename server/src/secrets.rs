@@ -1,0 +1,293 @@
+//! Finds the values in a text that look like credentials, so that no output (a source snippet, a diff) repeats them.
+//!
+//! This is not the `plaintext-secret` rule: it reads lines, not the model, and it errs
+//! towards masking. Whether a finding is shown, suppressed or never made, every value
+//! these patterns match is masked:
+//! - a value whose name says it is a credential: `POSTGRES_PASSWORD: x`,
+//!   `- MYSQL_ROOT_PASSWORD=x`, `password="x"` (a SASL JAAS line), `--password=x`,
+//!   `--requirepass x`;
+//! - the password of a URL: `postgres://user:x@host`;
+//! - the value after `-p` in a MySQL or MariaDB command (`mysqladmin -px ping`) and
+//!   after `-a` in a `redis-cli` command.
+
+use crate::text::TextRange;
+
+/// Words that make a variable name one for a secret.
+pub const SECRET_WORDS: [&str; 8] = [
+    "PASSWORD",
+    "PASSWD",
+    "SECRET",
+    "TOKEN",
+    "API_KEY",
+    "APIKEY",
+    "PRIVATE_KEY",
+    "REPLICA_SET_KEY",
+];
+
+/// Whether a variable name says it holds a secret (`POSTGRES_PASSWORD`, `API_TOKEN`),
+/// not where one is (`*_FILE`, `*_PATH`) or whether an empty one is allowed.
+pub fn names_a_secret(name: &str) -> bool {
+    let upper = name.to_ascii_uppercase().replace(['-', '.'], "_");
+    if upper.ends_with("_FILE") || upper.starts_with("ALLOW_EMPTY") || upper.ends_with("_PATH") {
+        return false;
+    }
+    // Names that say "token" but hold an identifier, not a credential.
+    if matches!(
+        upper.as_str(),
+        "ETCD_INITIAL_CLUSTER_TOKEN" | "INITIAL_CLUSTER_TOKEN"
+    ) {
+        return false;
+    }
+    SECRET_WORDS.iter().any(|word| upper.contains(word))
+}
+
+/// Whether a name, in any tool's spelling, is one for a credential: [`names_a_secret`],
+/// and the short names servers use on their command lines (`requirepass`,
+/// `masterauth`, `pass`, `pwd`).
+fn masks_value_of(name: &str) -> bool {
+    let upper = name.to_ascii_uppercase().replace(['-', '.'], "_");
+    // Where a secret is kept, or what it is called, is not the secret.
+    let reference = ["NAME", "REF", "KEY_REF", "FILE", "PATH", "_ID"]
+        .iter()
+        .any(|end| upper.ends_with(end));
+    if reference {
+        return false;
+    }
+    names_a_secret(name)
+        || upper.contains("REQUIREPASS")
+        || upper.contains("MASTERAUTH")
+        || upper == "PASS"
+        || upper.ends_with("_PASS")
+        || upper == "PWD"
+        || upper.ends_with("_PWD")
+}
+
+/// The range of the password inside a URL with credentials (`scheme://user:pass@host`),
+/// relative to `value`'s start.
+pub fn url_password(value: &str) -> Option<std::ops::Range<usize>> {
+    let scheme_end = value.find("://")? + 3;
+    let rest = &value[scheme_end..];
+    let authority_end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let at = rest[..authority_end].rfind('@')?;
+    let colon = rest[..at].find(':')?;
+    let password = scheme_end + colon + 1..scheme_end + at;
+    (!password.is_empty()).then_some(password)
+}
+
+/// Whether a value is only a reference to a variable (`${DB_PASSWORD}`, `$TOKEN`): the
+/// secret is elsewhere.
+fn is_reference(value: &str) -> bool {
+    let name = match value.strip_prefix("${").and_then(|v| v.strip_suffix('}')) {
+        Some(name) => name,
+        None => match value.strip_prefix('$') {
+            Some(name) => name,
+            None => return false,
+        },
+    };
+    !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+}
+
+/// Bytes that may make up a name before `=` or `:`.
+fn is_name_byte(byte: u8) -> bool {
+    byte.is_ascii_alphanumeric() || matches!(byte, b'_' | b'-' | b'.')
+}
+
+/// Every range of `text` that holds a value looking like a credential (see the module
+/// documentation), in order. Ranges never span a line break.
+pub fn credential_ranges(text: &str) -> Vec<TextRange> {
+    let mut ranges = Vec::new();
+    let mut line_start = 0;
+    for line in text.split_inclusive('\n') {
+        let body = line.trim_end_matches(['\n', '\r']);
+        scan_line(body, line_start, &mut ranges);
+        line_start += line.len();
+    }
+    ranges.sort_by_key(|range| (range.start, range.end));
+    ranges.dedup();
+    ranges
+}
+
+fn scan_line(line: &str, offset: usize, ranges: &mut Vec<TextRange>) {
+    let bytes = line.as_bytes();
+    let mut push = |start: usize, end: usize| {
+        let value = &line[start..end];
+        let trimmed = value.trim();
+        if trimmed.is_empty() || is_reference(trimmed) {
+            return;
+        }
+        ranges.push(TextRange::new(offset + start, offset + end));
+    };
+    // URLs with a password.
+    let mut from = 0;
+    while let Some(found) = line[from..].find("://") {
+        let scheme = from + found;
+        let start = line[..scheme]
+            .rfind(|c: char| !(c.is_ascii_alphanumeric() || matches!(c, '+' | '-' | '.')))
+            .map_or(0, |before| {
+                before + line[before..].chars().next().map_or(1, char::len_utf8)
+            });
+        let end = line[scheme..]
+            .find(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | '`' | ',' | ']'))
+            .map_or(line.len(), |after| scheme + after);
+        if let Some(password) = url_password(&line[start..end]) {
+            push(start + password.start, start + password.end);
+        }
+        from = end.max(scheme + 3);
+    }
+    // `name=value`, `name: value`, `"name": "value"`.
+    for (at, &byte) in bytes.iter().enumerate() {
+        if byte != b'=' && byte != b':' {
+            continue;
+        }
+        if byte == b':'
+            && bytes
+                .get(at + 1)
+                .is_some_and(|next| !matches!(next, b' ' | b'\t' | b'"' | b'\''))
+        {
+            // `host:port`, `image:tag`, a URL's scheme.
+            continue;
+        }
+        let mut name_end = at;
+        let quoted_name = name_end > 0 && matches!(bytes[name_end - 1], b'"' | b'\'');
+        if quoted_name {
+            name_end -= 1;
+        }
+        let mut name_start = name_end;
+        while name_start > 0 && is_name_byte(bytes[name_start - 1]) {
+            name_start -= 1;
+        }
+        if name_start == name_end || !masks_value_of(&line[name_start..name_end]) {
+            continue;
+        }
+        // A value that starts the line's scalar (`KEY: v`, `- KEY=v`) runs to its end;
+        // one inside a command runs to the next space.
+        let before = line[..name_start].trim_start_matches([' ', '\t']);
+        let before = before.strip_prefix('-').unwrap_or(before).trim_start();
+        let before = before.trim_start_matches(['"', '\'']);
+        let whole_line = before.is_empty() || byte == b':';
+        let mut start = at + 1;
+        while start < bytes.len() && matches!(bytes[start], b' ' | b'\t') {
+            start += 1;
+        }
+        let end = value_end(line, start, whole_line);
+        push(start, end);
+    }
+    // `--password value`, `--requirepass value`.
+    for (at, _) in line.match_indices("--") {
+        let name_start = at + 2;
+        let name_end = line[name_start..]
+            .find(|c: char| !is_name_byte(c as u8) || !c.is_ascii())
+            .map_or(line.len(), |end| name_start + end);
+        if name_end == name_start
+            || !line[name_end..].starts_with(' ')
+            || !masks_value_of(&line[name_start..name_end])
+        {
+            continue;
+        }
+        let start = name_end + 1;
+        if line[start..].starts_with('-') {
+            continue;
+        }
+        push(start, value_end(line, start, false));
+    }
+    // Short options: MySQL's `-pVALUE`, `redis-cli -a VALUE`.
+    let lower = line.to_ascii_lowercase();
+    let mysql = lower.contains("mysql") || lower.contains("mariadb");
+    let redis = lower.contains("redis-cli");
+    for (at, _) in line.match_indices('-') {
+        let boundary =
+            at == 0 || matches!(bytes[at - 1], b' ' | b'\t' | b'"' | b'\'' | b'[' | b',');
+        if !boundary {
+            continue;
+        }
+        match bytes.get(at + 1) {
+            Some(b'p') if mysql => {
+                let start = at + 2;
+                if bytes
+                    .get(start)
+                    .is_some_and(|b| !matches!(b, b' ' | b'\t' | b'"' | b'\''))
+                {
+                    push(start, value_end(line, start, false));
+                }
+            }
+            Some(b'a') if redis && bytes.get(at + 2) == Some(&b' ') => {
+                let start = at + 3;
+                push(start, value_end(line, start, false));
+            }
+            _ => {}
+        }
+    }
+}
+
+/// Where a value starting at `start` ends: at its closing quote when it is quoted, else
+/// at the next space (inside a command) or at a comment or the end of the line.
+fn value_end(line: &str, start: usize, whole_line: bool) -> usize {
+    let rest = &line[start..];
+    if let Some(quote) = rest.chars().next().filter(|c| matches!(c, '"' | '\'')) {
+        return rest[1..]
+            .find(quote)
+            .map_or(line.len(), |close| start + 1 + close + 1);
+    }
+    let end = if whole_line {
+        rest.find(" #").unwrap_or(rest.len())
+    } else {
+        rest.find(|c: char| c.is_whitespace() || matches!(c, '"' | '\'' | ',' | ']' | ';'))
+            .unwrap_or(rest.len())
+    };
+    let value = rest[..end].trim_end();
+    start + value.len()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::credential_ranges;
+
+    /// The masked values of a text.
+    fn masked(text: &str) -> Vec<&str> {
+        credential_ranges(text)
+            .into_iter()
+            .map(|range| &text[range.as_range()])
+            .collect()
+    }
+
+    #[test]
+    fn values_named_as_credentials_are_found() {
+        assert_eq!(masked("POSTGRES_PASSWORD: hunter2\n"), ["hunter2"]);
+        assert_eq!(masked("  - MYSQL_ROOT_PASSWORD=a b c  # why\n"), ["a b c"]);
+        assert_eq!(masked("  \"API_TOKEN\": \"abc\"\n"), ["\"abc\""]);
+        assert_eq!(
+            masked("sasl.jaas.config: x required username=\"u\" password=\"p4ss\";"),
+            ["\"p4ss\""]
+        );
+        assert_eq!(masked("DB_PWD: x1\n"), ["x1"]);
+        // Where a secret is, or its name, is not the secret.
+        assert!(masked("secretName: db-credentials\nPASSWORD_FILE: /run/secrets/db\n").is_empty());
+        assert!(masked("POSTGRES_PASSWORD: ${POSTGRES_PASSWORD}\n").is_empty());
+        assert_eq!(
+            masked("POSTGRES_PASSWORD: ${PW:-devpass}\n"),
+            ["${PW:-devpass}"]
+        );
+    }
+
+    #[test]
+    fn command_arguments_and_urls_are_found() {
+        assert_eq!(
+            masked("test: [\"CMD\", \"mysqladmin\", \"ping\", \"-psecret1\"]"),
+            ["secret1"]
+        );
+        assert_eq!(
+            masked("command: redis-server --requirepass s3cret --port 6379"),
+            ["s3cret"]
+        );
+        assert_eq!(masked("test: redis-cli -a pass123 ping"), ["pass123"]);
+        assert_eq!(masked("cmd: app --password=xyz --verbose"), ["xyz"]);
+        assert_eq!(
+            masked("DATABASE_URL: postgres://app:pa55@db:5432/app?x=1"),
+            ["pa55"]
+        );
+        // A port, an image tag and a URL without a password are not secrets.
+        assert!(
+            masked("image: postgres:16\nports: [\"5432:5432\"]\nurl: http://db:80/x").is_empty()
+        );
+    }
+}
