@@ -11,6 +11,7 @@ pub mod arithmetic;
 pub mod cli;
 pub mod config;
 pub mod diagnostic;
+pub mod fix_all;
 pub mod graph;
 pub mod kind;
 pub mod line_index;

@@ -433,3 +433,91 @@ pub fn check_rendered_fixtures(dir: &Path, extension: &str, render: impl Fn(&Pat
     }
     assert!(mismatches.is_empty(), "{}", mismatches.join("\n"));
 }
+
+/// The `fix` fuzz target's check, on stable too: `data` (as UTF-8) analysed as a
+/// spec, a Compose file and Kubernetes manifests, every fix applied as
+/// `ddia check --fix --unsafe-fixes` applies them. The result never has an error
+/// finding the text did not have, and once the rounds converged, fixing the fixed
+/// text changes nothing.
+pub fn replay_fuzz_fix(data: &[u8]) {
+    use std::collections::BTreeMap;
+    let Ok(text) = std::str::from_utf8(data) else {
+        return;
+    };
+    let errors = |diagnostics: &[ddia::diagnostic::Diagnostic]| {
+        let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+        for diagnostic in diagnostics
+            .iter()
+            .filter(|d| d.severity == ddia::diagnostic::Severity::Error)
+        {
+            *counts.entry(diagnostic.code).or_default() += 1;
+        }
+        counts
+    };
+    for name in ["fuzz.ddia.yaml", "compose.yaml", "manifest.yaml"] {
+        let analyse = |text: &str| {
+            analyze(AnalysisInput {
+                text,
+                path: Some(Path::new(name)),
+                ..AnalysisInput::default()
+            })
+            .diagnostics
+        };
+        let findings = analyse(text);
+        let Some(fixed) = ddia::fix_all::fix_all(text, &findings, true, &analyse) else {
+            continue;
+        };
+        if fixed.text == text {
+            continue;
+        }
+        let before = errors(&findings);
+        for (code, count) in errors(&analyse(&fixed.text)) {
+            assert!(
+                count <= before.get(code).copied().unwrap_or(0),
+                "{name}: fixing added a `{code}` error:\n{text:?}\n=>\n{:?}",
+                fixed.text
+            );
+        }
+        if fixed.converged {
+            let again = ddia::fix_all::fix_all(&fixed.text, &analyse(&fixed.text), true, &analyse)
+                .map_or_else(|| fixed.text.clone(), |again| again.text);
+            assert_eq!(again, fixed.text, "{name}: a second fix changed the text");
+        }
+    }
+}
+
+/// The `messages` fuzz target's check, on stable too: `data` is cut into pieces by
+/// its first byte and fed to the language server's message reader. Every message it
+/// passes on is one frame that tower-lsp-server reads as JSON-RPC 2.0, every reply is
+/// an error response, and the pieces' sizes change nothing.
+pub fn replay_fuzz_messages(data: &[u8]) {
+    use ddia::lsp::transport::{Incoming, MessageReader};
+    let Some((&step, data)) = data.split_first() else {
+        return;
+    };
+    let read = |piece: usize| {
+        let mut reader = MessageReader::default();
+        let mut out = Vec::new();
+        for chunk in data.chunks(piece.max(1)) {
+            reader.push(chunk, &mut out);
+        }
+        out
+    };
+    let whole = read(data.len());
+    assert_eq!(
+        read(usize::from(step % 17) + 1),
+        whole,
+        "pieces changed the messages"
+    );
+    for incoming in &whole {
+        let (Incoming::Message { frame, .. } | Incoming::Reply(frame)) = incoming;
+        let text = std::str::from_utf8(frame).expect("frames are UTF-8 JSON");
+        let (header, body) = text.split_once("\r\n\r\n").expect("a header");
+        assert_eq!(header, format!("Content-Length: {}", body.len()));
+        let value: serde_json::Value = serde_json::from_str(body).expect("a JSON body");
+        match incoming {
+            Incoming::Message { .. } => assert_eq!(value["jsonrpc"], "2.0"),
+            Incoming::Reply(_) => assert!(value["error"]["code"].is_i64(), "{value}"),
+        }
+    }
+}

@@ -196,6 +196,25 @@ fn the_edit_fuzz_corpus_and_its_past_crashes_replay_cleanly() {
     assert!(replayed > 0, "no corpus files in {}", root.display());
 }
 
+/// The seeds (and past crashes) of the `fix` and `messages` fuzz targets replay
+/// cleanly on stable.
+#[test]
+fn the_fix_and_message_fuzz_corpora_replay_cleanly() {
+    for (target, replay) in [
+        ("fix", ddia_tests::replay_fuzz_fix as fn(&[u8])),
+        ("messages", ddia_tests::replay_fuzz_messages),
+    ] {
+        let root = repo_root().join("tests/fuzz/corpus").join(target);
+        let mut replayed = 0;
+        for entry in std::fs::read_dir(&root).expect("the corpus exists") {
+            let path = entry.expect("a directory entry").path();
+            replay(&std::fs::read(&path).expect("a corpus file is readable"));
+            replayed += 1;
+        }
+        assert!(replayed >= 3, "too few seeds in {}", root.display());
+    }
+}
+
 /// Every whole number in every rule fixture and example replaced by extreme values
 /// (the largest and smallest 64-bit integers, 2^62, 0, -1): no rule overflows (debug
 /// builds panic on overflow, and a panicking rule is a failure), and no message or fix

@@ -1217,31 +1217,15 @@ impl Backend {
     async fn fix_all(&self, uri: &Uri) -> Option<CodeAction> {
         let analyzed = self.analyze(uri).await?;
         let encoding = self.encoding();
-        let mut taken: Vec<crate::text::TextRange> = Vec::new();
-        let mut edits = Vec::new();
-        for finding in &analyzed.diagnostics {
-            let Some(fix) = finding.fix() else {
-                continue;
-            };
-            if fix.applicability != crate::diagnostic::Applicability::Safe {
-                continue;
-            }
-            let overlaps = fix.edits.iter().any(|edit| {
-                taken
-                    .iter()
-                    .any(|t| edit.range.start <= t.end && t.start <= edit.range.end)
-            });
-            if overlaps {
-                continue;
-            }
-            for edit in &fix.edits {
-                taken.push(edit.range);
-                edits.push(TextEdit {
-                    range: convert::range(&analyzed.index, edit.range, encoding),
-                    new_text: edit.content.clone(),
-                });
-            }
-        }
+        // The selection `ddia check --fix` makes in its first round.
+        let edits: Vec<TextEdit> = crate::fix_all::select(&analyzed.diagnostics, false)
+            .into_iter()
+            .flat_map(|(_, edits)| edits)
+            .map(|edit| TextEdit {
+                range: convert::range(&analyzed.index, edit.range, encoding),
+                new_text: edit.content.clone(),
+            })
+            .collect();
         if edits.is_empty() {
             return None;
         }

@@ -411,6 +411,88 @@ where
     reader
 }
 
+/// What the client's bytes hold, message by message.
+#[derive(Debug, PartialEq, Eq)]
+pub enum Incoming {
+    /// A message tower-lsp-server can take, re-framed with a plain header, and its
+    /// method (none for a response).
+    Message {
+        frame: Vec<u8>,
+        method: Option<String>,
+    },
+    /// The error response to send for bytes that were no usable message.
+    Reply(Vec<u8>),
+}
+
+/// Cuts the client's bytes into messages and checks each (see [`checked_input`]), as
+/// the bytes arrive in pieces of any size.
+#[derive(Debug, Default)]
+pub struct MessageReader {
+    buffer: Vec<u8>,
+    /// Bytes of a too-long body still to be skipped as they arrive.
+    discard: usize,
+}
+
+impl MessageReader {
+    /// Reads `bytes`, appending to `out` what they complete.
+    pub fn push(&mut self, bytes: &[u8], out: &mut Vec<Incoming>) {
+        let skipped = self.discard.min(bytes.len());
+        self.discard -= skipped;
+        self.buffer.extend_from_slice(&bytes[skipped..]);
+        let mut start = 0;
+        loop {
+            let pending = &self.buffer[start..];
+            match read_header(pending) {
+                Framed::Incomplete => break,
+                Framed::Blank { skip } => start += skip,
+                Framed::Garbage { skip } => {
+                    start += skip.max(1);
+                    out.push(Incoming::Reply(error_frame(
+                        -32700,
+                        "Parse error: not a message header",
+                        None,
+                    )));
+                }
+                Framed::Frame { header, body } if body > MAX_BODY => {
+                    let have = pending.len() - header;
+                    self.discard = body.saturating_sub(have);
+                    start += header + body.min(have);
+                    out.push(Incoming::Reply(error_frame(
+                        -32600,
+                        "Invalid request: the message is too long",
+                        None,
+                    )));
+                }
+                Framed::Frame { header, body } => {
+                    if pending.len() < header + body {
+                        break;
+                    }
+                    let content = &pending[header..header + body];
+                    out.push(match check_body(content) {
+                        Checked::Message(method) => Incoming::Message {
+                            frame: with_header(content),
+                            method,
+                        },
+                        Checked::NotJson => Incoming::Reply(error_frame(
+                            -32700,
+                            "Parse error: the message is not JSON",
+                            None,
+                        )),
+                        Checked::Invalid(value) => Incoming::Reply(error_frame(
+                            -32600,
+                            "Invalid request: not a JSON-RPC 2.0 message",
+                            Some(&value),
+                        )),
+                    });
+                    start += header + body;
+                }
+            }
+        }
+        // Once per read, not once per message: many small messages cost no more.
+        self.buffer.drain(..start);
+    }
+}
+
 async fn forward_checked<R>(
     mut input: R,
     mut output: tokio::io::DuplexStream,
@@ -420,78 +502,27 @@ async fn forward_checked<R>(
     R: tokio::io::AsyncRead + Unpin,
 {
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
-    let mut buffer: Vec<u8> = Vec::with_capacity(1 << 16);
-    // Bytes of a too-long body still to be skipped as they arrive.
-    let mut discard = 0usize;
+    let mut reader = MessageReader::default();
     let mut chunk = vec![0u8; 1 << 16];
+    let mut incoming = Vec::new();
     loop {
         let read = match input.read(&mut chunk).await {
             Ok(0) | Err(_) => break,
             Ok(read) => read,
         };
-        let mut fresh = &chunk[..read];
-        if discard > 0 {
-            let skipped = discard.min(fresh.len());
-            discard -= skipped;
-            fresh = &fresh[skipped..];
-        }
-        buffer.extend_from_slice(fresh);
-        loop {
-            match read_header(&buffer) {
-                Framed::Incomplete => break,
-                Framed::Blank { skip } => {
-                    buffer.drain(..skip);
-                }
-                Framed::Garbage { skip } => {
-                    buffer.drain(..skip.max(1));
-                    let frame = error_frame(-32700, "Parse error: not a message header", None);
-                    if !publisher.send_frame(frame).await {
-                        return;
+        reader.push(&chunk[..read], &mut incoming);
+        for each in incoming.drain(..) {
+            let delivered = match each {
+                Incoming::Message { frame, method } => {
+                    if let Some(method) = &method {
+                        lifecycle.saw(method);
                     }
+                    output.write_all(&frame).await.is_ok()
                 }
-                Framed::Frame { header, body } if body > MAX_BODY => {
-                    let have = buffer.len() - header;
-                    discard = body.saturating_sub(have);
-                    buffer.drain(..header + body.min(have));
-                    let frame =
-                        error_frame(-32600, "Invalid request: the message is too long", None);
-                    if !publisher.send_frame(frame).await {
-                        return;
-                    }
-                }
-                Framed::Frame { header, body } => {
-                    if buffer.len() < header + body {
-                        break;
-                    }
-                    let reply = match check_body(&buffer[header..header + body]) {
-                        Checked::Message(method) => {
-                            if let Some(method) = &method {
-                                lifecycle.saw(method);
-                            }
-                            let frame = with_header(&buffer[header..header + body]);
-                            if output.write_all(&frame).await.is_err() {
-                                return;
-                            }
-                            None
-                        }
-                        Checked::NotJson => Some(error_frame(
-                            -32700,
-                            "Parse error: the message is not JSON",
-                            None,
-                        )),
-                        Checked::Invalid(value) => Some(error_frame(
-                            -32600,
-                            "Invalid request: not a JSON-RPC 2.0 message",
-                            Some(&value),
-                        )),
-                    };
-                    buffer.drain(..header + body);
-                    if let Some(frame) = reply
-                        && !publisher.send_frame(frame).await
-                    {
-                        return;
-                    }
-                }
+                Incoming::Reply(frame) => publisher.send_frame(frame).await,
+            };
+            if !delivered {
+                return;
             }
         }
     }
