@@ -810,11 +810,14 @@ pub fn too_large_note(what: &str, limit: usize) -> Diagnostic {
     note
 }
 
-/// A byte count for people: `20.0 MB`, `512 KB`, `100 bytes` (binary units).
+/// A byte count for people: `1.2 GB`, `20.0 MB`, `512 KB`, `100 bytes` (binary units).
 pub fn human_size(bytes: usize) -> String {
+    const GB: usize = 1 << 30;
     const MB: usize = 1 << 20;
     const KB: usize = 1 << 10;
-    if bytes >= MB {
+    if bytes >= GB {
+        format!("{:.1} GB", bytes as f64 / GB as f64)
+    } else if bytes >= MB {
         format!("{:.1} MB", bytes as f64 / MB as f64)
     } else if bytes >= KB {
         format!("{:.1} KB", bytes as f64 / KB as f64)

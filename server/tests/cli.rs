@@ -1407,3 +1407,25 @@ fn standard_input_is_read_only_up_to_the_limit() {
         "-:1:1: info[resource-limit] standard input is larger than the 1.0 KB limit (`max-file-size`): it was not checked"
     );
 }
+
+/// A credential is masked in every snippet and diff whether or not a finding is shown
+/// for it: a suppressed `plaintext-secret`, a password in a health check's command, a
+/// URL's password.
+#[test]
+fn credentials_are_masked_even_without_a_finding_for_them() {
+    let dir = scratch("masked-without-finding");
+    let compose = "services:\n  db:\n    image: postgres:16\n    ports:\n      - \"5432:5432\"\n    environment:\n      POSTGRES_PASSWORD: Hunter2-suppressed  # ddia: ignore[plaintext-secret]\n      REPLICA_URL: postgres://app:Url-Pass-77@db:5432/app\n    healthcheck:\n      test: mysqladmin ping --password=Check-Pass-55\n";
+    std::fs::write(dir.join("compose.yaml"), compose).expect("writable");
+    for args in [
+        &["check", "--diff", "--unsafe-fixes", "compose.yaml"][..],
+        &["check", "--output-format", "full", "compose.yaml"],
+    ] {
+        let output = run_in(&dir, args);
+        let printed = format!("{}{}", stdout(&output), stderr(&output));
+        for secret in ["Hunter2-suppressed", "Url-Pass-77", "Check-Pass-55"] {
+            assert!(!printed.contains(secret), "{args:?}: {secret} shown:\n{printed}");
+        }
+    }
+    let diff = stdout(&run_in(&dir, &["check", "--diff", "--unsafe-fixes", "compose.yaml"]));
+    assert!(diff.contains("POSTGRES_PASSWORD: ******************"), "{diff}");
+}

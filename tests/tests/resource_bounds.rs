@@ -242,3 +242,40 @@ fn lone_carriage_returns_and_a_byte_order_mark_keep_positions_exact() {
         assert_eq!((start.line, start.column), (3, 79), "{name}");
     }
 }
+
+/// A text whose parse would take more than the memory budget is not parsed: a file of
+/// a known kind gets one informational `resource-limit` note, any other YAML nothing;
+/// a large file that cannot be of a known kind is not even parsed; a large Compose
+/// file of ordinary shape is analysed.
+#[test]
+fn dense_large_texts_are_measured_before_they_are_parsed() {
+    let numbers = ",1".repeat(800_000);
+    let flow = format!("services:\n  db:\n    image: postgres:16\n    command: [1{numbers}]\n");
+    let (_, analysis) = analyze_on_small_stack("compose.yaml", flow.clone());
+    assert_eq!(analysis.kind, ddia::kind::FileKind::Compose);
+    assert_eq!(codes(&analysis), ["resource-limit"]);
+    let note = &analysis.diagnostics[0];
+    assert_eq!(note.severity, ddia::diagnostic::Severity::Info);
+    assert!(
+        note.message.starts_with("reading this file (1.5 MB) would take about 1013.2 MB of memory, above the 768.0 MB that ddia allows one file"),
+        "{}",
+        note.message
+    );
+    assert!(analysis.model.is_none() && analysis.parse.stream.documents.is_empty());
+    // Named like nothing ddia knows and shaped like nothing either: no note.
+    let other = flow.replace("services", "servers");
+    let (_, analysis) = analyze_on_small_stack("data.yaml", other);
+    assert_eq!(analysis.kind, ddia::kind::FileKind::Other);
+    assert!(analysis.diagnostics.is_empty());
+    // An ordinary Compose file of the same size is analysed.
+    let mut compose = String::from("services:\n");
+    let mut service = 0;
+    while compose.len() < 1_500_000 {
+        compose.push_str(&format!("  s{service}:\n    image: nginx:1.25\n    restart: always\n"));
+        service += 1;
+    }
+    let (_, analysis) = analyze_on_small_stack("compose.yaml", compose);
+    assert_eq!(analysis.kind, ddia::kind::FileKind::Compose);
+    assert!(analysis.model.is_some());
+    assert!(!codes(&analysis).contains(&"resource-limit"));
+}

@@ -7,7 +7,11 @@ declare_rule! {
     /// Reports the place where ddia stopped reading part of a file to stay fast and
     /// safe: collections nested more than 128 levels deep, or aliases and merge keys
     /// that would make a document stand for more than a million nodes (an "alias
-    /// bomb" such as the billion laughs).
+    /// bomb" such as the billion laughs). A whole file that was not read gets one
+    /// informational note at its start: a file above `max-file-size`, or one whose
+    /// parse would take more memory than ddia allows one file (estimated from its
+    /// tokens before parsing, such as a megabyte-long flow list of one-character
+    /// numbers).
     ///
     /// ## Why is this bad
     /// Real designs never need this much nesting or expansion; a file that does is
