@@ -1423,9 +1423,18 @@ fn credentials_are_masked_even_without_a_finding_for_them() {
         let output = run_in(&dir, args);
         let printed = format!("{}{}", stdout(&output), stderr(&output));
         for secret in ["Hunter2-suppressed", "Url-Pass-77", "Check-Pass-55"] {
-            assert!(!printed.contains(secret), "{args:?}: {secret} shown:\n{printed}");
+            assert!(
+                !printed.contains(secret),
+                "{args:?}: {secret} shown:\n{printed}"
+            );
         }
     }
-    let diff = stdout(&run_in(&dir, &["check", "--diff", "--unsafe-fixes", "compose.yaml"]));
-    assert!(diff.contains("POSTGRES_PASSWORD: ******************"), "{diff}");
+    let diff = stdout(&run_in(
+        &dir,
+        &["check", "--diff", "--unsafe-fixes", "compose.yaml"],
+    ));
+    assert!(
+        diff.contains("POSTGRES_PASSWORD: ******************"),
+        "{diff}"
+    );
 }

@@ -271,7 +271,9 @@ fn dense_large_texts_are_measured_before_they_are_parsed() {
     let mut compose = String::from("services:\n");
     let mut service = 0;
     while compose.len() < 1_500_000 {
-        compose.push_str(&format!("  s{service}:\n    image: nginx:1.25\n    restart: always\n"));
+        compose.push_str(&format!(
+            "  s{service}:\n    image: nginx:1.25\n    restart: always\n"
+        ));
         service += 1;
     }
     let (_, analysis) = analyze_on_small_stack("compose.yaml", compose);

@@ -109,7 +109,7 @@ pub fn run(args: &CheckArgs) -> u8 {
     let mut configs = match Configs::new(args) {
         Ok(configs) => configs,
         Err(error) => {
-            eprintln!("error: {error}");
+            eprintln!("error: {}", crate::text::printable(&error));
             return exit::FAILURE;
         }
     };
@@ -346,11 +346,18 @@ fn check_source(
             failure.message
         );
     }
+    let diagnostics = std::mem::take(&mut analysis.diagnostics);
+    drop(analysis);
+    if crate::analysis::is_large(&text) {
+        // Another thread's next large file starts from a heap given back, not one more
+        // arena of freed pages.
+        crate::analysis::release_free_memory();
+    }
     let index = LineIndex::new(&text);
     Ok(CheckedFile {
         name,
         index,
-        diagnostics: analysis.diagnostics,
+        diagnostics,
         text,
         path,
         from_stdin,

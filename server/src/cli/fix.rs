@@ -152,7 +152,7 @@ fn add_ignores(file: &CheckedFile, path: Option<&Path>) -> Option<(String, Vec<D
         // A comment landed where YAML does not read it as one (inside a block scalar).
         eprintln!(
             "warning: {}: could not suppress every finding with comments; the file is left as it was",
-            file.name
+            crate::text::printable(&file.name)
         );
         return None;
     }

@@ -234,7 +234,10 @@ fn rules(json: bool) -> u8 {
 fn explain(code: &str) -> u8 {
     use std::io::Write;
     let Some(rule) = crate::rules::rule(code) else {
-        eprintln!("error: no rule has the code `{code}`; `ddia rules` lists them all");
+        eprintln!(
+            "error: no rule has the code `{}`; `ddia rules` lists them all",
+            crate::text::printable(code)
+        );
         return exit::FAILURE;
     };
     let mut out = anstream::stdout().lock();

@@ -28,7 +28,7 @@ fn sender() -> Option<&'static Sender<Job>> {
                     for job in receiver {
                         match job {
                             Job::Drop(value) => drop(value),
-                            Job::Trim => release_free_memory(),
+                            Job::Trim => crate::analysis::release_free_memory(),
                         }
                     }
                 })
@@ -63,18 +63,6 @@ fn lower_this_threads_priority() {
 pub fn release_memory_after_drops() {
     match sender() {
         Some(sender) if sender.send(Job::Trim).is_ok() => {}
-        _ => release_free_memory(),
-    }
-}
-
-/// Returns freed heap memory to the operating system. glibc keeps the memory freed by
-/// the analysis threads in per-thread arenas; without this, closing a 100k-line file
-/// would leave the server hundreds of megabytes larger.
-fn release_free_memory() {
-    #[cfg(all(target_os = "linux", target_env = "gnu"))]
-    // SAFETY: `malloc_trim` only releases free pages of the allocator's own arenas; it
-    // has no preconditions and is thread-safe.
-    unsafe {
-        libc::malloc_trim(0);
+        _ => crate::analysis::release_free_memory(),
     }
 }
