@@ -1438,3 +1438,32 @@ fn credentials_are_masked_even_without_a_finding_for_them() {
         "{diff}"
     );
 }
+
+/// Fixing standard input that is larger than the limit prints nothing in its place and
+/// fails, so an editor piping its buffer through `ddia check --fix -` keeps it.
+#[test]
+fn oversized_standard_input_is_never_replaced_by_a_fix() {
+    let dir = scratch("stdin-oversized-fix");
+    let big = format!("{FIXABLE_SPEC}{}", "# padding\n".repeat(200));
+    let output = run_with_stdin(
+        &dir,
+        &[
+            "check",
+            "--fix",
+            "--max-file-size",
+            "1KB",
+            "--stdin-filename",
+            "x.ddia.yaml",
+            "-",
+        ],
+        &big,
+    );
+    assert_eq!(output.status.code(), Some(2));
+    assert_eq!(stdout(&output), "");
+    assert!(
+        stderr(&output)
+            .contains("x.ddia.yaml: larger than the size limit: not fixed, and not printed"),
+        "{}",
+        stderr(&output)
+    );
+}

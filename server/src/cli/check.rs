@@ -28,6 +28,31 @@ pub struct CheckedFile {
     pub bom: bool,
     /// The settings the file was checked with, to check it again after fixing.
     pub settings: crate::settings::Settings,
+    /// Whether the whole text was read (not when it is above the size limit: then
+    /// `text` is empty and nothing may be fixed or printed in its place).
+    pub read_whole: bool,
+}
+
+impl CheckedFile {
+    /// A file above the size limit: not read whole, not analysed, only `notes`.
+    fn unread(
+        name: String,
+        path: Option<PathBuf>,
+        from_stdin: bool,
+        notes: Vec<Diagnostic>,
+    ) -> CheckedFile {
+        CheckedFile {
+            name,
+            text: String::new(),
+            index: LineIndex::new(""),
+            diagnostics: notes,
+            path,
+            from_stdin,
+            bom: false,
+            settings: crate::settings::Settings::default(),
+            read_whole: false,
+        }
+    }
 }
 
 enum Source {
@@ -261,16 +286,13 @@ fn check_source(
             FileRead::Bytes(bytes) => (display_name(&path), Some(path), bytes),
             // A file above the limit is not read whole: it could be gigabytes.
             FileRead::TooLarge(size) => {
-                return Ok(CheckedFile {
-                    name: display_name(&path),
-                    diagnostics: crate::analysis::too_large(Some(&path), size, max_file_size),
-                    text: String::new(),
-                    index: LineIndex::new(""),
-                    path: Some(path),
-                    from_stdin: false,
-                    bom: false,
-                    settings: crate::settings::Settings::default(),
-                });
+                let note = crate::analysis::too_large(Some(&path), size, max_file_size);
+                return Ok(CheckedFile::unread(
+                    display_name(&path),
+                    Some(path),
+                    false,
+                    note,
+                ));
             }
         },
         Source::Stdin => {
@@ -284,19 +306,10 @@ fn check_source(
                 .read_to_end(&mut bytes)
                 .map_err(|error| format!("-: cannot read standard input: {error}"))?;
             if bytes.len() > max_file_size {
-                return Ok(CheckedFile {
-                    name,
-                    diagnostics: vec![crate::analysis::too_large_note(
-                        "standard input is larger than",
-                        max_file_size,
-                    )],
-                    text: String::new(),
-                    index: LineIndex::new(""),
-                    path: stdin_filename.map(Path::to_path_buf),
-                    from_stdin: true,
-                    bom: false,
-                    settings: crate::settings::Settings::default(),
-                });
+                let note =
+                    crate::analysis::too_large_note("standard input is larger than", max_file_size);
+                let path = stdin_filename.map(Path::to_path_buf);
+                return Ok(CheckedFile::unread(name, path, true, vec![note]));
             }
             (name, stdin_filename.map(Path::to_path_buf), bytes)
         }
@@ -363,6 +376,7 @@ fn check_source(
         from_stdin,
         bom,
         settings,
+        read_whole: true,
     })
 }
 

@@ -25,6 +25,18 @@ pub fn run(args: &CheckArgs, checked: &mut [CheckedFile], errors: &mut Vec<Strin
     let mut out = anstream::stdout().lock();
     for file in checked.iter_mut() {
         let path = file.path.clone();
+        if !file.read_whole {
+            // Above the size limit: nothing to fix, and for standard input nothing to
+            // print in place of a text that was not read (an editor piping its buffer
+            // through `--fix` keeps it on a failure).
+            if file.from_stdin && !args.diff {
+                errors.push(format!(
+                    "{}: larger than the size limit: not fixed, and not printed",
+                    file.name
+                ));
+            }
+            continue;
+        }
         if path.is_none() && !file.from_stdin {
             continue;
         }
