@@ -74,6 +74,7 @@ fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
                     "service_healthy",
                     "Wait for `condition: service_healthy`",
                     Applicability::Unsafe,
+                    ctx.text,
                 ),
                 (None, None) => None,
             };

@@ -147,7 +147,7 @@ fn volume_fix(model: &SystemModel, workload: &Workload, dir: &str, text: &str) -
         }
     }
     match &model.volumes {
-        Some(section) => edits.push(insert_keys_edit(section, &[(&volume, "{}")])?),
+        Some(section) => edits.push(insert_keys_edit(section, &[(&volume, "{}")], text)?),
         None => {
             let separator = if text.ends_with('\n') { "" } else { "\n" };
             edits.push(Edit::insert(

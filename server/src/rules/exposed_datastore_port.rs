@@ -95,7 +95,7 @@ fn loopback_fix(port: &PublishedPort, text: &str) -> Option<Fix> {
             if port.host_ip.is_some() {
                 return None;
             }
-            insert_keys_edit(section, &[("host_ip", "127.0.0.1")])?
+            insert_keys_edit(section, &[("host_ip", "127.0.0.1")], text)?
         }
         None => {
             let written = text.get(port.range.as_range())?;

@@ -72,6 +72,7 @@ fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
                             "true",
                             "Add `circuit_breaker: true`",
                             Applicability::Unsafe,
+                            ctx.text,
                         )
                     }),
                 ),

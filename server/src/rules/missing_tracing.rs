@@ -69,6 +69,7 @@ fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
                 "true",
                 "Add `tracing: true`",
                 Applicability::Unsafe,
+                ctx.text,
             ),
         ),
         (None, None) => (model.top, None),

@@ -81,6 +81,7 @@ fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
                         "Add `conflict_resolution: {SUGGESTED}` (detect concurrent writes and keep both versions)"
                     ),
                     Applicability::Unsafe,
+                    ctx.text,
                 );
                 let crdt = insert_key_fix(
                     section,
@@ -88,6 +89,7 @@ fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
                     "crdt",
                     "Add `conflict_resolution: crdt` (merge automatically with conflict-free data types)",
                     Applicability::Unsafe,
+                    ctx.text,
                 );
                 let diagnostic = ctx
                     .diagnostic(

@@ -77,7 +77,11 @@ fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
                             edits.push(Edit::replace(jitter.range, "true"));
                         }
                     } else {
-                        edits.extend(insert_keys_edit(&retries.section, &[("jitter", "true")]));
+                        edits.extend(insert_keys_edit(
+                            &retries.section,
+                            &[("jitter", "true")],
+                            ctx.text,
+                        ));
                     }
                 }
                 None => {
@@ -87,7 +91,7 @@ fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
                     } else if needs_jitter {
                         pairs.push(("jitter", "true"));
                     }
-                    edits.extend(insert_keys_edit(&retries.section, &pairs));
+                    edits.extend(insert_keys_edit(&retries.section, &pairs, ctx.text));
                 }
             }
             let fix = (!edits.is_empty()).then(|| Fix {

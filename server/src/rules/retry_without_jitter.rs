@@ -71,6 +71,7 @@ fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
                         "true",
                         "Add `jitter: true`",
                         Applicability::Safe,
+                        ctx.text,
                     ),
                 ),
             };

@@ -63,12 +63,18 @@ fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
         .filter(|(absent, _, _)| *absent)
         .map(|(_, key, letter)| (key, letter))
         .collect();
-        if missing.is_empty() {
-            continue;
-        }
         let Some(section) = &replication.section else {
             continue;
         };
+        // A quorum written with a value that is no count (`read_quorum: "2"`) is
+        // stated: `schema-violation` reports its value.
+        let missing: Vec<(&str, &str)> = missing
+            .into_iter()
+            .filter(|(key, _)| !super::fix::has_key(section, key, ctx.text))
+            .collect();
+        if missing.is_empty() {
+            continue;
+        }
         let described: Vec<String> = missing
             .iter()
             .map(|(key, letter)| format!("`{key}` ({letter})"))
@@ -96,7 +102,7 @@ fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
                 Some(Fix {
                     message: format!("Add {} (a majority of N = {})", keys.join(" and "), n.value),
                     applicability: Applicability::Unsafe,
-                    edits: vec![insert_keys_edit(section, &pairs)?],
+                    edits: vec![insert_keys_edit(section, &pairs, ctx.text)?],
                 })
             });
         let diagnostic = ctx
