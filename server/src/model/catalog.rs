@@ -318,7 +318,275 @@ pub static SYSTEMS: &[StatefulSystem] = &[
         ports: &[4222],
         replication: "Core NATS keeps nothing; JetStream streams replicate with Raft (1, 3 or 5 replicas).",
     },
+    StatefulSystem {
+        id: "sqlserver",
+        display: "SQL Server",
+        role: SystemRole::Database,
+        images: &["mssql-server", "azure-sql-edge", "mssql-server-linux"],
+        data_dirs: &["/var/opt/mssql"],
+        data_dir_variables: &[],
+        ports: &[1433],
+        replication: "Always On availability groups: one primary replica takes writes and ships its log to secondaries, synchronously or asynchronously per replica; failover is automatic only with synchronous commit and a cluster manager.",
+    },
+    StatefulSystem {
+        id: "clickhouse-keeper",
+        display: "ClickHouse Keeper",
+        role: SystemRole::Coordinator,
+        images: &["clickhouse-keeper"],
+        data_dirs: &[
+            "/var/lib/clickhouse-keeper",
+            "/var/lib/clickhouse/coordination",
+        ],
+        data_dir_variables: &[],
+        ports: &[9181],
+        replication: "A Raft ensemble (ZooKeeper-compatible) that coordinates replicated ClickHouse tables: a majority of its members must be up.",
+    },
+    StatefulSystem {
+        id: "bookkeeper",
+        display: "Apache BookKeeper",
+        role: SystemRole::Broker,
+        images: &["bookkeeper"],
+        data_dirs: &[
+            "/pulsar/data/bookkeeper",
+            "/opt/bookkeeper/data",
+            "/data/bookkeeper",
+        ],
+        data_dir_variables: &[],
+        ports: &[3181],
+        replication: "Each ledger is striped over an ensemble of bookies and every entry written to a write quorum of them, acknowledged by an ack quorum (Pulsar's defaults: 2 of 2).",
+    },
+    StatefulSystem {
+        id: "pulsar",
+        display: "Apache Pulsar (standalone)",
+        role: SystemRole::Broker,
+        // A Pulsar broker keeps nothing itself (BookKeeper does): only `pulsar
+        // standalone` is recognised, from its command.
+        images: &[],
+        data_dirs: &["/pulsar/data"],
+        data_dir_variables: &[],
+        ports: &[6650],
+        replication: "Standalone runs a broker, a bookie and ZooKeeper in one process: nothing is replicated.",
+    },
+    StatefulSystem {
+        id: "redpanda",
+        display: "Redpanda",
+        role: SystemRole::Broker,
+        images: &["redpanda"],
+        data_dirs: &["/var/lib/redpanda/data", "/var/lib/redpanda"],
+        data_dir_variables: &[],
+        ports: &[9092],
+        replication: "Kafka-compatible: each partition is a Raft group of its replicas (replication factor 3 survives one broker loss).",
+    },
+    StatefulSystem {
+        id: "vitess",
+        display: "Vitess",
+        role: SystemRole::Database,
+        images: &["vttestserver"],
+        data_dirs: &["/vt/vtdataroot"],
+        data_dir_variables: &[],
+        ports: &[33577],
+        replication: "MySQL shards, each a primary with replicas managed by Vitess; `vttestserver` runs everything in one container for tests.",
+    },
 ];
+
+/// Suffixes of image names that say how an image was built, not what it runs
+/// (`postgres-alpine`, `etcd-amd64`, `redis-ubi9`).
+const VARIANT_SUFFIXES: &[&str] = &[
+    "-amd64",
+    "-arm64",
+    "-arm64v8",
+    "-arm",
+    "-ppc64le",
+    "-s390x",
+    "-alpine",
+    "-debian",
+    "-ubuntu",
+    "-bookworm",
+    "-bullseye",
+    "-buster",
+    "-jammy",
+    "-focal",
+    "-ubi8",
+    "-ubi9",
+    "-rhel",
+    "-rhel8",
+    "-rhel9",
+    "-slim",
+    "-oss",
+    "-ce",
+    "-community",
+    "-official",
+];
+
+/// The system an image name runs: as listed, or once variant suffixes and a demo
+/// prefix (`example-`, `docker-`) are taken off.
+fn system_of_image_name(name: &str) -> Option<&'static StatefulSystem> {
+    let listed = |name: &str| SYSTEMS.iter().find(|system| system.images.contains(&name));
+    let mut name = name.strip_prefix("example-").unwrap_or(name);
+    name = name.strip_prefix("docker-").unwrap_or(name);
+    loop {
+        if let Some(system) = listed(name) {
+            return Some(system);
+        }
+        let stripped = VARIANT_SUFFIXES
+            .iter()
+            .find_map(|suffix| name.strip_suffix(suffix))?;
+        name = stripped;
+    }
+}
+
+/// The server a command line starts, if it starts one ddia knows: its executable
+/// (`redis-server`, `mongod`, `kafka-server-start.sh`), or a launcher and its
+/// subcommand (`bin/pulsar bookie`, `minio server`, `cockroach start`). Words of a
+/// shell script (`sh -c "... && bin/pulsar zookeeper"`) count too.
+fn system_of_command(command: &[String]) -> Option<&'static StatefulSystem> {
+    let raw: Vec<&str> = command
+        .iter()
+        .flat_map(|word| word.split_whitespace())
+        .collect();
+    let words: Vec<&str> = raw
+        .iter()
+        .map(|word| word.trim_matches(['"', '\'', ';', '(', ')']))
+        .collect();
+    let by_id = |id: &str| SYSTEMS.iter().find(|system| system.id == id);
+    for (at, word) in words.iter().enumerate() {
+        // Only a word in command position: the first, or after `&&`, `;`, `exec`, a
+        // shell's `-c` (never a host name in a client's arguments, `--host mongod`).
+        let commands = at == 0
+            || matches!(words[at - 1], "&&" | "||" | "|" | "exec" | "-c" | "-ec")
+            || raw[at - 1].ends_with(';')
+            || raw[at].starts_with(['"', '\'']);
+        if !commands {
+            continue;
+        }
+        let executable = word.rsplit('/').next().unwrap_or(word);
+        let next = words.get(at + 1).copied().unwrap_or("");
+        let id = match (executable, next) {
+            ("redis-server", _) => "redis",
+            ("valkey-server", _) => "valkey",
+            ("mongod", _) => "mongodb",
+            ("mysqld", _) => "mysql",
+            ("mariadbd", _) => "mariadb",
+            ("etcd", _) => "etcd",
+            ("zkServer.sh" | "zookeeper-server-start.sh" | "zookeeper-server-start", _) => {
+                "zookeeper"
+            }
+            ("kafka-server-start.sh" | "kafka-server-start", _) => "kafka",
+            ("nats-server", _) => "nats",
+            ("clickhouse-keeper", _) => "clickhouse-keeper",
+            ("clickhouse-server", _) => "clickhouse",
+            ("minio", "server") => "minio",
+            ("cockroach", "start" | "start-single-node") => "cockroachdb",
+            ("redpanda" | "rpk", "start") => "redpanda",
+            ("pulsar", "zookeeper" | "configuration-store") => "zookeeper",
+            ("pulsar", "bookie") => "bookkeeper",
+            ("pulsar", "standalone") => "pulsar",
+            ("bookkeeper", "bookie") => "bookkeeper",
+            _ => continue,
+        };
+        return by_id(id);
+    }
+    None
+}
+
+/// Whether a command line starts a server ddia knows (see [`recognise`]).
+pub fn starts_server(command: &[String]) -> bool {
+    system_of_command(command).is_some()
+}
+
+/// Settings only a server of a system reads (its root password, its data directory,
+/// its id in an ensemble), never a client connecting to it: `POSTGRES_PASSWORD` or
+/// `MYSQL_HOST` may be an application's, `MYSQL_ROOT_PASSWORD` is not.
+const SERVER_VARIABLES: &[(&str, &[&str])] = &[
+    (
+        "postgres",
+        &[
+            "PGDATA",
+            "POSTGRES_INITDB_ARGS",
+            "POSTGRES_HOST_AUTH_METHOD",
+            "POSTGRES_INITDB_WALDIR",
+        ],
+    ),
+    (
+        "mysql",
+        &[
+            "MYSQL_ROOT_PASSWORD",
+            "MYSQL_ALLOW_EMPTY_PASSWORD",
+            "MYSQL_RANDOM_ROOT_PASSWORD",
+            "MYSQL_ROOT_HOST",
+        ],
+    ),
+    (
+        "mariadb",
+        &[
+            "MARIADB_ROOT_PASSWORD",
+            "MARIADB_ALLOW_EMPTY_ROOT_PASSWORD",
+            "MARIADB_RANDOM_ROOT_PASSWORD",
+        ],
+    ),
+    (
+        "mongodb",
+        &[
+            "MONGO_INITDB_ROOT_USERNAME",
+            "MONGO_INITDB_ROOT_PASSWORD",
+            "MONGO_INITDB_DATABASE",
+        ],
+    ),
+    (
+        "zookeeper",
+        &[
+            "ZOO_MY_ID",
+            "ZOO_SERVERS",
+            "ZOOKEEPER_SERVER_ID",
+            "ZOOKEEPER_CLIENT_PORT",
+        ],
+    ),
+    (
+        "etcd",
+        &[
+            "ETCD_INITIAL_CLUSTER",
+            "ETCD_DATA_DIR",
+            "ETCD_INITIAL_ADVERTISE_PEER_URLS",
+        ],
+    ),
+    (
+        "kafka",
+        &[
+            "KAFKA_BROKER_ID",
+            "KAFKA_NODE_ID",
+            "KAFKA_PROCESS_ROLES",
+            "KAFKA_CFG_NODE_ID",
+            "KAFKA_CFG_PROCESS_ROLES",
+        ],
+    ),
+    ("rabbitmq", &["RABBITMQ_ERLANG_COOKIE", "RABBITMQ_NODENAME"]),
+];
+
+/// The stateful system a container runs, if ddia knows it:
+/// - the server its command starts, first (a generic image started as ZooKeeper in one
+///   service and as a bookie in another);
+/// - else its image: the name as listed, or without a variant suffix or demo prefix;
+/// - else, for a container whose image says nothing (`build:`, `image: ${IMAGE}`, an
+///   image ddia does not know), the settings only that server reads.
+pub fn recognise(
+    image: Option<&ImageRef>,
+    command: &[String],
+    has_variable: &dyn Fn(&str) -> bool,
+) -> Option<&'static StatefulSystem> {
+    if let Some(system) = system_of_command(command) {
+        return Some(system);
+    }
+    if let Some(system) = image.and_then(ImageRef::system) {
+        return Some(system);
+    }
+    SERVER_VARIABLES.iter().find_map(|(id, variables)| {
+        variables
+            .iter()
+            .any(|variable| has_variable(variable))
+            .then(|| SYSTEMS.iter().find(|system| system.id == *id))
+            .flatten()
+    })
+}
 
 /// The catalog's Kafka entry.
 pub fn kafka() -> &'static StatefulSystem {
@@ -337,6 +605,8 @@ pub struct ImageRef {
     pub digest: Option<String>,
     /// Whether the reference uses `${VAR}` interpolation (then it cannot be judged).
     pub interpolated: bool,
+    /// The path segment before the name: `bitnami` in `docker.io/bitnami/redis`.
+    pub namespace: Option<String>,
 }
 
 impl ImageRef {
@@ -357,12 +627,15 @@ impl ImageRef {
             ),
             None => (without_digest, None),
         };
-        let name = path.rsplit('/').next().unwrap_or(path).to_ascii_lowercase();
+        let mut segments = path.rsplit('/');
+        let name = segments.next().unwrap_or(path).to_ascii_lowercase();
+        let namespace = segments.next().map(str::to_ascii_lowercase);
         ImageRef {
             name,
             tag,
             digest,
             interpolated,
+            namespace,
         }
     }
 
@@ -371,9 +644,18 @@ impl ImageRef {
         if self.interpolated && self.name.contains('$') {
             return None;
         }
-        SYSTEMS
-            .iter()
-            .find(|system| system.images.contains(&self.name.as_str()))
+        // `mcr.microsoft.com/mssql/server`: the name alone says nothing.
+        if self.namespace.as_deref() == Some("mssql") && self.name.starts_with("server") {
+            return SYSTEMS.iter().find(|system| system.id == "sqlserver");
+        }
+        system_of_image_name(&self.name)
+    }
+
+    /// Where a vendor's builds of this image keep their data, when they move it:
+    /// Bitnami's under `/bitnami/<name>` (its images mount `/bitnami`).
+    pub fn vendor_data_dir(&self) -> Option<String> {
+        matches!(self.namespace.as_deref(), Some("bitnami" | "bitnamilegacy"))
+            .then(|| format!("/bitnami/{}", self.name))
     }
 }
 
@@ -401,5 +683,79 @@ mod tests {
         assert_eq!(image.system().map(|s| s.id), Some("postgres"));
         assert_eq!(ImageRef::parse("${IMAGE}").system(), None);
         assert_eq!(ImageRef::parse("grafana/grafana:10").system(), None);
+    }
+
+    /// What a container runs, from its image, its command or its settings.
+    fn recognised(image: Option<&str>, command: &str, variables: &[&str]) -> Option<&'static str> {
+        let image = image.map(ImageRef::parse);
+        let command: Vec<String> = command.split_whitespace().map(str::to_owned).collect();
+        let has = |name: &str| variables.contains(&name);
+        recognise(image.as_ref(), &command, &has).map(|system| system.id)
+    }
+
+    #[test]
+    fn containers_are_recognised_by_image_command_and_settings() {
+        // Variants and vendors' namespaces.
+        assert_eq!(
+            recognised(Some("k8s.gcr.io/etcd-amd64:3.1.10"), "", &[]),
+            Some("etcd")
+        );
+        assert_eq!(
+            recognised(Some("bitnamilegacy/etcd:3.5"), "", &[]),
+            Some("etcd")
+        );
+        assert_eq!(recognised(Some("example-redis:1"), "", &[]), Some("redis"));
+        assert_eq!(
+            recognised(Some("mcr.microsoft.com/mssql/server:2022-latest"), "", &[]),
+            Some("sqlserver")
+        );
+        assert_eq!(
+            recognised(Some("clickhouse/clickhouse-keeper:24"), "", &[]),
+            Some("clickhouse-keeper")
+        );
+        // A generic image started as one server or another.
+        let pulsar = Some("apachepulsar/pulsar:3.2");
+        assert_eq!(
+            recognised(
+                pulsar,
+                "bash -c bin/apply-config-from-env.py conf/bookkeeper.conf && exec bin/pulsar bookie",
+                &[]
+            ),
+            Some("bookkeeper")
+        );
+        assert_eq!(
+            recognised(pulsar, "bin/pulsar zookeeper", &[]),
+            Some("zookeeper")
+        );
+        assert_eq!(recognised(pulsar, "bin/pulsar broker", &[]), None);
+        assert_eq!(
+            recognised(Some("alpine:3"), "redis-server --appendonly yes", &[]),
+            Some("redis")
+        );
+        // A host name in a client's arguments starts nothing.
+        assert_eq!(
+            recognised(Some("alpine:3"), "mongosh --host mongod", &[]),
+            None
+        );
+        // `build:` or `${IMAGE}`: the settings only the server reads.
+        assert_eq!(
+            recognised(Some("${IMAGE}"), "", &["KAFKA_NODE_ID"]),
+            Some("kafka")
+        );
+        assert_eq!(
+            recognised(None, "", &["MYSQL_ROOT_PASSWORD"]),
+            Some("mysql")
+        );
+        // An application's connection settings are not a server's.
+        assert_eq!(
+            recognised(None, "", &["POSTGRES_PASSWORD", "MYSQL_HOST"]),
+            None
+        );
+        // Clients of Kafka whose names contain it are not Kafka.
+        assert_eq!(
+            recognised(Some("confluentinc/cp-kafka-connect:7.6.0"), "", &[]),
+            None
+        );
+        assert_eq!(recognised(Some("provectuslabs/kafka-ui"), "", &[]), None);
     }
 }

@@ -151,6 +151,7 @@ pub fn from_compose_reusing(
             _ => model.workloads.push(workload),
         }
     }
+    mark_jobs(&mut model.workloads);
     ensembles(&mut model);
     model.problems = reader.problems;
     // Debug builds (tests, fuzzing) check every reuse against a fresh build.
@@ -328,7 +329,6 @@ impl Compose<'_> {
         let image = self
             .string(&chain, "image")
             .map(|image| Spanned::new(ImageRef::parse(&image.value), image.range, image.key_range));
-        let system = image.as_ref().and_then(|image| image.value.system());
         let replicas = self
             .lookup(&chain, "deploy")
             .and_then(|(_, deploy)| {
@@ -418,6 +418,8 @@ impl Compose<'_> {
             .filter(|(_, mode)| doc.str(*mode) == Some("host"))
             .map(|(_, mode)| doc.range(mode));
         let built_locally = self.lookup(&chain, "build").is_some();
+        let has_variable = |name: &str| environment.iter().any(|variable| variable.name == name);
+        let system = catalog::recognise(image.as_ref().map(|i| &i.value), &command, &has_variable);
         Workload {
             section: reader.section_info(key, Some(service)),
             name,
@@ -437,6 +439,7 @@ impl Compose<'_> {
             claim_templates: None,
             host_network,
             built_locally,
+            job: false,
         }
     }
 
@@ -826,9 +829,38 @@ fn words(doc: &YamlDocument, value: NodeId) -> Vec<String> {
     }
 }
 
-/// The Kafka settings of a broker, as streams the stream rules check.
+/// Marks the services that others wait on to complete
+/// (`condition: service_completed_successfully`) as one-off jobs.
+fn mark_jobs(workloads: &mut [Workload]) {
+    let jobs: Vec<String> = workloads
+        .iter()
+        .flat_map(|workload| &workload.depends_on)
+        .filter(|dependency| {
+            dependency
+                .condition
+                .as_ref()
+                .is_some_and(|condition| condition.value == "service_completed_successfully")
+        })
+        .map(|dependency| dependency.target.value.clone())
+        .collect();
+    for workload in workloads {
+        workload.job = jobs.contains(&workload.name.value);
+    }
+}
+
+/// Whether a Kafka node is a KRaft controller only (`PROCESS_ROLES=controller`): it
+/// keeps the metadata log but no topic, so topic settings on it configure nothing.
+fn is_kraft_controller_only(workload: &Workload) -> bool {
+    ["KAFKA_PROCESS_ROLES", "KAFKA_CFG_PROCESS_ROLES"]
+        .iter()
+        .filter_map(|name| workload.env(name)?.value.as_deref())
+        .any(|roles| roles.trim().trim_matches(['"', '\'']) == "controller")
+}
+
+/// The Kafka settings of a broker, as streams the stream rules check: not of a
+/// controller-only node or a client container, which hold no topics.
 fn kafka_streams(workload: &Workload, model: &mut SystemModel) {
-    if !is_kafka_broker(workload) {
+    if !is_kafka_broker(workload) || is_kraft_controller_only(workload) || workload.runs_client() {
         return;
     }
     let setting = |name: &str| {
@@ -1042,6 +1074,9 @@ fn ensembles(model: &mut SystemModel) {
         }
     }
     // Coordinators without a member list: count their services (more than one).
+    // ZooKeeper servers count only with distinct server ids (`ZOO_MY_ID`,
+    // `ZOOKEEPER_SERVER_ID`): without one, or with the same one, each runs standalone,
+    // so two of them are two ensembles of one, not one of two.
     for role_system in ["zookeeper", "etcd", "consul"] {
         if counted_systems.contains(&role_system) {
             continue;
@@ -1059,6 +1094,26 @@ fn ensembles(model: &mut SystemModel) {
                     || w.command.iter().any(|c| c == "-server" || c == "--server")
             })
             .collect();
+        let members = if role_system == "zookeeper" {
+            let mut ids: Vec<&str> = Vec::new();
+            members
+                .into_iter()
+                .filter(|w| {
+                    let id = ["ZOO_MY_ID", "ZOOKEEPER_SERVER_ID"]
+                        .iter()
+                        .find_map(|name| w.env(name)?.value.as_deref());
+                    match id {
+                        Some(id) if !ids.contains(&id) => {
+                            ids.push(id);
+                            true
+                        }
+                        _ => false,
+                    }
+                })
+                .collect()
+        } else {
+            members
+        };
         if members.len() < 2 {
             continue;
         }

@@ -222,7 +222,6 @@ fn read_workload(reader: &Reader<'_>, resource: NodeId, kind: WorkloadKind) -> O
         .or_else(|| containers.first().copied())?;
     let image = spanned_str(doc, container, &["image"])
         .map(|image| Spanned::new(ImageRef::parse(&image.value), image.range, image.key_range));
-    let system = image.as_ref().and_then(|image| image.value.system());
     // Which pod volumes are persistent, by name.
     let claim_templates = doc.get_path(resource, &["spec"]).and_then(|spec| {
         let entry = doc.get_entry(spec, "volumeClaimTemplates")?;
@@ -282,7 +281,7 @@ fn read_workload(reader: &Reader<'_>, resource: NodeId, kind: WorkloadKind) -> O
                 .collect()
         })
         .unwrap_or_default();
-    let environment = doc
+    let environment: Vec<EnvVar> = doc
         .get(container, "env")
         .map(|list| {
             doc.items(list)
@@ -357,6 +356,12 @@ fn read_workload(reader: &Reader<'_>, resource: NodeId, kind: WorkloadKind) -> O
         (_, Some(t)) if t.matches_own_pods => Some(t),
         (a, t) => a.or(t),
     };
+    let has_variable = |name: &str| environment.iter().any(|variable| variable.name == name);
+    let system = catalog::recognise(
+        image.as_ref().map(|image| &image.value),
+        &command,
+        &has_variable,
+    );
     Some(Workload {
         section: reader.section_info(name_key.key, Some(resource)),
         name,
@@ -382,6 +387,8 @@ fn read_workload(reader: &Reader<'_>, resource: NodeId, kind: WorkloadKind) -> O
             })
             .map(|entry| doc.range(entry.value)),
         built_locally: false,
+        // Kubernetes Jobs are not read as workloads.
+        job: false,
     })
 }
 

@@ -953,6 +953,9 @@ pub struct Workload {
     pub host_network: Option<TextRange>,
     /// Whether the image is built from the file (`build:`), so its tag is a name.
     pub built_locally: bool,
+    /// Whether other services wait for it to complete (Compose `depends_on` with
+    /// `condition: service_completed_successfully`): a one-off job, not a server.
+    pub job: bool,
 }
 
 /// How a Kubernetes workload keeps its replicas apart.
@@ -1020,13 +1023,21 @@ impl Workload {
         };
         // Where a variable or a flag moves the data, only that directory holds it.
         let mut dirs: Vec<String> = Vec::new();
-        for variable in system.data_dir_variables {
+        let variables = system
+            .data_dir_variables
+            .iter()
+            .chain(if system.id == "minio" {
+                &["MINIO_DISTRIBUTED_NODES"][..]
+            } else {
+                &[]
+            });
+        for variable in variables {
             if let Some(value) = self.env(variable).and_then(|v| v.value.as_deref()) {
                 dirs.extend(
                     value
                         .split([',', ' '])
-                        .filter(|d| d.starts_with('/'))
-                        .map(str::to_owned),
+                        .filter_map(path_of_location)
+                        .flat_map(|path| expand_ellipses(&path)),
                 );
             }
         }
@@ -1048,20 +1059,30 @@ impl Workload {
                 self.command[server + 1..]
                     .iter()
                     .take_while(|w| !w.starts_with('-'))
-                    .filter(|w| w.starts_with('/'))
-                    .cloned(),
+                    .filter_map(|word| path_of_location(word))
+                    .flat_map(|path| expand_ellipses(&path)),
             );
         }
         if dirs.is_empty() {
-            dirs = system.data_dirs.iter().map(|d| (*d).to_owned()).collect();
+            // A vendor's builds may keep the data elsewhere (Bitnami's under
+            // `/bitnami/<name>`): a mount there persists it too.
+            let vendor = self
+                .image
+                .as_ref()
+                .and_then(|image| image.value.vendor_data_dir());
+            dirs.extend(vendor);
+            dirs.extend(system.data_dirs.iter().map(|d| (*d).to_owned()));
         }
         dirs
     }
 
-    /// Whether the container runs a client or a one-off command of the image (`psql`,
-    /// `mongosh`, `kafka-topics`, `etcdctl` ...) rather than the server.
+    /// Whether the container runs a client or a one-off job rather than the server of
+    /// its image (then it keeps no data and serves nothing): a service others wait on
+    /// to complete (`condition: service_completed_successfully`, see [`Workload::job`]),
+    /// or a command that does not start a server and runs a client (`psql`, `mongosh`,
+    /// `kafka-topics`, `etcdctl` ...), a shell script, or `sleep`.
     pub fn runs_client(&self) -> bool {
-        const CLIENTS: [&str; 20] = [
+        const CLIENTS: [&str; 24] = [
             "mongosh",
             "mongo",
             "psql",
@@ -1082,15 +1103,77 @@ impl Workload {
             "clickhouse-client",
             "nodetool",
             "rabbitmqadmin",
+            "cub",
+            "mc",
+            "curl",
+            "wget",
         ];
-        self.command
+        const SHELLS: [&str; 6] = ["sh", "bash", "ash", "dash", "zsh", "sleep"];
+        // Scripts that start the image's server after setting it up.
+        const SERVER_STARTS: [&str; 6] = [
+            "docker-entrypoint.sh",
+            "entrypoint.sh",
+            "run.sh",
+            "run",
+            "start.sh",
+            "supervisord",
+        ];
+        if self.job {
+            return true;
+        }
+        let words: Vec<&str> = self
+            .command
             .iter()
             .flat_map(|word| word.split_whitespace())
-            .take(6)
-            .any(|word| {
-                let name = word.rsplit('/').next().unwrap_or(word);
-                CLIENTS.contains(&name)
-            })
+            .map(|word| word.trim_matches(['"', '\'', ';', '(', ')']))
+            .collect();
+        let executable = |word: &str| word.rsplit('/').next().unwrap_or(word).to_owned();
+        let Some(first) = words.first().map(|word| executable(word)) else {
+            return false;
+        };
+        let starts_server = crate::model::catalog::starts_server(&self.command)
+            || words
+                .iter()
+                .any(|word| SERVER_STARTS.contains(&executable(word).as_str()));
+        if starts_server {
+            return false;
+        }
+        CLIENTS.contains(&first.as_str())
+            || SHELLS.contains(&first.as_str())
+            || words
+                .iter()
+                .any(|word| CLIENTS.contains(&executable(word).as_str()))
+    }
+
+    /// Whether the container's settings make it one member of a cluster whose other
+    /// members are configured elsewhere (a Galera node, a MongoDB replica set member,
+    /// a Cassandra node with seeds, a CockroachDB node that joins others): one replica
+    /// of it is not the whole service.
+    pub fn joins_a_cluster(&self) -> bool {
+        const VARIABLES: [&str; 6] = [
+            "WSREP_CLUSTER_ADDRESS",
+            "GALERA_CLUSTER",
+            "CASSANDRA_SEEDS",
+            "MONGO_REPLICA_SET_NAME",
+            "MONGODB_REPLICA_SET_NAME",
+            "REDIS_REPLICATION_MODE",
+        ];
+        const FLAGS: [&str; 5] = [
+            "--replSet",
+            "--join",
+            "--initial-cluster",
+            "--seeds",
+            "--cluster-name",
+        ];
+        VARIABLES.iter().any(|name| self.env(name).is_some())
+            || self
+                .command
+                .iter()
+                .flat_map(|word| word.split_whitespace())
+                .any(|word| {
+                    let flag = word.split_once('=').map_or(word, |(flag, _)| flag);
+                    FLAGS.contains(&flag)
+                })
     }
 
     /// The environment variable called `name`, if set.
@@ -1106,6 +1189,47 @@ impl Workload {
             !target.is_empty() && (dir == target || dir.starts_with(&format!("{target}/")))
         })
     }
+}
+
+/// The directory a storage location names: `/data` itself, or the path of
+/// `http://minio{1...4}/data` or of Bitnami's `minio-{0...1}/data-{0...1}`.
+fn path_of_location(location: &str) -> Option<String> {
+    let location = location.trim();
+    if location.starts_with('/') {
+        return Some(location.to_owned());
+    }
+    let after_scheme = location
+        .split_once("://")
+        .map_or(location, |(_, rest)| rest);
+    let slash = after_scheme.find('/')?;
+    // A host names no directory: only what follows it.
+    (!after_scheme[..slash].is_empty()).then(|| after_scheme[slash..].to_owned())
+}
+
+/// A path with MinIO's `{1...4}` ranges written out, at most 64 paths (`/data{1...2}`
+/// is `/data1` and `/data2`).
+fn expand_ellipses(path: &str) -> Vec<String> {
+    let mut paths = vec![String::new()];
+    let mut rest = path;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}').map(|close| open + close) else {
+            break;
+        };
+        let range = rest[open + 1..close]
+            .split_once("...")
+            .and_then(|(from, to)| Some((from.parse::<u32>().ok()?, to.parse::<u32>().ok()?)));
+        let Some((from, to)) = range.filter(|(from, to)| from <= to && to - from < 64) else {
+            break;
+        };
+        let prefix = &rest[..open];
+        paths = paths
+            .iter()
+            .flat_map(|path| (from..=to).map(move |n| format!("{path}{prefix}{n}")))
+            .take(64)
+            .collect();
+        rest = &rest[close + 1..];
+    }
+    paths.into_iter().map(|path| path + rest).collect()
 }
 
 fn is_data_flag(flag: &str) -> bool {
@@ -1177,4 +1301,33 @@ pub struct WorkloadDependency {
     pub condition: Option<Spanned<String>>,
     /// The mapping of the long form, where a fix would add a condition.
     pub section: Option<Section>,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{expand_ellipses, path_of_location};
+
+    #[test]
+    fn storage_locations_name_their_directories() {
+        assert_eq!(path_of_location("/data").as_deref(), Some("/data"));
+        assert_eq!(
+            path_of_location("http://minio{1...4}/data").as_deref(),
+            Some("/data")
+        );
+        assert_eq!(
+            path_of_location("minio-{0...1}/data-{0...1}").as_deref(),
+            Some("/data-{0...1}")
+        );
+        assert_eq!(path_of_location("minio"), None);
+        assert_eq!(expand_ellipses("/data-{0...1}"), ["/data-0", "/data-1"]);
+        assert_eq!(
+            expand_ellipses("/mnt/d{1...2}/x{3...4}"),
+            ["/mnt/d1/x3", "/mnt/d1/x4", "/mnt/d2/x3", "/mnt/d2/x4"]
+        );
+        assert_eq!(
+            expand_ellipses("/data{1...100000}").len(),
+            1,
+            "a range too wide stays as written"
+        );
+    }
 }

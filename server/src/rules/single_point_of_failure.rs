@@ -135,6 +135,11 @@ fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
         let Some(system) = workload.system.filter(|_| replicated_kind) else {
             continue;
         };
+        // One member of a cluster configured across workloads (a Galera node per
+        // ReplicationController) is not the service's only copy.
+        if workload.joins_a_cluster() {
+            continue;
+        }
         let (range, count) = match &workload.replicas {
             Some(replicas) if replicas.value == 1 => (replicas.range, "1 replica"),
             Some(_) => continue,
