@@ -74,9 +74,14 @@ pub fn url_password(value: &str) -> Option<std::ops::Range<usize>> {
     (!password.is_empty()).then_some(password)
 }
 
-/// Whether a value is only a reference to a variable (`${DB_PASSWORD}`, `$TOKEN`): the
-/// secret is elsewhere.
-fn is_reference(value: &str) -> bool {
+/// Whether a value is only a reference to a variable (`${DB_PASSWORD}`, `$TOKEN`, and
+/// Compose's escaped `$$TOKEN`, read in the container): the secret is elsewhere.
+pub fn is_reference(value: &str) -> bool {
+    let value = value.trim_matches(['"', '\'']);
+    let value = value
+        .strip_prefix('$')
+        .filter(|rest| rest.starts_with('$'))
+        .unwrap_or(value);
     let name = match value.strip_prefix("${").and_then(|v| v.strip_suffix('}')) {
         Some(name) => name,
         None => match value.strip_prefix('$') {
@@ -85,6 +90,132 @@ fn is_reference(value: &str) -> bool {
         },
     };
     !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+}
+
+/// Whether a value is an obvious placeholder, not a secret: `<password>`,
+/// `INSERT_PASSWORD_HERE`, `CHANGE_ME_PLEASE`.
+pub fn is_placeholder(value: &str) -> bool {
+    let value = value.trim().trim_matches(['"', '\'']);
+    let upper = value.to_ascii_uppercase();
+    (value.starts_with('<') && value.ends_with('>'))
+        || upper.starts_with("INSERT_")
+        || upper.starts_with("CHANGE_ME_")
+        || upper == "CHANGE_ME"
+}
+
+/// Command-line tools and the short option that takes their password: `sqlcmd -P x`,
+/// `cqlsh -p x`, `redis-cli -a x`; the MySQL family's `-px` only attached (`-p x`
+/// prompts, and `x` is a database).
+const TOOLS: &[(&str, &str, bool)] = &[
+    ("sqlcmd", "-P", false),
+    ("cqlsh", "-p", false),
+    ("mongosh", "-p", false),
+    ("mongo", "-p", false),
+    ("redis-cli", "-a", false),
+    ("valkey-cli", "-a", false),
+    ("mysql", "-p", true),
+    ("mysqladmin", "-p", true),
+    ("mysqldump", "-p", true),
+    ("mariadb", "-p", true),
+    ("mariadb-admin", "-p", true),
+];
+
+/// The passwords written on command lines (commands, entrypoints, health checks) in
+/// `range` of `text`: a tool's password option (`sqlcmd -P x`, `cqlsh -p x`,
+/// `mysqladmin -px`), a flag named for a secret (`--password=x`, `--requirepass x`) and
+/// a `name=value` setting named for one (`--set storage.secret_key=x`). Each comes with
+/// how it is given, for a message (`sqlcmd -P`). Comment lines are skipped; references
+/// (`$$PASSWORD`) and placeholders are not passwords.
+pub fn command_credentials(text: &str, range: TextRange) -> Vec<(TextRange, String)> {
+    let mut found = Vec::new();
+    let Some(body) = text.get(range.as_range()) else {
+        return found;
+    };
+    let mut line_start = range.start;
+    for line in body.split_inclusive('\n') {
+        let offset = line_start;
+        line_start += line.len();
+        let content = line.trim_end_matches(['\n', '\r']);
+        if content.trim_start().starts_with('#') {
+            continue;
+        }
+        // Words with their offsets; brackets, commas and quotes of flow lists split too.
+        let mut words: Vec<(usize, &str)> = Vec::new();
+        let mut start = None;
+        for (at, character) in content.char_indices() {
+            let separator =
+                character.is_whitespace() || matches!(character, '[' | ']' | ',' | '"' | '\'');
+            match (separator, start) {
+                (true, Some(from)) => {
+                    words.push((from, &content[from..at]));
+                    start = None;
+                }
+                (false, None) => start = Some(at),
+                _ => {}
+            }
+        }
+        if let Some(from) = start {
+            words.push((from, &content[from..]));
+        }
+        let mut tool: Option<&(&str, &str, bool)> = None;
+        let mut push = |at: usize, value: &str, how: String| {
+            let value = value.trim_end_matches([';', ')']);
+            if value.is_empty() || is_reference(value) || is_placeholder(value) {
+                return;
+            }
+            found.push((TextRange::new(offset + at, offset + at + value.len()), how));
+        };
+        for (index, &(at, word)) in words.iter().enumerate() {
+            if matches!(word, "&&" | "||" | ";" | "|") {
+                tool = None;
+                continue;
+            }
+            let executable = word.rsplit('/').next().unwrap_or(word);
+            if let Some(known) = TOOLS.iter().find(|(name, _, _)| *name == executable) {
+                tool = Some(known);
+                continue;
+            }
+            let next = words.get(index + 1);
+            if let Some((_, option, attached_only)) = tool {
+                if word == *option && !attached_only {
+                    if let Some(&(next_at, value)) = next {
+                        push(
+                            next_at,
+                            value,
+                            format!("`{} {option}`", tool.map_or("", |t| t.0)),
+                        );
+                    }
+                    continue;
+                }
+                if let Some(value) = word.strip_prefix(option).filter(|v| !v.is_empty()) {
+                    push(
+                        at + option.len(),
+                        value,
+                        format!("`{} {option}`", tool.map_or("", |t| t.0)),
+                    );
+                    continue;
+                }
+            }
+            let flag = word.trim_start_matches('-');
+            match flag.split_once('=') {
+                Some((name, value)) if masks_value_of(name) => {
+                    let value_at = at + (word.len() - flag.len()) + name.len() + 1;
+                    push(
+                        value_at,
+                        value,
+                        format!("`{}`", &word[..word.len() - value.len()]),
+                    );
+                }
+                None if word.starts_with("--") && masks_value_of(flag) => {
+                    if let Some(&(next_at, value)) = next.filter(|(_, v)| !v.starts_with('-')) {
+                        push(next_at, value, format!("`{word}`"));
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+    found
 }
 
 /// Bytes that may make up a name before `=` or `:`.
@@ -240,7 +371,39 @@ fn value_end(line: &str, start: usize, whole_line: bool) -> usize {
 
 #[cfg(test)]
 mod tests {
-    use super::credential_ranges;
+    use super::{command_credentials, credential_ranges};
+    use crate::text::TextRange;
+
+    /// The passwords of command lines and how each is given.
+    fn on_command_lines(text: &str) -> Vec<(&str, String)> {
+        command_credentials(text, TextRange::new(0, text.len()))
+            .into_iter()
+            .map(|(range, how)| (&text[range.as_range()], how))
+            .collect()
+    }
+
+    #[test]
+    fn passwords_on_command_lines_are_found_with_how_they_are_given() {
+        let found = on_command_lines(
+            "test: /opt/mssql-tools/bin/sqlcmd -S localhost -U sa -P 'Str0ng!Pass' -Q 'SELECT 1'\n\
+             test: [\"CMD\", \"cqlsh\", \"-u\", \"cassandra\", \"-p\", \"cassandra\"]\n\
+             test: mysqladmin ping -h localhost -P 3306 -psecret1\n\
+             command: redpanda start --set redpanda.cloud_storage_secret_key=minio123 --requirepass x1\n\
+             # test: sqlcmd -P commented\n\
+             test: mysqladmin ping -p$$MYSQL_ROOT_PASSWORD && redis-cli -a ${REDIS_PASSWORD} ping\n",
+        );
+        let expected: Vec<(&str, String)> = vec![
+            ("Str0ng!Pass", "`sqlcmd -P`".to_owned()),
+            ("cassandra", "`cqlsh -p`".to_owned()),
+            ("secret1", "`mysqladmin -p`".to_owned()),
+            (
+                "minio123",
+                "`redpanda.cloud_storage_secret_key=`".to_owned(),
+            ),
+            ("x1", "`--requirepass`".to_owned()),
+        ];
+        assert_eq!(found, expected);
+    }
 
     /// The masked values of a text.
     fn masked(text: &str) -> Vec<&str> {

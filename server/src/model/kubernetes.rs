@@ -167,6 +167,29 @@ fn read_resource(reader: &Reader<'_>, resource: NodeId, model: &mut SystemModel)
                 selector: selector(doc, doc.get_path(resource, &["spec", "selector"])),
             });
         }
+        ("Secret", "v1") => {
+            let Some(object) = spanned_str(doc, resource, &["metadata", "name"]) else {
+                return;
+            };
+            for (section, encoded) in [("stringData", false), ("data", true)] {
+                let Some(map) = doc.get(resource, section) else {
+                    continue;
+                };
+                for entry in doc.entries(map) {
+                    let (Some(key), Some(value)) = (doc.str(entry.key), doc.str(entry.value))
+                    else {
+                        continue;
+                    };
+                    let key_range = doc.range(entry.key);
+                    model.secret_entries.push(SecretEntry {
+                        object: object.clone(),
+                        key: Spanned::new(key.to_owned(), key_range, key_range),
+                        value: Spanned::new(value.to_owned(), doc.range(entry.value), key_range),
+                        encoded,
+                    });
+                }
+            }
+        }
         ("Kafka", "kafka.strimzi.io") => strimzi_kafka(reader, resource, model),
         ("KafkaTopic", "kafka.strimzi.io") => strimzi_topic(reader, resource, model),
         ("KafkaNodePool", "kafka.strimzi.io") => strimzi_node_pool(reader, resource, model),

@@ -126,6 +126,9 @@ pub struct SystemModel {
     pub volumes: Option<Section>,
     /// PodDisruptionBudgets of a Kubernetes file.
     pub disruption_budgets: Vec<DisruptionBudget>,
+    /// Kubernetes: the entries of `Secret` objects written in the file (`stringData`,
+    /// `data`).
+    pub secret_entries: Vec<SecretEntry>,
     pub problems: Vec<ModelProblem>,
     /// What each Compose service contributed, in order (empty for other formats): an
     /// edit inside one service rebuilds only its part.
@@ -411,6 +414,7 @@ impl SystemModel {
             workloads: Vec::new(),
             volumes: None,
             disruption_budgets: Vec::new(),
+            secret_entries: Vec::new(),
             problems: Vec::new(),
             compose_parts: Vec::new(),
             spec_parts: Vec::new(),
@@ -1005,6 +1009,19 @@ impl LabelSelector {
                     }
                 })
     }
+}
+
+/// One entry of a Kubernetes `Secret` written in the file.
+#[derive(Clone, Debug, PartialEq, Shift)]
+pub struct SecretEntry {
+    /// The Secret's `metadata.name`.
+    pub object: Spanned<String>,
+    /// The entry's key (`POSTGRES_PASSWORD`).
+    pub key: Spanned<String>,
+    /// Its value as written (base64 under `data`).
+    pub value: Spanned<String>,
+    /// Whether it is under `data` (base64) rather than `stringData`.
+    pub encoded: bool,
 }
 
 /// A PodDisruptionBudget of a Kubernetes file.

@@ -7,9 +7,15 @@ declare_rule! {
     /// Reports an environment variable whose name says it holds a secret (`PASSWORD`,
     /// `PASSWD`, `SECRET`, `TOKEN`, `API_KEY`, `PRIVATE_KEY`) and whose value is written
     /// literally in the file, rather than taken from the environment (`${VAR}`) or from
-    /// a file (`*_FILE` variables with Docker secrets); and any variable holding a URL
-    /// with a literal password (`postgres://app:secret@db/app`). The finding never
-    /// repeats the value.
+    /// a file (`*_FILE` variables with Docker secrets), or falls back to a literal one
+    /// (`${DB_PASSWORD:-hunter2}`); any variable holding a URL with a literal password
+    /// (`postgres://app:secret@db/app`); a password on a command line, in an
+    /// entrypoint, a command or a health check (`sqlcmd -P x`, `cqlsh -p x`,
+    /// `mysqladmin -px`, `redis-cli -a x`, `--password=x`, `--requirepass x`); and a
+    /// password entry of a Kubernetes `Secret` written in the manifest (`stringData`, or
+    /// `data`, whose base64 is no protection). Obvious placeholders (`<password>`,
+    /// `INSERT_*`, `CHANGE_ME_*`) and references (`${VAR}`, `$$VAR`) are not secrets.
+    /// The finding never repeats the value.
     ///
     /// ## Why is this bad
     /// A file in a repository is read by everyone with access to the repository, its
@@ -44,34 +50,12 @@ declare_rule! {
     }
 }
 
-const SECRET_WORDS: [&str; 8] = [
-    "PASSWORD",
-    "PASSWD",
-    "SECRET",
-    "TOKEN",
-    "API_KEY",
-    "APIKEY",
-    "PRIVATE_KEY",
-    "REPLICA_SET_KEY",
-];
+use crate::secrets::{command_credentials, is_placeholder, names_a_secret, url_password};
+use crate::text::TextRange;
 
-/// Whether a variable name says it holds a secret.
-pub(crate) fn names_a_secret(name: &str) -> bool {
-    let upper = name.to_ascii_uppercase();
-    if upper.ends_with("_FILE") || upper.starts_with("ALLOW_EMPTY") || upper.ends_with("_PATH") {
-        return false;
-    }
-    // Names that say "token" but hold an identifier, not a credential.
-    if matches!(
-        upper.as_str(),
-        "ETCD_INITIAL_CLUSTER_TOKEN" | "INITIAL_CLUSTER_TOKEN"
-    ) {
-        return false;
-    }
-    SECRET_WORDS.iter().any(|word| upper.contains(word))
-}
-
-/// Whether a value is a literal that looks like a secret (not interpolated, not a flag).
+/// Whether a value written in the file is a secret in plain text: not empty, not a
+/// reference to a variable, not a count or a switch, not a placeholder, not a path to
+/// a secret file.
 fn is_literal_secret(value: &str) -> bool {
     let value = value.trim();
     // `$$` is Compose's escape for a literal `$`.
@@ -87,27 +71,28 @@ fn is_literal_secret(value: &str) -> bool {
         value.to_ascii_lowercase().as_str(),
         "yes" | "no" | "true" | "false" | "on" | "off" | "0" | "1" | "none" | "null"
     );
-    !flag && !value.starts_with("/run/secrets/")
+    !flag && !is_placeholder(value) && !value.starts_with("/run/secrets/")
 }
 
-/// Whether a value is a URL with a literal password (`postgres://app:pw@db/app`).
-fn url_with_password(value: &str) -> bool {
-    let Some((_, rest)) = value.split_once("://") else {
-        return false;
-    };
-    let Some((credentials, _)) = rest.split_once('@') else {
-        return false;
-    };
-    match credentials.split_once(':') {
-        Some((_, password)) => {
-            !password.is_empty() && !password.contains('/') && !password.contains('$')
-        }
-        None => false,
-    }
+/// The literal default of a Compose interpolation (`${DB_PASSWORD:-hunter2}`,
+/// `${DB_PASSWORD-hunter2}`), when it is a secret: used whenever the variable is unset.
+fn literal_default(value: &str) -> Option<&str> {
+    let inner = value.trim().strip_prefix("${")?.strip_suffix('}')?;
+    let name_end = inner.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))?;
+    let rest = &inner[name_end..];
+    let default = rest.strip_prefix(":-").or_else(|| rest.strip_prefix('-'))?;
+    is_literal_secret(default).then_some(default)
 }
 
 fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
     for workload in &model.workloads {
+        let what = format!("{} `{}`", workload.kind.noun(), workload.name.value);
+        let fix_hint = if workload.kind == WorkloadKind::ComposeService {
+            "pass it as `${NAME}` from an untracked `.env` file or through a secrets file"
+        } else {
+            "take it from a Secret with `valueFrom.secretKeyRef`"
+        };
+        let mut reported: Vec<TextRange> = Vec::new();
         for variable in &workload.environment {
             let (Some(value), Some(range)) = (&variable.value, variable.value_range) else {
                 continue;
@@ -116,33 +101,79 @@ fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
             if variable.from_env_file {
                 continue;
             }
-            if url_with_password(value) {
+            reported.push(range);
+            if url_password(value).is_some_and(|password| {
+                let password = &value[password];
+                !password.contains('/') && !password.contains('$')
+            }) {
                 let diagnostic = ctx.diagnostic(
                     range,
                     format!(
-                        "`{}` of {} `{}` is a URL with a password written in plain text: everyone who can read this file or its history has it",
-                        variable.name,
-                        workload.kind.noun(),
-                        workload.name.value
+                        "`{}` of {what} is a URL with a password written in plain text: everyone who can read this file or its history has it",
+                        variable.name
                     ),
                 );
                 ctx.report(diagnostic);
                 continue;
             }
-            if !names_a_secret(&variable.name) || !is_literal_secret(value) {
+            if !names_a_secret(&variable.name) {
+                continue;
+            }
+            let message = if is_literal_secret(value) {
+                format!(
+                    "`{}` of {what} is written in plain text: everyone who can read this file or its history has it; {}",
+                    variable.name,
+                    fix_hint.replace("NAME", &variable.name)
+                )
+            } else if literal_default(value).is_some() {
+                format!(
+                    "`{}` of {what} falls back to a password written in plain text when the variable is unset (`${{{}:-...}}`): everyone who can read this file has it; leave out the default",
+                    variable.name, variable.name
+                )
+            } else {
+                continue;
+            };
+            let diagnostic = ctx.diagnostic(range, message);
+            ctx.report(diagnostic);
+        }
+        // Passwords on command lines: entrypoints, commands, health checks.
+        for (range, how) in command_credentials(ctx.text, workload.section.range) {
+            let overlaps = reported
+                .iter()
+                .any(|r| range.start < r.end && r.start < range.end);
+            if overlaps {
                 continue;
             }
             let diagnostic = ctx.diagnostic(
                 range,
                 format!(
-                    "`{}` of {} `{}` is written in plain text: everyone who can read this file or its history has it; pass it as `${{{}}}` or through a secrets file",
-                    variable.name,
-                    workload.kind.noun(),
-                    workload.name.value,
-                    variable.name
+                    "{what} passes a password on a command line ({how}) written in plain text: everyone who can read this file or its history, or the process list, has it; {}",
+                    if workload.kind == WorkloadKind::ComposeService {
+                        "read it from the container's environment (`$$DB_PASSWORD`, set from an untracked `.env` file) or from a secrets file"
+                    } else {
+                        "read it from an environment variable set with `valueFrom.secretKeyRef`"
+                    }
                 ),
             );
             ctx.report(diagnostic);
         }
+    }
+    for entry in &model.secret_entries {
+        if !names_a_secret(&entry.key.value) || !is_literal_secret(&entry.value.value) {
+            continue;
+        }
+        let encoding = if entry.encoded {
+            " (base64 is an encoding, not encryption)"
+        } else {
+            ""
+        };
+        let diagnostic = ctx.diagnostic(
+            entry.value.range,
+            format!(
+                "`{}` of Secret `{}` is written in the manifest{encoding}: everyone who can read this file or its history has it; create the Secret from outside the repository (`kubectl create secret`, Sealed Secrets, External Secrets)",
+                entry.key.value, entry.object.value
+            ),
+        );
+        ctx.report(diagnostic);
     }
 }
