@@ -134,7 +134,7 @@ pub fn from_compose_reusing(
             model.datastores.push(found);
             datastore = true;
         }
-        kafka_streams(&workload, &mut model);
+        kafka_streams(&workload, text, &mut model);
         model.compose_parts.push(ComposePartIndex {
             range,
             datastore,
@@ -829,6 +829,126 @@ fn words(doc: &YamlDocument, value: NodeId) -> Vec<String> {
     }
 }
 
+/// Prefixes of the variables through which Kafka and its companions (Connect, ksqlDB,
+/// Schema Registry, Control Center, Confluent's reporters) set their topics.
+const KAFKA_FAMILY: [&str; 6] = [
+    "KAFKA_",
+    "CONNECT_",
+    "KSQL_",
+    "CONTROL_CENTER_",
+    "CONFLUENT_",
+    "SCHEMA_REGISTRY_",
+];
+
+/// Ends of the variables that set one topic's replication factor.
+const TOPIC_FACTOR_ENDS: [&str; 4] = [
+    "_REPLICATION_FACTOR",
+    "_TOPIC_REPLICAS",
+    "_TOPIC_REPLICATION",
+    "_TOPICS_REPLICATION",
+];
+
+/// The replication factors of the topics every part of a Kafka platform creates for
+/// itself, as streams: Connect's storage topics, Schema Registry's, ksqlDB's,
+/// Confluent's license, balancer and metrics topics, Control Center's; and the
+/// `--replication-factor` of a `kafka-topics` command.
+fn other_topic_settings(workload: &Workload, text: &str, model: &mut SystemModel) {
+    // The broker's own three are read with their minimum in-sync replicas.
+    const BROKER_OWN: [&str; 3] = [
+        "DEFAULT_REPLICATION_FACTOR",
+        "OFFSETS_TOPIC_REPLICATION_FACTOR",
+        "TRANSACTION_STATE_LOG_REPLICATION_FACTOR",
+    ];
+    let owner = &workload.name.value;
+    let mut push = |label: String, value: Spanned<i64>| {
+        model.streams.push(Stream {
+            name: Spanned::new(
+                format!("{owner}: {label}"),
+                workload.name.range,
+                workload.name.range,
+            ),
+            origin: Origin::Infrastructure,
+            label: Some(label),
+            section: workload.section.clone(),
+            broker: Some(Spanned::new(
+                "kafka".to_owned(),
+                workload.name.range,
+                workload.name.range,
+            )),
+            partitions: None,
+            replication_factor: Some(value),
+            min_insync_replicas: None,
+            delivery: None,
+            ordering_key: None,
+            schema: None,
+            consumers: Vec::new(),
+            unclean_leader_election: None,
+        });
+    };
+    for variable in &workload.environment {
+        let name = variable.name.as_str();
+        let setting = name
+            .strip_prefix("KAFKA_CFG_")
+            .or_else(|| name.strip_prefix("KAFKA_"))
+            .unwrap_or(name);
+        let topic_factor = KAFKA_FAMILY.iter().any(|prefix| name.starts_with(prefix))
+            && TOPIC_FACTOR_ENDS.iter().any(|end| name.ends_with(end))
+            && !BROKER_OWN.contains(&setting)
+            // Connect's `replication.factor` is not a topic of its own.
+            && name != "CONNECT_REPLICATION_FACTOR";
+        if !topic_factor {
+            continue;
+        }
+        let (Some(value), Some(range)) = (&variable.value, variable.value_range) else {
+            continue;
+        };
+        let Ok(factor) = value.trim().trim_matches(['"', '\'']).parse::<i64>() else {
+            continue;
+        };
+        push(
+            format!(
+                "the topic that `{name}` configures in {} `{owner}`",
+                workload.kind.noun()
+            ),
+            Spanned::new(factor, range, variable.name_range),
+        );
+    }
+    // `kafka-topics --create ... --replication-factor 1`, in a command or a script.
+    let Some(body) = text.get(workload.section.range.as_range()) else {
+        return;
+    };
+    for (at, _) in body.match_indices("--replication-factor") {
+        let after = &body[at + "--replication-factor".len()..];
+        let gap = after.len() - after.trim_start_matches([' ', '=']).len();
+        let digits = after[gap..].bytes().take_while(u8::is_ascii_digit).count();
+        let Ok(factor) = after[gap..gap + digits].parse::<i64>() else {
+            continue;
+        };
+        let start = workload.section.range.start + at + "--replication-factor".len() + gap;
+        let range = TextRange::new(start, start + digits);
+        let topic = after[gap + digits..]
+            .split_whitespace()
+            .collect::<Vec<_>>()
+            .windows(2)
+            .find(|pair| pair[0] == "--topic")
+            .map(|pair| format!(" `{}`", pair[1].trim_matches(['"', '\''])))
+            .or_else(|| {
+                let before = &body[..at];
+                let topic_at = before.rfind("--topic ")?;
+                let name = before[topic_at + 8..].split_whitespace().next()?;
+                Some(format!(" `{}`", name.trim_matches(['"', '\''])))
+            })
+            .unwrap_or_default();
+        push(
+            format!(
+                "the topic{topic} that {} `{owner}` creates with `kafka-topics`",
+                workload.kind.noun()
+            ),
+            Spanned::new(factor, range, range),
+        );
+    }
+}
+
 /// Marks the services that others wait on to complete
 /// (`condition: service_completed_successfully`) as one-off jobs.
 fn mark_jobs(workloads: &mut [Workload]) {
@@ -859,8 +979,12 @@ fn is_kraft_controller_only(workload: &Workload) -> bool {
 
 /// The Kafka settings of a broker, as streams the stream rules check: not of a
 /// controller-only node or a client container, which hold no topics.
-fn kafka_streams(workload: &Workload, model: &mut SystemModel) {
-    if !is_kafka_broker(workload) || is_kraft_controller_only(workload) || workload.runs_client() {
+fn kafka_streams(workload: &Workload, text: &str, model: &mut SystemModel) {
+    if is_kraft_controller_only(workload) {
+        return;
+    }
+    other_topic_settings(workload, text, model);
+    if !is_kafka_broker(workload) || workload.runs_client() {
         return;
     }
     let setting = |name: &str| {

@@ -43,6 +43,25 @@ declare_rule! {
 }
 
 fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
+    // A factor above the number of brokers makes topic creation fail: with fewer
+    // than 3 Kafka brokers in the file, offer no more than there are (none with one).
+    let brokers = model
+        .workloads
+        .iter()
+        .filter(|w| w.system.is_some_and(|s| s.id == "kafka") && !w.runs_client())
+        .filter(|w| {
+            !["KAFKA_PROCESS_ROLES", "KAFKA_CFG_PROCESS_ROLES"]
+                .iter()
+                .filter_map(|name| w.env(name)?.value.as_deref())
+                .any(|roles| roles.trim().trim_matches(['"', '\'']) == "controller")
+        })
+        .map(|w| w.replicas.as_ref().map_or(1, |r| r.value.max(1)))
+        .sum::<i64>();
+    let target = match brokers {
+        0 => Some(3),
+        1 => None,
+        n => Some(n.min(3)),
+    };
     for stream in &model.streams {
         let Some(factor) = &stream.replication_factor else {
             continue;
@@ -50,6 +69,14 @@ fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
         if factor.value != 1 {
             continue;
         }
+        let fix = target.map(|target| {
+            replace_value_fix(
+                factor.range,
+                &target.to_string(),
+                format!("Use a replication factor of {target}"),
+                Applicability::Unsafe,
+            )
+        });
         let diagnostic = ctx
             .diagnostic(
                 factor.range,
@@ -58,12 +85,7 @@ fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
                     stream.describe()
                 ),
             )
-            .with_fix(Some(replace_value_fix(
-                factor.range,
-                "3",
-                "Use a replication factor of 3",
-                Applicability::Unsafe,
-            )));
+            .with_fix(fix);
         ctx.report(diagnostic);
     }
 }
