@@ -266,12 +266,28 @@ fn read_workload(reader: &Reader<'_>, resource: NodeId, kind: WorkloadKind) -> O
                 .iter()
                 .filter_map(|&volume| {
                     let name = str_at(doc, volume, &["name"])?.to_owned();
-                    let source = if doc.get(volume, "persistentVolumeClaim").is_some() {
-                        MountSource::Volume(name.clone())
-                    } else if let Some(path) = str_at(doc, volume, &["hostPath", "path"]) {
+                    // Sources that live and die with the pod, or hold no data of it.
+                    const POD_LIFETIME: [&str; 7] = [
+                        "emptyDir",
+                        "configMap",
+                        "secret",
+                        "downwardAPI",
+                        "projected",
+                        "ephemeral",
+                        "gitRepo",
+                    ];
+                    let source = if let Some(path) = str_at(doc, volume, &["hostPath", "path"]) {
                         MountSource::Bind(path.to_owned())
+                    } else if doc
+                        .entries(volume)
+                        .iter()
+                        .filter_map(|entry| doc.key_text(entry.key))
+                        .any(|key| key != "name" && !POD_LIFETIME.contains(&key))
+                    {
+                        // A claim, or a disk of the cluster's own (`cinder`,
+                        // `gcePersistentDisk`, `nfs`, `csi` ...): it outlives the pod.
+                        MountSource::Volume(name.clone())
                     } else {
-                        // emptyDir, configMap, secret ...: nothing persistent.
                         return None;
                     };
                     Some((name, source))

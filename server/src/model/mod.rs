@@ -1135,7 +1135,7 @@ impl Workload {
             "start.sh",
             "supervisord",
         ];
-        if self.job {
+        if self.job || self.runs_redis_sentinel() {
             return true;
         }
         let words: Vec<&str> = self
@@ -1160,6 +1160,24 @@ impl Workload {
             || words
                 .iter()
                 .any(|word| CLIENTS.contains(&executable(word).as_str()))
+    }
+
+    /// Whether a Redis (or Valkey) container runs Sentinel, which watches the servers
+    /// and keeps no data (`redis-sentinel`, `--sentinel`, or the example images'
+    /// `SENTINEL=true`).
+    pub fn runs_redis_sentinel(&self) -> bool {
+        self.system
+            .is_some_and(|s| matches!(s.id, "redis" | "valkey"))
+            && (self.env("SENTINEL").and_then(|v| v.value.as_deref()) == Some("true")
+                || self
+                    .command
+                    .iter()
+                    .flat_map(|word| word.split_whitespace())
+                    .any(|word| {
+                        word == "--sentinel"
+                            || word.ends_with("redis-sentinel")
+                            || word.ends_with("valkey-sentinel")
+                    }))
     }
 
     /// Whether the container's settings make it one member of a cluster whose other

@@ -9,8 +9,10 @@ declare_rule! {
     /// Redis, Cassandra, Kafka, ZooKeeper, etcd, Elasticsearch, ...) with no volume or
     /// bind mount on its data directory (`/var/lib/postgresql/data`, `/data/db`,
     /// `/var/lib/mysql`, `/bitnami/...`, or where `PGDATA`, `KAFKA_LOG_DIRS` or
-    /// `--dbpath` move it). In Kubernetes, a datastore StatefulSet without
-    /// `volumeClaimTemplates`.
+    /// `--dbpath` move it). In Kubernetes, a datastore workload of any kind
+    /// (StatefulSet, Deployment, ReplicaSet, ReplicationController, DaemonSet, bare Pod)
+    /// with no persistent volume: no `volumeClaimTemplates`, no claim and no host path,
+    /// only the container's own layer or an `emptyDir`.
     ///
     /// ## Why is this bad
     /// A container's writable layer lives and dies with the container. Recreating it (a
@@ -78,7 +80,9 @@ fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
                     continue;
                 }
             }
-            WorkloadKind::StatefulSet => {
+            // Every Kubernetes workload kind: a pod's own storage (none, or an
+            // `emptyDir`) goes with the pod when it is rescheduled or replaced.
+            _ => {
                 let persistent = workload
                     .mounts
                     .iter()
@@ -87,9 +91,6 @@ fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
                     continue;
                 }
             }
-            // Deployments and pods of datastores are `single-point-of-failure`'s and
-            // the operators' concern.
-            _ => continue,
         }
         let Some(dir) = dirs.first() else {
             continue;
