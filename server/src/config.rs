@@ -36,6 +36,7 @@ pub const DEVELOPMENT_QUIETS: &[&str] = &[
     "missing-tracing",
     "missing-load-parameters",
     "exposed-datastore-port",
+    "unauthenticated-datastore",
     "ephemeral-datastore-storage",
     "plaintext-secret",
     "unpinned-image",

@@ -162,7 +162,7 @@ pub static SYSTEMS: &[StatefulSystem] = &[
         id: "cockroachdb",
         display: "CockroachDB",
         role: SystemRole::Database,
-        images: &["cockroach"],
+        images: &["cockroach", "cockroachdb"],
         data_dirs: &["/cockroach/cockroach-data"],
         data_dir_variables: &[],
         ports: &[26257],
@@ -416,6 +416,7 @@ const VARIANT_SUFFIXES: &[&str] = &[
     "-ce",
     "-community",
     "-official",
+    "-custom",
 ];
 
 /// The system an image name runs: as listed, or once variant suffixes and a demo

@@ -913,6 +913,45 @@ fn other_topic_settings(workload: &Workload, text: &str, model: &mut SystemModel
             Spanned::new(factor, range, variable.name_range),
         );
     }
+    // `KAFKA_CREATE_TOPICS: "orders:6:1,payments:3:1"` (name:partitions:replicas).
+    if let Some(variable) = ["KAFKA_CREATE_TOPICS", "KAFKA_CFG_CREATE_TOPICS"]
+        .iter()
+        .find_map(|name| workload.env(name))
+        && let Some(range) = variable.value_range
+        && let Some(written) = text.get(range.as_range())
+    {
+        let mut entry_start = range.start;
+        for entry in written.split(',') {
+            // Fields with their offsets: name, partitions, replicas (then options).
+            let mut fields: Vec<(usize, &str)> = Vec::new();
+            let mut field_start = entry_start;
+            for field in entry.split(':') {
+                fields.push((field_start, field));
+                field_start += field.len() + 1;
+            }
+            entry_start += entry.len() + 1;
+            let [(_, topic), _, (replicas_at, replicas), ..] = fields[..] else {
+                continue;
+            };
+            let digits = replicas.trim_end_matches(['"', '\'', ' ']);
+            let Ok(factor) = digits.parse::<i64>() else {
+                continue;
+            };
+            let topic = topic.trim_matches(['"', '\'', ' ']);
+            push(
+                format!(
+                    "the topic `{topic}` that `{}` creates in {} `{owner}`",
+                    variable.name,
+                    workload.kind.noun()
+                ),
+                Spanned::new(
+                    factor,
+                    TextRange::new(replicas_at, replicas_at + digits.len()),
+                    variable.name_range,
+                ),
+            );
+        }
+    }
     // `kafka-topics --create ... --replication-factor 1`, in a command or a script.
     let Some(body) = text.get(workload.section.range.as_range()) else {
         return;

@@ -55,6 +55,7 @@ mod single_point_of_failure;
 mod sloppy_quorum_strong_consistency;
 mod storage_engine_mismatch;
 mod syntax_error;
+mod unauthenticated_datastore;
 mod unclean_leader_election;
 mod unknown_key;
 mod unpinned_image;
@@ -85,6 +86,8 @@ pub enum Category {
     Storage,
     Operations,
     Infrastructure,
+    /// Who can reach a datastore and whether it asks who they are.
+    Access,
 }
 
 impl Category {
@@ -100,6 +103,7 @@ impl Category {
             Category::Storage => "storage",
             Category::Operations => "operations",
             Category::Infrastructure => "infrastructure",
+            Category::Access => "access",
         }
     }
 }
@@ -277,6 +281,7 @@ pub static ALL_RULES: &[&Rule] = &[
     &missing_tracing::MISSING_TRACING,
     &ephemeral_datastore_storage::EPHEMERAL_DATASTORE_STORAGE,
     &exposed_datastore_port::EXPOSED_DATASTORE_PORT,
+    &unauthenticated_datastore::UNAUTHENTICATED_DATASTORE,
     &plaintext_secret::PLAINTEXT_SECRET,
     &unpinned_image::UNPINNED_IMAGE,
     &missing_healthcheck::MISSING_HEALTHCHECK,

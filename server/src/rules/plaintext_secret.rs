@@ -51,7 +51,6 @@ declare_rule! {
 }
 
 use crate::secrets::{command_credentials, is_placeholder, names_a_secret, url_password};
-use crate::text::TextRange;
 
 /// Whether a value written in the file is a secret in plain text: not empty, not a
 /// reference to a variable, not a count or a switch, not a placeholder, not a path to

@@ -5,3 +5,4 @@ pub(crate) use super::{
 };
 pub(crate) use crate::diagnostic::{Applicability, Edit, Fix};
 pub(crate) use crate::model::*;
+pub(crate) use crate::text::TextRange;

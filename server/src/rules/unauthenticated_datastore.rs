@@ -1,0 +1,213 @@
+//! `unauthenticated-datastore`: a datastore reachable from outside its host that lets clients in without credentials.
+
+use super::prelude::*;
+
+declare_rule! {
+    /// ## What it does
+    /// Reports a datastore server that is reachable from outside its host (a port
+    /// published on all interfaces, or the host's network) while a setting in the file
+    /// switches its authentication or security off:
+    /// - ZooKeeper's `ALLOW_ANONYMOUS_LOGIN=yes`, etcd's `ALLOW_NONE_AUTHENTICATION=yes`
+    ///   (Bitnami images);
+    /// - `ALLOW_EMPTY_PASSWORD=yes`, `MYSQL_ALLOW_EMPTY_PASSWORD`,
+    ///   `MARIADB_ALLOW_EMPTY_ROOT_PASSWORD`, when no password is set beside them;
+    /// - PostgreSQL's `POSTGRES_HOST_AUTH_METHOD=trust`;
+    /// - Elasticsearch's `xpack.security.enabled=false`, OpenSearch's
+    ///   `DISABLE_SECURITY_PLUGIN=true` or `plugins.security.disabled=true`;
+    /// - CockroachDB's `--insecure`;
+    /// - Redis's `--protected-mode no` without `--requirepass`;
+    /// - Kafka's `ALLOW_PLAINTEXT_LISTENER=yes` (Bitnami).
+    ///
+    /// ## Why is this bad
+    /// Anyone who can reach the port can read, change and delete every record, and
+    /// scanners find open datastores on the internet within hours. Security switches
+    /// like these are meant for a laptop; published on every interface of a host they
+    /// leave the data to whoever connects first.
+    ///
+    /// ## Example
+    /// ```yaml
+    /// services:
+    ///   zookeeper:
+    ///     image: bitnami/zookeeper:3.9
+    ///     ports: ["2181:2181"]
+    ///     environment:
+    ///       ALLOW_ANONYMOUS_LOGIN: "yes"
+    /// ```
+    ///
+    /// ## Use instead
+    /// Keep authentication on, or publish the port to the loopback interface only:
+    /// ```yaml
+    ///     ports: ["127.0.0.1:2181:2181"]
+    /// ```
+    ///
+    /// ## References
+    /// - Designing Data-Intensive Applications, chapter 1 ("Reliability": human errors
+    ///   and the systems around the data).
+    /// - Each image's documentation of the variable (Bitnami, PostgreSQL, Elastic).
+    pub static UNAUTHENTICATED_DATASTORE = {
+        code: "unauthenticated-datastore",
+        severity: Warning,
+        category: Access,
+        summary: "A datastore reachable from outside its host with authentication or security switched off",
+        fix: None,
+        check: Some(check),
+    }
+}
+
+/// A setting that switches authentication off, and where it is written.
+struct Switch {
+    what: String,
+    range: TextRange,
+}
+
+fn is_on(value: &str) -> bool {
+    matches!(
+        value
+            .trim()
+            .trim_matches(['"', '\''])
+            .to_ascii_lowercase()
+            .as_str(),
+        "yes" | "true" | "1" | "on"
+    )
+}
+
+fn is_off(value: &str) -> bool {
+    matches!(
+        value
+            .trim()
+            .trim_matches(['"', '\''])
+            .to_ascii_lowercase()
+            .as_str(),
+        "no" | "false" | "0" | "off"
+    )
+}
+
+/// Whether a password is set for the server (a non-empty literal or a reference).
+fn sets_a_password(workload: &Workload) -> bool {
+    workload.environment.iter().any(|variable| {
+        let name = variable.name.to_ascii_uppercase();
+        name.contains("PASSWORD")
+            && !name.starts_with("ALLOW_")
+            && !name.contains("ALLOW_EMPTY")
+            && variable
+                .value
+                .as_deref()
+                .is_some_and(|v| !v.trim().is_empty())
+    })
+}
+
+/// The settings of the workload that switch authentication or security off.
+fn switches(workload: &Workload, text: &str) -> Vec<Switch> {
+    let mut found = Vec::new();
+    for variable in &workload.environment {
+        let Some(value) = variable.value.as_deref() else {
+            continue;
+        };
+        let range = variable.value_range.unwrap_or(variable.name_range);
+        let name = variable.name.as_str();
+        let upper = name.to_ascii_uppercase();
+        let off = match upper.as_str() {
+            "ALLOW_ANONYMOUS_LOGIN"
+            | "ALLOW_NONE_AUTHENTICATION"
+            | "ALLOW_PLAINTEXT_LISTENER"
+            | "KAFKA_CFG_ALLOW_PLAINTEXT_LISTENER"
+            | "DISABLE_SECURITY_PLUGIN" => is_on(value),
+            "ALLOW_EMPTY_PASSWORD"
+            | "MYSQL_ALLOW_EMPTY_PASSWORD"
+            | "MARIADB_ALLOW_EMPTY_ROOT_PASSWORD" => is_on(value) && !sets_a_password(workload),
+            "POSTGRES_HOST_AUTH_METHOD" => value.trim().eq_ignore_ascii_case("trust"),
+            "XPACK.SECURITY.ENABLED" | "XPACK_SECURITY_ENABLED" => is_off(value),
+            "PLUGINS.SECURITY.DISABLED" => is_on(value),
+            _ => false,
+        };
+        if off {
+            found.push(Switch {
+                what: format!("`{name}={}`", value.trim()),
+                range,
+            });
+        }
+    }
+    // Flags on the command line, found in the workload's text for their place.
+    let words: Vec<&str> = workload
+        .command
+        .iter()
+        .flat_map(|word| word.split_whitespace())
+        .collect();
+    let flag_at = |flag: &str| {
+        let body = text.get(workload.section.range.as_range())?;
+        let at = body.find(flag)?;
+        let start = workload.section.range.start + at;
+        Some(TextRange::new(start, start + flag.len()))
+    };
+    let cockroach = workload.system.is_some_and(|s| s.id == "cockroachdb");
+    if cockroach
+        && words.contains(&"--insecure")
+        && let Some(range) = flag_at("--insecure")
+    {
+        found.push(Switch {
+            what: "`--insecure`".to_owned(),
+            range,
+        });
+    }
+    let redis = workload
+        .system
+        .is_some_and(|s| matches!(s.id, "redis" | "valkey"));
+    let protected_off = words
+        .windows(2)
+        .any(|pair| pair[0] == "--protected-mode" && is_off(pair[1]));
+    if redis
+        && protected_off
+        && !words.contains(&"--requirepass")
+        && !sets_a_password(workload)
+        && let Some(range) = flag_at("--protected-mode")
+    {
+        found.push(Switch {
+            what: "`--protected-mode no` without `--requirepass`".to_owned(),
+            range,
+        });
+    }
+    found
+}
+
+fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
+    for workload in &model.workloads {
+        let Some(system) = workload.system else {
+            continue;
+        };
+        if workload.runs_client() {
+            continue;
+        }
+        let reachable = match (
+            workload.host_network,
+            workload.ports.iter().find(|p| p.on_all_interfaces()),
+        ) {
+            (Some(range), _) => Some(("it runs on the host's network".to_owned(), range)),
+            (None, Some(port)) => Some((
+                format!(
+                    "it publishes port {} on all interfaces",
+                    port.published.as_deref().unwrap_or(&port.target)
+                ),
+                port.range,
+            )),
+            (None, None) => None,
+        };
+        let Some((how, where_reachable)) = reachable else {
+            continue;
+        };
+        for switch in switches(workload, ctx.text) {
+            let diagnostic = ctx
+                .diagnostic(
+                    switch.range,
+                    format!(
+                        "{} `{}` runs {} with authentication or security switched off ({}) and {how}: anyone who can reach the host can read and change its data",
+                        workload.kind.noun(),
+                        workload.name.value,
+                        system.display,
+                        switch.what
+                    ),
+                )
+                .with_related(where_reachable, "reachable from outside the host here");
+            ctx.report(diagnostic);
+        }
+    }
+}
