@@ -190,7 +190,12 @@ fn read_resource(reader: &Reader<'_>, resource: NodeId, model: &mut SystemModel)
                 }
             }
         }
-        ("Kafka", "kafka.strimzi.io") => strimzi_kafka(reader, resource, model),
+        ("Kafka", "kafka.strimzi.io") => {
+            strimzi_kafka(reader, resource, model);
+            for members in STRIMZI {
+                operator_members(reader, resource, members, model);
+            }
+        }
         ("KafkaTopic", "kafka.strimzi.io") => strimzi_topic(reader, resource, model),
         ("KafkaNodePool", "kafka.strimzi.io") => strimzi_node_pool(reader, resource, model),
         ("Cluster", "postgresql.cnpg.io") => {
@@ -211,7 +216,230 @@ fn read_resource(reader: &Reader<'_>, resource: NodeId, model: &mut SystemModel)
                 model,
             );
         }
-        _ => {}
+        (kind, group) => {
+            for operator in OPERATORS
+                .iter()
+                .filter(|operator| operator.kind == kind && operator.group == group)
+            {
+                operator_members(reader, resource, operator, model);
+            }
+        }
+    }
+}
+
+/// How an operator's resource states the size of a cluster it runs.
+enum Size {
+    /// One count at this path (`spec.replicas`); the operator's default when unset.
+    Count(&'static [&'static str], Option<i64>),
+    /// Groups listed at this path, each its own replica set with a count under the
+    /// key (Crunchy's `instances[].replicas`, Percona's `replsets[].size`), defaulting.
+    EachOf(&'static [&'static str], &'static str, Option<i64>),
+    /// Groups listed at this path whose counts add up to one cluster (Scylla's racks,
+    /// ECK's node sets).
+    SumOf(&'static [&'static str], &'static str),
+}
+
+/// An operator's resource that runs a datastore, read into the model as datastores
+/// with their replica counts (and storage), so that the same rules fire as for
+/// workloads.
+struct Operator {
+    /// The system it runs, as the catalog names it.
+    technology: &'static str,
+    kind: &'static str,
+    group: &'static str,
+    display: &'static str,
+    size: Size,
+    /// Where the resource says its storage is ephemeral (`type: ephemeral`).
+    ephemeral_at: Option<&'static [&'static str]>,
+}
+
+const OPERATORS: &[Operator] = &[
+    Operator {
+        technology: "rabbitmq",
+        kind: "RabbitmqCluster",
+        group: "rabbitmq.com",
+        display: "RabbitmqCluster",
+        size: Size::Count(&["spec", "replicas"], Some(1)),
+        ephemeral_at: None,
+    },
+    Operator {
+        technology: "mongodb",
+        kind: "MongoDBCommunity",
+        group: "mongodbcommunity.mongodb.com",
+        display: "MongoDBCommunity",
+        size: Size::Count(&["spec", "members"], None),
+        ephemeral_at: None,
+    },
+    Operator {
+        technology: "mysql",
+        kind: "PerconaXtraDBCluster",
+        group: "pxc.percona.com",
+        display: "PerconaXtraDBCluster",
+        size: Size::Count(&["spec", "pxc", "size"], None),
+        ephemeral_at: None,
+    },
+    Operator {
+        technology: "mongodb",
+        kind: "PerconaServerMongoDB",
+        group: "psmdb.percona.com",
+        display: "PerconaServerMongoDB",
+        size: Size::EachOf(&["spec", "replsets"], "size", None),
+        ephemeral_at: None,
+    },
+    Operator {
+        technology: "mongodb",
+        kind: "PerconaServerMongoDB",
+        group: "psmdb.percona.com",
+        display: "PerconaServerMongoDB config servers of",
+        size: Size::Count(&["spec", "sharding", "configsvrReplSet", "size"], None),
+        ephemeral_at: None,
+    },
+    Operator {
+        technology: "postgres",
+        kind: "PerconaPGCluster",
+        group: "pgv2.percona.com",
+        display: "PerconaPGCluster",
+        size: Size::EachOf(&["spec", "instances"], "replicas", Some(1)),
+        ephemeral_at: None,
+    },
+    Operator {
+        technology: "postgres",
+        kind: "PostgresCluster",
+        group: "postgres-operator.crunchydata.com",
+        display: "PostgresCluster",
+        size: Size::EachOf(&["spec", "instances"], "replicas", Some(1)),
+        ephemeral_at: None,
+    },
+    Operator {
+        technology: "scylla",
+        kind: "ScyllaCluster",
+        group: "scylla.scylladb.com",
+        display: "ScyllaCluster",
+        size: Size::SumOf(&["spec", "datacenter", "racks"], "members"),
+        ephemeral_at: None,
+    },
+    Operator {
+        technology: "elasticsearch",
+        kind: "Elasticsearch",
+        group: "elasticsearch.k8s.elastic.co",
+        display: "Elasticsearch",
+        size: Size::SumOf(&["spec", "nodeSets"], "count"),
+        ephemeral_at: None,
+    },
+];
+
+/// Strimzi's `Kafka`: its brokers (unless node pools size them) and its ZooKeeper.
+const STRIMZI: &[Operator] = &[
+    Operator {
+        technology: "kafka",
+        kind: "Kafka",
+        group: "kafka.strimzi.io",
+        display: "Strimzi Kafka",
+        size: Size::Count(&["spec", "kafka", "replicas"], None),
+        ephemeral_at: Some(&["spec", "kafka", "storage", "type"]),
+    },
+    Operator {
+        technology: "zookeeper",
+        kind: "Kafka",
+        group: "kafka.strimzi.io",
+        display: "Strimzi ZooKeeper of",
+        size: Size::Count(&["spec", "zookeeper", "replicas"], None),
+        ephemeral_at: Some(&["spec", "zookeeper", "storage", "type"]),
+    },
+];
+
+/// Reads one operator resource's clusters as datastores.
+fn operator_members(
+    reader: &Reader<'_>,
+    resource: NodeId,
+    operator: &Operator,
+    model: &mut SystemModel,
+) {
+    let doc = reader.doc;
+    let Some(name) = spanned_str(doc, resource, &["metadata", "name"]) else {
+        return;
+    };
+    let section = Section {
+        key: name.range,
+        range: doc.range(resource),
+        insertion: None,
+    };
+    let ephemeral = operator.ephemeral_at.and_then(|path| {
+        let value = spanned_str(doc, resource, path)?;
+        (value.value == "ephemeral").then_some(value.range)
+    });
+    let mut push = |label: String, replicas: Option<Spanned<i64>>| {
+        let mut datastore = Datastore::new(
+            Spanned::new(label, name.range, name.key_range),
+            Origin::Infrastructure,
+            section.clone(),
+        );
+        datastore.replication = Some(Replication {
+            section: Some(section.clone()),
+            replicas,
+            ..Replication::default()
+        });
+        datastore.ephemeral_storage = ephemeral;
+        datastore.technology = Some(Spanned::new(
+            operator.technology.to_owned(),
+            name.range,
+            name.key_range,
+        ));
+        model.datastores.push(datastore);
+    };
+    let label = format!("{} {}", operator.display, name.value);
+    match operator.size {
+        Size::Count(path, default) => {
+            let (_, parent) = path.split_last().unwrap_or((&"", &[]));
+            // Without a default, the component must be there for its size to mean
+            // anything (a `Kafka` sized by node pools, no sharding).
+            if default.is_none() && doc.get_path(resource, parent).is_none() {
+                return;
+            }
+            let replicas = spanned_int(doc, resource, path)
+                .or_else(|| default.map(|n| Spanned::new(n, name.range, name.key_range)));
+            if replicas.is_some() || ephemeral.is_some() {
+                push(label, replicas);
+            }
+        }
+        Size::EachOf(path, key, default) => {
+            let Some(list) = doc.get_path(resource, path) else {
+                return;
+            };
+            for &group in doc.items(list) {
+                let group_name = spanned_str(doc, group, &["name"]);
+                let replicas = spanned_int(doc, group, &[key]).or_else(|| {
+                    let at = group_name.as_ref()?;
+                    default.map(|n| Spanned::new(n, at.range, at.key_range))
+                });
+                let label = match &group_name {
+                    Some(group_name) => format!("{label} ({})", group_name.value),
+                    None => label.clone(),
+                };
+                push(label, replicas);
+            }
+        }
+        Size::SumOf(path, key) => {
+            let Some(list) = doc.get_path(resource, path) else {
+                return;
+            };
+            let counts: Vec<Spanned<i64>> = doc
+                .items(list)
+                .iter()
+                .filter_map(|&group| spanned_int(doc, group, &[key]))
+                .collect();
+            let Some(first) = counts.first() else {
+                return;
+            };
+            let total = counts.iter().map(|count| count.value).sum::<i64>();
+            // One group: its count is the one to change; several: their sum.
+            let range = if counts.len() == 1 {
+                first.range
+            } else {
+                name.range
+            };
+            push(label, Some(Spanned::new(total, range, first.key_range)));
+        }
     }
 }
 

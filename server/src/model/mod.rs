@@ -691,6 +691,9 @@ pub struct Datastore {
     pub partitioning: Option<Partitioning>,
     pub transactions: Option<Transactions>,
     pub backup: Option<Backup>,
+    /// Infrastructure: where an operator's resource puts the data on storage that
+    /// lives and dies with the pod (Strimzi's `type: ephemeral`).
+    pub ephemeral_storage: Option<TextRange>,
 }
 
 impl Datastore {
@@ -708,6 +711,7 @@ impl Datastore {
             partitioning: None,
             transactions: None,
             backup: None,
+            ephemeral_storage: None,
         }
     }
 }

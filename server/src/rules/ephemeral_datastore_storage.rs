@@ -53,6 +53,20 @@ declare_rule! {
 }
 
 fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
+    // Operators' resources that put the data on ephemeral storage.
+    for datastore in &model.datastores {
+        let Some(range) = datastore.ephemeral_storage else {
+            continue;
+        };
+        let diagnostic = ctx.diagnostic(
+            range,
+            format!(
+                "{} keeps its data on ephemeral storage (`type: ephemeral`, an `emptyDir`): everything it stores is lost when a pod is recreated",
+                datastore.name.value
+            ),
+        );
+        ctx.report(diagnostic);
+    }
     for workload in &model.workloads {
         let Some(system) = workload.system else {
             continue;

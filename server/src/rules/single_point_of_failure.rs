@@ -107,19 +107,33 @@ fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
         if let Some(replicas) = &replication.replicas
             && replicas.value == 1
         {
+            // An operator's default (no count written) is placed on the name: there is
+            // no value to change, and a fix would rename the resource.
+            let written = ctx
+                .text
+                .get(replicas.range.as_range())
+                .map(|t| t.trim().trim_matches(['"', '\'']))
+                == Some("1");
+            let count = if written {
+                "1 replica"
+            } else {
+                "1 replica (its size is not set, and the operator's default is 1)"
+            };
             let diagnostic = ctx
                 .diagnostic(
                     replicas.range,
                     format!(
-                        "datastore `{name}` keeps 1 replica: losing its node loses the service and possibly data"
+                        "datastore `{name}` keeps {count}: losing its node loses the service and possibly data"
                     ),
                 )
-                .with_fix(Some(replace_value_fix(
-                    replicas.range,
-                    "3",
-                    "Keep 3 replicas (one failure leaves a majority)",
-                    Applicability::Unsafe,
-                )));
+                .with_fix(written.then(|| {
+                    replace_value_fix(
+                        replicas.range,
+                        "3",
+                        "Keep 3 replicas (one failure leaves a majority)",
+                        Applicability::Unsafe,
+                    )
+                }));
             ctx.report(diagnostic);
         }
     }
