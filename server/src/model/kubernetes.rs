@@ -190,6 +190,39 @@ fn read_resource(reader: &Reader<'_>, resource: NodeId, model: &mut SystemModel)
                 }
             }
         }
+        ("Service", "v1") => {
+            let service_type = str_at(doc, resource, &["spec", "type"]).unwrap_or("ClusterIP");
+            if !matches!(service_type, "LoadBalancer" | "NodePort") {
+                return;
+            }
+            let Some(name) = spanned_str(doc, resource, &["metadata", "name"]) else {
+                return;
+            };
+            let selector_node = doc.get_path(resource, &["spec", "selector"]);
+            let ports = doc
+                .get_path(resource, &["spec", "ports"])
+                .map(|list| {
+                    doc.items(list)
+                        .iter()
+                        .filter_map(|&port| {
+                            Some(ServicePort {
+                                port: spanned_int(doc, port, &["port"])?,
+                                target: spanned_int(doc, port, &["targetPort"]),
+                            })
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            model.exposing_services.push(ExposingService {
+                name,
+                service_type: service_type.to_owned(),
+                selector: LabelSelector {
+                    match_labels: labels(doc, selector_node),
+                    match_expressions: Vec::new(),
+                },
+                ports,
+            });
+        }
         ("Kafka", "kafka.strimzi.io") => {
             strimzi_kafka(reader, resource, model);
             for members in STRIMZI {
@@ -629,6 +662,27 @@ fn read_workload(reader: &Reader<'_>, resource: NodeId, kind: WorkloadKind) -> O
         &command,
         &has_variable,
     );
+    // A `hostPort` publishes the container's port on its node's interfaces.
+    let ports: Vec<PublishedPort> = doc
+        .get(container, "ports")
+        .map(|list| {
+            doc.items(list)
+                .iter()
+                .filter_map(|&port| {
+                    let host_port = spanned_int(doc, port, &["hostPort"])?;
+                    let target = spanned_int(doc, port, &["containerPort"])
+                        .map_or_else(|| host_port.value.to_string(), |p| p.value.to_string());
+                    Some(PublishedPort {
+                        host_ip: str_at(doc, port, &["hostIP"]).map(str::to_owned),
+                        published: Some(host_port.value.to_string()),
+                        target,
+                        range: host_port.range,
+                        long_form: None,
+                    })
+                })
+                .collect()
+        })
+        .unwrap_or_default();
     Some(Workload {
         section: reader.section_info(name_key.key, Some(resource)),
         name,
@@ -638,7 +692,7 @@ fn read_workload(reader: &Reader<'_>, resource: NodeId, kind: WorkloadKind) -> O
         replicas,
         mounts,
         volumes: None,
-        ports: Vec::new(),
+        ports,
         environment,
         command,
         healthcheck,

@@ -129,6 +129,9 @@ pub struct SystemModel {
     /// Kubernetes: the entries of `Secret` objects written in the file (`stringData`,
     /// `data`).
     pub secret_entries: Vec<SecretEntry>,
+    /// Kubernetes: Services of type LoadBalancer or NodePort, which reach their pods
+    /// from outside the cluster.
+    pub exposing_services: Vec<ExposingService>,
     pub problems: Vec<ModelProblem>,
     /// What each Compose service contributed, in order (empty for other formats): an
     /// edit inside one service rebuilds only its part.
@@ -415,6 +418,7 @@ impl SystemModel {
             volumes: None,
             disruption_budgets: Vec::new(),
             secret_entries: Vec::new(),
+            exposing_services: Vec::new(),
             problems: Vec::new(),
             compose_parts: Vec::new(),
             spec_parts: Vec::new(),
@@ -1013,6 +1017,25 @@ impl LabelSelector {
                     }
                 })
     }
+}
+
+/// A Kubernetes Service of type LoadBalancer or NodePort.
+#[derive(Clone, Debug, PartialEq, Shift)]
+pub struct ExposingService {
+    pub name: Spanned<String>,
+    /// `LoadBalancer` or `NodePort`.
+    pub service_type: String,
+    /// Its `spec.selector` (labels only).
+    pub selector: LabelSelector,
+    pub ports: Vec<ServicePort>,
+}
+
+/// One port of a Service: the port it serves, and the pods' port it forwards to (when
+/// written as a number).
+#[derive(Clone, Debug, PartialEq, Shift)]
+pub struct ServicePort {
+    pub port: Spanned<i64>,
+    pub target: Option<Spanned<i64>>,
 }
 
 /// One entry of a Kubernetes `Secret` written in the file.

@@ -6,8 +6,11 @@ declare_rule! {
     /// ## What it does
     /// Reports a port of a datastore container published on all interfaces of the host:
     /// `"5432:5432"`, `"5432"`, or a long-syntax port without `host_ip` (or with
-    /// `0.0.0.0`); and a datastore on the host's network (`network_mode: host`,
-    /// `hostNetwork: true`), where every port is.
+    /// `0.0.0.0`); a datastore on the host's network (`network_mode: host`,
+    /// `hostNetwork: true`), where every port is; a Kubernetes `hostPort`; and a
+    /// Kubernetes Service of type LoadBalancer or NodePort that forwards a datastore's
+    /// port (of the pods it selects in the file, or a well-known datastore port when
+    /// they are elsewhere).
     ///
     /// ## Why is this bad
     /// Publishing a port without a host address binds it on every interface, so the
@@ -46,7 +49,69 @@ declare_rule! {
     }
 }
 
+/// The datastore whose port a Service port forwards to: a datastore among the pods its
+/// selector matches in the file, or, when it matches none here, the system whose
+/// well-known port it is (the pods may be in another file or run by an operator).
+fn exposed_system(
+    model: &SystemModel,
+    service: &ExposingService,
+    number: i64,
+) -> Option<&'static crate::model::catalog::StatefulSystem> {
+    let matched: Vec<&Workload> = model
+        .workloads
+        .iter()
+        .filter(|w| service.selector.matches(&w.pod_labels))
+        .collect();
+    let serves = |system: &crate::model::catalog::StatefulSystem| {
+        system.ports.iter().any(|&port| i64::from(port) == number)
+    };
+    if !matched.is_empty() {
+        return matched
+            .iter()
+            .filter_map(|w| w.system)
+            .find(|system| serves(system));
+    }
+    // 9000 is too common a port (PHP-FPM, SonarQube, MinIO, ClickHouse) to tell.
+    (number != 9000)
+        .then(|| {
+            crate::model::catalog::SYSTEMS
+                .iter()
+                .find(|system| serves(system))
+        })
+        .flatten()
+}
+
 fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
+    for service in &model.exposing_services {
+        for port in &service.ports {
+            // The Service's own port, else the pods' port it forwards to.
+            let found = exposed_system(model, service, port.port.value)
+                .map(|system| (system, port.port.range, port.port.value))
+                .or_else(|| {
+                    let target = port.target.as_ref()?;
+                    exposed_system(model, service, target.value)
+                        .map(|system| (system, target.range, target.value))
+                });
+            let Some((system, range, number)) = found else {
+                continue;
+            };
+            let diagnostic = ctx.diagnostic(
+                range,
+                format!(
+                    "Service `{}` of type {} exposes {} port {number} outside the cluster: anyone who can reach {} can reach it",
+                    service.name.value,
+                    service.service_type,
+                    system.display,
+                    if service.service_type == "NodePort" {
+                        "a node"
+                    } else {
+                        "the load balancer"
+                    }
+                ),
+            );
+            ctx.report(diagnostic);
+        }
+    }
     for workload in &model.workloads {
         let Some(system) = workload.system else {
             continue;
