@@ -137,14 +137,17 @@ fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
             ctx.report(diagnostic);
         }
     }
+    coordinators(model, ctx);
     for workload in &model.workloads {
         // A Compose file runs on one host: one container there is not the weak point.
+        // A bare Pod is one replica that nothing reschedules.
         let replicated_kind = matches!(
             workload.kind,
             WorkloadKind::StatefulSet
                 | WorkloadKind::Deployment
                 | WorkloadKind::ReplicaSet
                 | WorkloadKind::ReplicationController
+                | WorkloadKind::Pod
         );
         let Some(system) = workload.system.filter(|_| replicated_kind) else {
             continue;
@@ -157,6 +160,10 @@ fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
         let (range, count) = match &workload.replicas {
             Some(replicas) if replicas.value == 1 => (replicas.range, "1 replica"),
             Some(_) => continue,
+            None if workload.kind == WorkloadKind::Pod => (
+                workload.name.range,
+                "1 replica (a bare Pod: nothing reschedules it)",
+            ),
             None => (workload.name.range, "1 replica (`replicas` is not set)"),
         };
         let mut diagnostic = ctx.diagnostic(
@@ -221,4 +228,132 @@ fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
         }
         ctx.report(diagnostic);
     }
+}
+
+/// Whether a Kafka workload is a broker that holds topics (not a KRaft controller only,
+/// not a client container).
+fn is_broker(workload: &Workload) -> bool {
+    workload.system.is_some_and(|s| s.id == "kafka")
+        && !workload.runs_client()
+        && !["KAFKA_PROCESS_ROLES", "KAFKA_CFG_PROCESS_ROLES"]
+            .iter()
+            .filter_map(|name| workload.env(name)?.value.as_deref())
+            .any(|roles| roles.trim().trim_matches(['"', '\'']) == "controller")
+}
+
+/// Coordinators smaller than what they coordinate, in Compose files (where single
+/// containers are otherwise not reported): one ZooKeeper or a one-voter KRaft quorum
+/// serving several brokers, and Redis replication that nothing fails over.
+fn coordinators(model: &SystemModel, ctx: &mut RuleContext<'_>) {
+    let compose: Vec<&Workload> = model
+        .workloads
+        .iter()
+        .filter(|w| w.kind == WorkloadKind::ComposeService)
+        .collect();
+    let brokers = compose.iter().filter(|w| is_broker(w)).count();
+    if brokers >= 2 {
+        let zookeepers: Vec<&&Workload> = compose
+            .iter()
+            .filter(|w| w.system.is_some_and(|s| s.id == "zookeeper") && !w.runs_client())
+            .collect();
+        if let [zookeeper] = zookeepers[..] {
+            // On its member list when it states one, else on the service.
+            let range = ["ZOOKEEPER_SERVERS", "ZOO_SERVERS"]
+                .iter()
+                .find_map(|name| zookeeper.env(name)?.value_range)
+                .unwrap_or(zookeeper.name.range);
+            let diagnostic = ctx.diagnostic(
+                range,
+                format!(
+                    "one ZooKeeper (`{}`) coordinates {brokers} Kafka brokers: when it stops, the brokers can elect no controller and change no metadata; run an ensemble of 3",
+                    zookeeper.name.value
+                ),
+            );
+            ctx.report(diagnostic);
+        }
+        // A KRaft quorum of one voter, named by every node's voter list.
+        let voters = compose.iter().find_map(|w| {
+            [
+                "KAFKA_CONTROLLER_QUORUM_VOTERS",
+                "KAFKA_CFG_CONTROLLER_QUORUM_VOTERS",
+            ]
+            .iter()
+            .find_map(|name| w.env(name))
+        });
+        if let Some(variable) = voters
+            && let Some(value) = variable.value.as_deref()
+            && value.split(',').filter(|v| !v.trim().is_empty()).count() == 1
+        {
+            let diagnostic = ctx.diagnostic(
+                variable.value_range.unwrap_or(variable.name_range),
+                format!(
+                    "the KRaft controller quorum has 1 voter for {brokers} Kafka brokers: when it stops, the cluster can change no metadata and elect no partition leader; use 3 voters"
+                ),
+            );
+            ctx.report(diagnostic);
+        }
+    }
+    // Redis replicas with nothing to promote one: no Sentinel in the file.
+    let is_redis = |w: &Workload| w.system.is_some_and(|s| matches!(s.id, "redis" | "valkey"));
+    let replica_of = |w: &Workload| -> Option<String> {
+        let mode = w
+            .env("REDIS_REPLICATION_MODE")
+            .and_then(|v| v.value.as_deref())
+            .map(|v| v.trim().to_ascii_lowercase());
+        let by_mode = matches!(mode.as_deref(), Some("slave" | "replica"));
+        let words: Vec<&str> = w
+            .command
+            .iter()
+            .flat_map(|c| c.split_whitespace())
+            .collect();
+        let by_flag = words
+            .windows(2)
+            .find(|pair| matches!(pair[0], "--replicaof" | "--slaveof"))
+            .map(|pair| pair[1].to_owned());
+        let host = w
+            .env("REDIS_MASTER_HOST")
+            .and_then(|v| v.value.clone())
+            .or(by_flag.clone());
+        (by_mode || by_flag.is_some()).then(|| host.unwrap_or_default())
+    };
+    let sentinel = compose.iter().any(|w| {
+        w.runs_redis_sentinel()
+            || w.image
+                .as_ref()
+                .is_some_and(|image| image.value.name.contains("sentinel"))
+    });
+    if sentinel {
+        return;
+    }
+    let replicas: Vec<(&&Workload, String)> = compose
+        .iter()
+        .filter(|w| is_redis(w))
+        .filter_map(|w| replica_of(w).map(|host| (w, host)))
+        .collect();
+    let Some((first, host)) = replicas.first() else {
+        return;
+    };
+    let primary = compose
+        .iter()
+        .find(|w| is_redis(w) && w.name.value == *host)
+        .or_else(|| {
+            compose.iter().find(|w| {
+                is_redis(w)
+                    && w.env("REDIS_REPLICATION_MODE")
+                        .and_then(|v| v.value.as_deref())
+                        .is_some_and(|v| v.trim().eq_ignore_ascii_case("master"))
+            })
+        });
+    let (range, name) = match primary {
+        Some(primary) => (primary.name.range, primary.name.value.as_str()),
+        None => (first.name.range, host.as_str()),
+    };
+    let diagnostic = ctx.diagnostic(
+        range,
+        format!(
+            "Redis `{name}` has {} but no Sentinel watches them: when the primary fails, nothing promotes a replica and writes stop until someone does",
+            count(replicas.len() as i64, "replica", "replicas")
+        ),
+    );
+    ctx.report(diagnostic);
 }
