@@ -1467,3 +1467,32 @@ fn oversized_standard_input_is_never_replaced_by_a_fix() {
         stderr(&output)
     );
 }
+
+/// A run that checked nothing says so, instead of "All checks passed"; skipped files
+/// are counted beside checked ones.
+#[test]
+fn the_summary_says_what_was_not_checked() {
+    let dir = scratch("summary-skipped");
+    std::fs::write(
+        dir.join("pod.yaml"),
+        "apiVersion: v1\nkind: Pod\nmetadata:\n  name: {{ .Release.Name }}\n",
+    )
+    .expect("writable");
+    std::fs::write(dir.join("ci.yaml"), "on: push\n").expect("writable");
+    let output = run_in(&dir, &["check", "."]);
+    assert_eq!(output.status.code(), Some(0));
+    assert_eq!(
+        stdout(&output),
+        "No file was checked: 2 files of no kind ddia reads (a system spec, a Compose file or Kubernetes manifests; templates and other YAML are skipped).\n"
+    );
+    std::fs::write(
+        dir.join("compose.yaml"),
+        "services:\n  web:\n    image: nginx:1.25\n",
+    )
+    .expect("writable");
+    let output = run_in(&dir, &["check", "."]);
+    assert_eq!(
+        stdout(&output),
+        "All checks passed: 1 file found nothing to report. 2 files were not checked: not a system spec, Compose file or Kubernetes manifest (templates and other YAML are skipped).\n"
+    );
+}

@@ -168,16 +168,17 @@ fn comments_are_collected() {
 }
 
 #[test]
-fn duplicate_keys_are_reported_and_the_first_wins() {
+fn duplicate_keys_are_reported_and_the_last_wins() {
+    // As lenient YAML tools read it: the last value, in its place in the text.
     let text = "a: 1\nb: 2\na: 3\n";
     let parsed = parse(text);
-    assert_eq!(render_all(text), [r#"{"a": 1, "b": 2}"#]);
+    assert_eq!(render_all(text), [r#"{"b": 2, "a": 3}"#]);
     let problem = &parsed.problems[0];
     assert_eq!(problem.kind, ProblemKind::DuplicateKey);
     assert_eq!(problem.range.start, 10);
     assert_eq!(
         problem.message,
-        "duplicate key `a`: only its first value is used"
+        "duplicate key `a`: YAML forbids it, strict parsers (Compose's) reject the file, and lenient ones keep this last value, which ddia reads"
     );
     assert_eq!(problem.related.as_ref().map(|r| r.0.start), Some(0));
 }

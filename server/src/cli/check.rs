@@ -31,6 +31,9 @@ pub struct CheckedFile {
     /// Whether the whole text was read (not when it is above the size limit: then
     /// `text` is empty and nothing may be fixed or printed in its place).
     pub read_whole: bool,
+    /// Whether ddia read it as a spec, a Compose file or Kubernetes manifests (not a
+    /// template or other YAML, which get no findings at all).
+    pub analysed: bool,
 }
 
 impl CheckedFile {
@@ -45,12 +48,15 @@ impl CheckedFile {
             name,
             text: String::new(),
             index: LineIndex::new(""),
-            diagnostics: notes,
             path,
             from_stdin,
             bom: false,
             settings: crate::settings::Settings::default(),
             read_whole: false,
+            // With a note, it was looked at (a spec or Compose file by its name); other
+            // YAML above the limit gets nothing and counts as not checked.
+            analysed: !notes.is_empty(),
+            diagnostics: notes,
         }
     }
 }
@@ -360,6 +366,7 @@ fn check_source(
         );
     }
     let diagnostics = std::mem::take(&mut analysis.diagnostics);
+    let analysed = analysis.kind != crate::kind::FileKind::Other;
     drop(analysis);
     if crate::analysis::is_large(&text) {
         // Another thread's next large file starts from a heap given back, not one more
@@ -377,6 +384,7 @@ fn check_source(
         bom,
         settings,
         read_whole: true,
+        analysed,
     })
 }
 

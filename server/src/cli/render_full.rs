@@ -30,11 +30,31 @@ pub fn render(out: &mut impl Write, files: &[CheckedFile], quiet: bool) -> io::R
     if quiet {
         return Ok(());
     }
-    if total == 0 {
+    // Files of no kind ddia reads (Helm templates, other YAML) were not checked.
+    let checked = files.iter().filter(|file| file.analysed).count();
+    let skipped = files.len() - checked;
+    let skipped_note = match skipped {
+        0 => String::new(),
+        n => format!(
+            " {} not checked: not a system spec, Compose file or Kubernetes manifest (templates and other YAML are skipped).",
+            if n == 1 {
+                "1 file was".to_owned()
+            } else {
+                format!("{n} files were")
+            }
+        ),
+    };
+    if total == 0 && checked == 0 {
         writeln!(
             out,
-            "All checks passed: {} found nothing to report.",
+            "No file was checked: {} of no kind ddia reads (a system spec, a Compose file or Kubernetes manifests; templates and other YAML are skipped).",
             describe_files(files.len())
+        )
+    } else if total == 0 {
+        writeln!(
+            out,
+            "All checks passed: {} found nothing to report.{skipped_note}",
+            describe_files(checked)
         )
     } else {
         let [errors, warnings, infos] = counts;

@@ -165,6 +165,9 @@ fn read_resource(reader: &Reader<'_>, resource: NodeId, model: &mut SystemModel)
             model.disruption_budgets.push(DisruptionBudget {
                 name,
                 selector: selector(doc, doc.get_path(resource, &["spec", "selector"])),
+                // Percentages (`50%`) are not counts: they never read as one here.
+                min_available: spanned_int(doc, resource, &["spec", "minAvailable"]),
+                max_unavailable: spanned_int(doc, resource, &["spec", "maxUnavailable"]),
             });
         }
         ("Secret", "v1") => {

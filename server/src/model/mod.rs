@@ -1056,6 +1056,10 @@ pub struct SecretEntry {
 pub struct DisruptionBudget {
     pub name: Spanned<String>,
     pub selector: LabelSelector,
+    /// `minAvailable` when written as a count.
+    pub min_available: Option<Spanned<i64>>,
+    /// `maxUnavailable` when written as a count.
+    pub max_unavailable: Option<Spanned<i64>>,
 }
 
 impl Workload {

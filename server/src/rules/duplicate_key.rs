@@ -8,10 +8,11 @@ declare_rule! {
     ///
     /// ## Why is this bad
     /// YAML requires the keys of a mapping to be unique, and tools disagree about what
-    /// to do when they are not: some keep the first value, some the last, some refuse
-    /// the file. A reviewer reading the first `replicas: 3` may never see the
-    /// `replicas: 1` that a deployment tool actually uses. ddia reads the first value
-    /// and reports the later ones.
+    /// to do when they are not: strict parsers (Docker Compose's) refuse the file,
+    /// lenient ones (PyYAML, most Kubernetes tooling) keep the last value. A reviewer
+    /// reading the first `replicas: 3` may never see the `replicas: 1` that a
+    /// deployment tool actually uses. ddia reads the last value, as lenient tools do,
+    /// and reports each repeat.
     ///
     /// ## Example
     /// ```yaml

@@ -5,7 +5,9 @@ use super::prelude::*;
 declare_rule! {
     /// ## What it does
     /// Reports a Kubernetes workload running a datastore with more than one replica when
-    /// no PodDisruptionBudget in the same file selects its pods.
+    /// no PodDisruptionBudget in the same file selects its pods; and a budget that
+    /// selects them but allows no eviction at all (`minAvailable` at or above the
+    /// replicas, or `maxUnavailable: 0`), which blocks every drain.
     ///
     /// ## Why is this bad
     /// Voluntary disruptions (node drains for upgrades, cluster autoscaling) evict pods
@@ -52,14 +54,45 @@ fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
         let Some(system) = workload.system else {
             continue;
         };
-        if workload.replicas.as_ref().is_none_or(|r| r.value <= 1) {
+        let Some(replicas) = workload.replicas.as_ref().filter(|r| r.value > 1) else {
             continue;
-        }
-        if model
+        };
+        let budgets: Vec<&DisruptionBudget> = model
             .disruption_budgets
             .iter()
-            .any(|budget| budget.selector.matches(&workload.pod_labels))
-        {
+            .filter(|budget| budget.selector.matches(&workload.pod_labels))
+            .collect();
+        // A budget that allows no eviction at all blocks every node drain.
+        for budget in &budgets {
+            let blocking = match (&budget.min_available, &budget.max_unavailable) {
+                (Some(min), _) if min.value >= replicas.value => Some((
+                    min.range,
+                    format!(
+                        "`minAvailable: {}` with {} replicas",
+                        min.value, replicas.value
+                    ),
+                )),
+                (_, Some(max)) if max.value == 0 => {
+                    Some((max.range, "`maxUnavailable: 0`".to_owned()))
+                }
+                _ => None,
+            };
+            if let Some((range, why)) = blocking {
+                let diagnostic = ctx
+                    .diagnostic(
+                        range,
+                        format!(
+                            "PodDisruptionBudget `{}` allows no pod of {} `{}` to be evicted ({why}): every node drain and cluster upgrade blocks on it",
+                            budget.name.value,
+                            workload.kind.noun(),
+                            workload.name.value
+                        ),
+                    )
+                    .with_related(replicas.range, format!("{} replicas", replicas.value));
+                ctx.report(diagnostic);
+            }
+        }
+        if !budgets.is_empty() {
             continue;
         }
         let diagnostic = ctx.diagnostic(

@@ -4,7 +4,9 @@ use super::prelude::*;
 
 declare_rule! {
     /// ## What it does
-    /// Reports an `image:` with no tag or with the `latest` tag. A digest pin
+    /// Reports an `image:` with no tag or with a tag that moves: `latest`, a channel
+    /// (`stable`, `edge`, `unstable`, `nightly`), a bare distribution (`alpine`) or a
+    /// release candidate (`8.0.0-rc1`), in Compose and Kubernetes alike. A digest pin
     /// (`@sha256:...`) is fine; an image written with `${VAR}` cannot be judged and is
     /// left alone.
     ///
@@ -51,8 +53,8 @@ fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
             continue;
         }
         let problem = match reference.tag.as_deref() {
-            None => "has no tag, so it means `latest`",
-            Some("latest") => "is tagged `latest`",
+            None => "has no tag, so it means `latest`".to_owned(),
+            Some(tag) if is_floating(tag) => format!("is tagged `{tag}`, which moves"),
             Some(_) => continue,
         };
         let diagnostic = ctx.diagnostic(
@@ -64,5 +66,43 @@ fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
             ),
         );
         ctx.report(diagnostic);
+    }
+}
+
+/// Whether a tag names whatever the publisher last pushed under it: `latest`, a
+/// channel (`stable`, `edge`, `unstable`, `nightly`, `dev`, `main`, `master`), a bare
+/// distribution (`alpine`), or a release candidate (`8.0.0-rc1`, `rc`).
+fn is_floating(tag: &str) -> bool {
+    const CHANNELS: [&str; 10] = [
+        "latest", "stable", "edge", "unstable", "nightly", "dev", "main", "master", "alpine", "rc",
+    ];
+    let tag = tag.to_ascii_lowercase();
+    CHANNELS.contains(&tag.as_str())
+        || tag
+            .split(['-', '.', '_'])
+            .any(|part| part.starts_with("rc") && part[2..].bytes().all(|b| b.is_ascii_digit()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_floating;
+
+    #[test]
+    fn channels_distributions_and_release_candidates_float() {
+        for tag in [
+            "latest",
+            "stable",
+            "edge",
+            "alpine",
+            "unstable",
+            "8.0.0-rc1",
+            "RC",
+            "7.2-rc",
+        ] {
+            assert!(is_floating(tag), "{tag}");
+        }
+        for tag in ["16.2", "7.2.4-alpine", "3.9", "v3.5.13", "8.0.0-source"] {
+            assert!(!is_floating(tag), "{tag}");
+        }
     }
 }

@@ -539,15 +539,21 @@ impl Lowerer<'_, '_> {
                     self.problems.push(SyntaxProblem {
                         kind: ProblemKind::DuplicateKey,
                         range: self.doc.node(key).range,
-                        message: format!("duplicate key `{text}`: only its first value is used"),
+                        message: format!(
+                            "duplicate key `{text}`: YAML forbids it, strict parsers (Compose's) reject the file, and lenient ones keep this last value, which ddia reads"
+                        ),
                         related: Some((
                             self.doc.node(first).range,
                             format!("`{text}` is first defined here"),
                         )),
                     });
-                    continue;
+                    // The last value wins: the earlier entry goes, this one is kept in
+                    // its place in the text.
+                    let doc = &self.doc;
+                    entries.retain(|entry| doc.key_text(entry.key) != Some(text));
+                } else {
+                    seen.insert(text.to_owned(), key);
                 }
-                seen.insert(text.to_owned(), key);
             }
             entries.push(Entry {
                 key,
