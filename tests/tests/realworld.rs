@@ -1,9 +1,8 @@
 //! Public files nobody here wrote (`tests/realworld/`), each beside the review a person wrote before ddia ran on it: every warning and error it expects, and no other.
 //!
 //! A `.expect` line is `<severity> <code> <line> -- <reason>`; `#` lines are notes.
-//! `realworld_files_match_their_reviews` demands an exact match, file by file: it is
-//! ignored until the causes of issue #21 are fixed (run it with `--ignored` to see every
-//! difference). `the_realworld_score_never_gets_worse` runs always: the counts of
+//! `realworld_files_match_their_reviews` demands an exact match, file by file, and
+//! prints every difference. `the_realworld_score_never_gets_worse` keeps the counts of
 //! expected findings found, missed, and findings nobody expected, against the counts
 //! recorded in `tests/realworld/SCORE` (`UPDATE_SCORE=1` rewrites it after a change
 //! that improves them).
@@ -149,7 +148,6 @@ fn count(score: &str, name: &str) -> usize {
 }
 
 #[test]
-#[ignore = "fails until the causes of issue #21 are fixed; run with --ignored for every difference"]
 fn realworld_files_match_their_reviews() {
     let all = compare_all();
     let differences = report(&all);

@@ -429,10 +429,50 @@ fn system_of_image_name(name: &str) -> Option<&'static StatefulSystem> {
         if let Some(system) = listed(name) {
             return Some(system);
         }
-        let stripped = VARIANT_SUFFIXES
+        match VARIANT_SUFFIXES
             .iter()
-            .find_map(|suffix| name.strip_suffix(suffix))?;
-        name = stripped;
+            .find_map(|suffix| name.strip_suffix(suffix))
+        {
+            Some(stripped) => name = stripped,
+            None => break,
+        }
+    }
+    // A demo or role image named after the system (`gb-redis-follower`,
+    // `mongo-replica`): the system's name beside words that only say which role it
+    // plays. Never a tool named after it (`redis-exporter`, `kafka-ui`, `mongo-express`).
+    const ROLES: [&str; 19] = [
+        "leader",
+        "follower",
+        "master",
+        "slave",
+        "primary",
+        "replica",
+        "secondary",
+        "server",
+        "node",
+        "db",
+        "gb",
+        "example",
+        "demo",
+        "sample",
+        "test",
+        "cluster",
+        "docker",
+        "kubernetes",
+        "k8s",
+    ];
+    let words: Vec<&str> = name.split('-').collect();
+    if words.len() < 2 {
+        return None;
+    }
+    let systems: Vec<&'static StatefulSystem> =
+        words.iter().filter_map(|word| listed(word)).collect();
+    let roles_only = words
+        .iter()
+        .all(|word| listed(word).is_some() || ROLES.contains(word));
+    match systems[..] {
+        [system] if roles_only => Some(system),
+        _ => None,
     }
 }
 
@@ -466,6 +506,7 @@ fn system_of_command(command: &[String]) -> Option<&'static StatefulSystem> {
             ("redis-server", _) => "redis",
             ("valkey-server", _) => "valkey",
             ("mongod", _) => "mongodb",
+            ("postgres", _) => "postgres",
             ("mysqld", _) => "mysql",
             ("mariadbd", _) => "mariadb",
             ("etcd", _) => "etcd",
@@ -652,6 +693,19 @@ impl ImageRef {
         system_of_image_name(&self.name)
     }
 
+    /// Where this particular image keeps its data, when it is not where the system's
+    /// own image does (`wurstmeister/kafka` under `/kafka`, `debezium/kafka` under
+    /// `/kafka/data`): only these directories hold it.
+    pub fn image_data_dirs(&self) -> Option<&'static [&'static str]> {
+        match (self.namespace.as_deref()?, self.name.as_str()) {
+            ("wurstmeister", "kafka") => Some(&["/kafka"]),
+            ("debezium", "kafka") => Some(&["/kafka/data", "/kafka"]),
+            ("debezium", "zookeeper") => Some(&["/zookeeper/data", "/zookeeper"]),
+            ("wurstmeister", "zookeeper") => Some(&["/opt/zookeeper-3.4.13/data"]),
+            _ => None,
+        }
+    }
+
     /// Where a vendor's builds of this image keep their data, when they move it:
     /// Bitnami's under `/bitnami/<name>` (its images mount `/bitnami`).
     pub fn vendor_data_dir(&self) -> Option<String> {
@@ -758,5 +812,37 @@ mod tests {
             None
         );
         assert_eq!(recognised(Some("provectuslabs/kafka-ui"), "", &[]), None);
+        assert_eq!(recognised(Some("oliver006/redis_exporter"), "", &[]), None);
+        assert_eq!(recognised(Some("redis-commander"), "", &[]), None);
+        // Demo and role images named after the system.
+        assert_eq!(
+            recognised(
+                Some("us-docker.pkg.dev/google-samples/containers/gke/gb-redis-follower:v2"),
+                "",
+                &[]
+            ),
+            Some("redis")
+        );
+        assert_eq!(
+            recognised(
+                Some("quay.io/pires/docker-elasticsearch-kubernetes:6.3.2"),
+                "",
+                &[]
+            ),
+            Some("elasticsearch")
+        );
+        // A line of a script starts a command.
+        assert_eq!(
+            recognised(
+                Some("alpine:3"),
+                "bash -c until pg_basebackup ; do sleep 1 ; done ; postgres -c hot_standby=on",
+                &[]
+            ),
+            Some("postgres")
+        );
+        assert_eq!(
+            recognised(Some("alpine:3"), "psql -U postgres -c select", &[]),
+            None
+        );
     }
 }

@@ -824,7 +824,18 @@ fn words(doc: &YamlDocument, value: NodeId) -> Vec<String> {
             .iter()
             .filter_map(|&item| doc.scalar(item).map(|s| s.text.clone()))
             .collect(),
-        NodeKind::Scalar(scalar) => scalar.text.split_whitespace().map(str::to_owned).collect(),
+        // A line break ends a command in a script (`sh -c "...\npostgres -c ..."`):
+        // it is kept as `;`, so the next line's first word is in command position.
+        NodeKind::Scalar(scalar) => {
+            let mut words = Vec::new();
+            for line in scalar.text.lines().filter(|line| !line.trim().is_empty()) {
+                if !words.is_empty() {
+                    words.push(";".to_owned());
+                }
+                words.extend(line.split_whitespace().map(str::to_owned));
+            }
+            words
+        }
         _ => Vec::new(),
     }
 }

@@ -1111,6 +1111,14 @@ impl Workload {
                     .flat_map(|path| expand_ellipses(&path)),
             );
         }
+        if dirs.is_empty()
+            && let Some(own) = self
+                .image
+                .as_ref()
+                .and_then(|image| image.value.image_data_dirs())
+        {
+            dirs.extend(own.iter().map(|d| (*d).to_owned()));
+        }
         if dirs.is_empty() {
             // A vendor's builds may keep the data elsewhere (Bitnami's under
             // `/bitnami/<name>`): a mount there persists it too.
