@@ -481,10 +481,16 @@ async fn hover_on_an_image_explains_its_replication_and_the_outline_lists_servic
         .as_str()
         .expect("hover");
     assert!(
-        value.starts_with("**Apache Cassandra** (`cassandra`)"),
+        value.starts_with(
+            "**Apache Cassandra** (`cassandra`): ddia reads this container as Apache Cassandra, from its image.\n\n"
+        ),
         "{value}"
     );
     assert!(value.contains("Leaderless with tunable quorums"), "{value}");
+    assert!(
+        value.contains("Data directory: `/var/lib/cassandra`."),
+        "{value}"
+    );
     assert_eq!(
         hover["result"]["range"],
         json!({"start": {"line": 2, "character": 11}, "end": {"line": 2, "character": 24}})

@@ -320,14 +320,29 @@ fn image_hovers(model: &SystemModel) -> Vec<(TextRange, String)> {
         .filter_map(|workload| {
             let image = workload.image.as_ref()?;
             let system = workload.system?;
+            // What ddia took the container for, and from what.
+            let source = if crate::model::catalog::starts_server(&workload.command) {
+                "the server its command starts"
+            } else if image.value.system().is_some() {
+                "its image"
+            } else {
+                "settings only that server reads"
+            };
+            let role = if workload.runs_client() {
+                " It runs a one-off job or a client here, not the server: it keeps no data of its own."
+            } else {
+                ""
+            };
+            let dirs = workload.data_dirs();
             Some((
                 image.range,
                 format!(
-                    "**{}** (`{}`)\n\n{}\n\nData directory: `{}`. Default port{}: {}.",
+                    "**{}** (`{}`): ddia reads this container as {}, from {source}.{role}\n\n{}\n\nData directory: `{}`. Default port{}: {}.",
                     system.display,
                     image.value.name,
+                    system.display,
                     system.replication,
-                    system.data_dirs.first().copied().unwrap_or("?"),
+                    dirs.first().map_or("?", String::as_str),
                     if system.ports.len() == 1 { "" } else { "s" },
                     system
                         .ports

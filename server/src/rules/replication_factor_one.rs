@@ -6,6 +6,9 @@ declare_rule! {
     /// ## What it does
     /// Reports a stream (a Kafka-style topic) with `replication_factor: 1`.
     ///
+    /// A replication factor above the number of Kafka brokers the file runs is reported
+    /// too, as an error: Kafka refuses to create such a topic.
+    ///
     /// ## Why is this bad
     /// With one replica, each partition exists on exactly one broker. When that broker
     /// stops, for a crash or just a rolling restart, its partitions can be neither
@@ -74,6 +77,21 @@ fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
         let Some(factor) = &stream.replication_factor else {
             continue;
         };
+        // More replicas than brokers: Kafka refuses to create the topic.
+        if stream.origin == Origin::Infrastructure && brokers > 0 && factor.value > brokers {
+            let mut diagnostic = ctx.diagnostic(
+                factor.range,
+                format!(
+                    "{} has a replication factor of {}, more than the {} in this file: creating the topic fails",
+                    stream.describe(),
+                    factor.value,
+                    count(brokers, "Kafka broker", "Kafka brokers")
+                ),
+            );
+            diagnostic.severity = crate::diagnostic::Severity::Error;
+            ctx.report(diagnostic);
+            continue;
+        }
         if factor.value != 1 {
             continue;
         }
