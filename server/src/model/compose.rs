@@ -440,6 +440,7 @@ impl Compose<'_> {
             host_network,
             built_locally,
             job: false,
+            container: None,
         }
     }
 

@@ -467,7 +467,10 @@ fn operator_members(
             let Some(first) = counts.first() else {
                 return;
             };
-            let total = counts.iter().map(|count| count.value).sum::<i64>();
+            // Saturating: counts come from the file and may be anything.
+            let total = counts
+                .iter()
+                .fold(0i64, |total, count| total.saturating_add(count.value));
             // One group: its count is the one to change; several: their sum.
             let range = if counts.len() == 1 {
                 first.range
@@ -713,6 +716,7 @@ fn read_workload(reader: &Reader<'_>, resource: NodeId, kind: WorkloadKind) -> O
         built_locally: false,
         // Kubernetes Jobs are not read as workloads.
         job: false,
+        container: spanned_str(doc, container, &["name"]),
     })
 }
 

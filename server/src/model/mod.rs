@@ -968,6 +968,9 @@ pub struct Workload {
     /// Whether other services wait for it to complete (Compose `depends_on` with
     /// `condition: service_completed_successfully`): a one-off job, not a server.
     pub job: bool,
+    /// Kubernetes: the name of the container that runs the system (where container
+    /// settings such as probes belong).
+    pub container: Option<Spanned<String>>,
 }
 
 /// How a Kubernetes workload keeps its replicas apart.

@@ -6,7 +6,7 @@ declare_rule! {
     /// ## What it does
     /// Reports a datastore service of a Compose file that another service depends on
     /// but that has no `healthcheck`; in Kubernetes, a datastore container without a
-    /// `readinessProbe`.
+    /// `readinessProbe` (placed on the container's name, where the probe goes).
     ///
     /// ## Why is this bad
     /// A database process that has started is not yet a database that accepts queries:
@@ -77,14 +77,28 @@ fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
                 if names.len() == 1 { "s" } else { "" }
             )
         } else {
-            format!(
-                "{} `{}` runs {} without a `readinessProbe`: traffic reaches it before it can answer",
-                workload.kind.noun(),
-                workload.name.value,
-                system.display
-            )
+            match &workload.container {
+                Some(container) => format!(
+                    "container `{}` of {} `{}` runs {} without a `readinessProbe`: traffic reaches it before it can answer",
+                    container.value,
+                    workload.kind.noun(),
+                    workload.name.value,
+                    system.display
+                ),
+                None => format!(
+                    "{} `{}` runs {} without a `readinessProbe`: traffic reaches it before it can answer",
+                    workload.kind.noun(),
+                    workload.name.value,
+                    system.display
+                ),
+            }
         };
-        let diagnostic = ctx.diagnostic(workload.name.range, message);
+        // On the container, where the probe belongs (a service's name in Compose).
+        let range = workload
+            .container
+            .as_ref()
+            .map_or(workload.name.range, |container| container.range);
+        let diagnostic = ctx.diagnostic(range, message);
         ctx.report(diagnostic);
     }
 }

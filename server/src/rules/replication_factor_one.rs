@@ -59,15 +59,17 @@ fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
                 .any(|roles| roles.trim().trim_matches(['"', '\'']) == "controller")
         })
         .map(|w| w.replicas.as_ref().map_or(1, |r| r.value.max(1)))
-        .sum::<i64>()
         // Brokers an operator runs (Strimzi's `spec.kafka.replicas`).
-        + model
-            .datastores
-            .iter()
-            .filter(|d| d.technology.as_ref().is_some_and(|t| t.value == "kafka"))
-            .filter_map(|d| d.replication.as_ref()?.replicas.as_ref())
-            .map(|replicas| replicas.value.max(0))
-            .sum::<i64>();
+        .chain(
+            model
+                .datastores
+                .iter()
+                .filter(|d| d.technology.as_ref().is_some_and(|t| t.value == "kafka"))
+                .filter_map(|d| d.replication.as_ref()?.replicas.as_ref())
+                .map(|replicas| replicas.value.max(0)),
+        )
+        // Saturating: counts come from the file and may be anything.
+        .fold(0i64, i64::saturating_add);
     let target = match brokers {
         0 => Some(3),
         1 => None,
