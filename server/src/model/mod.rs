@@ -1177,7 +1177,15 @@ impl Workload {
             "start.sh",
             "supervisord",
         ];
-        if self.job || self.runs_redis_sentinel() {
+        // A Consul agent without `-server` is a client of the servers: it keeps no
+        // Raft data of its own.
+        let consul_client = self.system.is_some_and(|s| s.id == "consul")
+            && self.command.iter().any(|word| word == "agent")
+            && !self
+                .command
+                .iter()
+                .any(|word| word == "-server" || word == "--server");
+        if self.job || self.runs_redis_sentinel() || consul_client {
             return true;
         }
         let words: Vec<&str> = self

@@ -50,10 +50,13 @@ fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
             let Some(system) = target.system else {
                 continue;
             };
-            if dependency
-                .condition
-                .as_ref()
-                .is_some_and(|c| c.value == "service_healthy")
+            // Waiting for a one-off job to complete is right; so is waiting for health.
+            if dependency.condition.as_ref().is_some_and(|c| {
+                matches!(
+                    c.value.as_str(),
+                    "service_healthy" | "service_completed_successfully"
+                )
+            }) || target.runs_client()
             {
                 continue;
             }
