@@ -229,7 +229,7 @@ impl AsyncWrite for FramedStdout {
 /// room to spare); a longer one is answered with an error and skipped unread.
 const MAX_BODY: usize = 128 << 20;
 
-/// A header longer than this without its blank line is not a header.
+/// A header line longer than this is not a header line.
 const MAX_HEADER: usize = 8 << 10;
 
 /// What the reader saw of the session's end, for the exit status.
@@ -264,8 +264,8 @@ enum Framed {
     Incomplete,
     /// A header of `header` bytes announcing a body of `body` bytes.
     Frame { header: usize, body: usize },
-    /// `skip` bytes that are no frame header ddia can read.
-    Garbage { skip: usize },
+    /// Bytes that are no frame header ddia can read.
+    Garbage,
     /// `skip` line breaks between frames, passed over without a word.
     Blank { skip: usize },
 }
@@ -283,15 +283,18 @@ fn read_header(bytes: &[u8]) -> Framed {
     let mut line_start = 0;
     let mut length = None;
     loop {
+        // A header line longer than this is garbage, whether its end has come yet or
+        // not: the same bytes read the same in any pieces.
         let Some(newline) = memchr::memchr(b'\n', &bytes[line_start..]) else {
-            return if bytes.len() > MAX_HEADER {
-                Framed::Garbage {
-                    skip: next_header(bytes, 1),
-                }
+            return if bytes.len() - line_start > MAX_HEADER {
+                Framed::Garbage
             } else {
                 Framed::Incomplete
             };
         };
+        if newline > MAX_HEADER {
+            return Framed::Garbage;
+        }
         let line_end = line_start + newline;
         let line = &bytes[line_start..line_end];
         let line = line.strip_suffix(b"\r").unwrap_or(line);
@@ -303,50 +306,26 @@ fn read_header(bytes: &[u8]) -> Framed {
                     body,
                 },
                 // A header without a length is skipped up to the next one.
-                None => Framed::Garbage {
-                    skip: next_header(bytes, line_start),
-                },
+                None => Framed::Garbage,
             };
         }
         let Some(text) = std::str::from_utf8(line).ok() else {
-            return Framed::Garbage {
-                skip: next_header(bytes, line_start),
-            };
+            return Framed::Garbage;
         };
         match text.split_once(':') {
             Some((name, value)) if name.trim().eq_ignore_ascii_case("content-length") => {
                 match value.trim().parse::<usize>() {
                     Ok(body) => length = Some(body),
                     Err(_) => {
-                        return Framed::Garbage {
-                            skip: next_header(bytes, line_start),
-                        };
+                        return Framed::Garbage;
                     }
                 }
             }
             Some(_) => {}
             None => {
-                return Framed::Garbage {
-                    skip: next_header(bytes, line_start),
-                };
+                return Framed::Garbage;
             }
         }
-    }
-}
-
-/// Where the next `Content-Length` header may start, searching from `from`: at it, or
-/// past every byte there is.
-fn next_header(bytes: &[u8], from: usize) -> usize {
-    let from = from.min(bytes.len());
-    let found = bytes[from..]
-        .windows(b"content-length".len())
-        .position(|window| window.eq_ignore_ascii_case(b"content-length"));
-    match found {
-        Some(at) => from + at,
-        None => bytes
-            .len()
-            .saturating_sub(b"content-length".len() - 1)
-            .max(from),
     }
 }
 
@@ -431,6 +410,9 @@ pub struct MessageReader {
     buffer: Vec<u8>,
     /// Bytes of a too-long body still to be skipped as they arrive.
     discard: usize,
+    /// After bytes that were no header: skipping to the next `Content-Length`, where
+    /// frames start again (found the same way whatever pieces the bytes came in).
+    resyncing: bool,
 }
 
 impl MessageReader {
@@ -441,12 +423,32 @@ impl MessageReader {
         self.buffer.extend_from_slice(&bytes[skipped..]);
         let mut start = 0;
         loop {
+            if self.resyncing {
+                const HEADER: &[u8] = b"content-length";
+                let found = self.buffer[start..]
+                    .windows(HEADER.len())
+                    .position(|window| window.eq_ignore_ascii_case(HEADER));
+                match found {
+                    Some(at) => {
+                        start += at;
+                        self.resyncing = false;
+                    }
+                    None => {
+                        // Keep what could be the start of a header cut in two.
+                        start = start.max(self.buffer.len().saturating_sub(HEADER.len() - 1));
+                        break;
+                    }
+                }
+            }
             let pending = &self.buffer[start..];
             match read_header(pending) {
                 Framed::Incomplete => break,
                 Framed::Blank { skip } => start += skip,
-                Framed::Garbage { skip } => {
-                    start += skip.max(1);
+                Framed::Garbage => {
+                    // One reply for the whole stretch of garbage, then on to the next
+                    // header wherever it starts.
+                    start += 1;
+                    self.resyncing = true;
                     out.push(Incoming::Reply(error_frame(
                         -32700,
                         "Parse error: not a message header",
