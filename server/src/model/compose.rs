@@ -1177,6 +1177,11 @@ fn ensembles(model: &mut SystemModel) {
                 .env("KAFKA_CONTROLLER_QUORUM_VOTERS")
                 .or_else(|| workload.env("KAFKA_CFG_CONTROLLER_QUORUM_VOTERS"))
                 .and_then(|var| Some((count_members(var.value.as_deref()?, &[',']), var))),
+            // The master-eligible nodes that elect the cluster's master by majority.
+            "elasticsearch" | "opensearch" => workload
+                .env("cluster.initial_master_nodes")
+                .or_else(|| workload.env("cluster.initial_cluster_manager_nodes"))
+                .and_then(|var| Some((count_members(var.value.as_deref()?, &[',']), var))),
             _ => None,
         };
         let algorithm = match system.id {
@@ -1196,10 +1201,12 @@ fn ensembles(model: &mut SystemModel) {
             groups.push((
                 ConsensusGroup {
                     name: Spanned::new(
-                        if system.id == "kafka" {
-                            "the KRaft controller quorum".to_owned()
-                        } else {
-                            format!("the {} ensemble", system.display)
+                        match system.id {
+                            "kafka" => "the KRaft controller quorum".to_owned(),
+                            "elasticsearch" | "opensearch" => {
+                                format!("the group of {} master-eligible nodes", system.display)
+                            }
+                            _ => format!("the {} ensemble", system.display),
                         },
                         workload.name.range,
                         workload.name.range,

@@ -316,20 +316,42 @@ fn coordinators(model: &SystemModel, ctx: &mut RuleContext<'_>) {
             .or(by_flag.clone());
         (by_mode || by_flag.is_some()).then(|| host.unwrap_or_default())
     };
-    let sentinel = compose.iter().any(|w| {
-        w.runs_redis_sentinel()
-            || w.image
-                .as_ref()
-                .is_some_and(|image| image.value.name.contains("sentinel"))
-    });
-    if sentinel {
-        return;
-    }
     let replicas: Vec<(&&Workload, String)> = compose
         .iter()
         .filter(|w| is_redis(w))
         .filter_map(|w| replica_of(w).map(|host| (w, host)))
         .collect();
+    let sentinels: Vec<&&Workload> = compose
+        .iter()
+        .filter(|w| {
+            w.runs_redis_sentinel()
+                || w.image
+                    .as_ref()
+                    .is_some_and(|image| image.value.name.contains("sentinel"))
+        })
+        .collect();
+    // Sentinels agree by majority on which replica to promote: one or two of them
+    // cannot fail over when one is down (three is the least that can).
+    // Without a replica there is nothing to fail over to, whatever watches.
+    if let Some(first) = sentinels.first()
+        && sentinels.len() < 3
+        && !replicas.is_empty()
+    {
+        let diagnostic = ctx.diagnostic(
+            first.name.range,
+            format!(
+                "{} Redis Sentinel{} watch{} the primary: failing over takes a majority of Sentinels, so losing {} leaves nobody able to promote a replica; run 3",
+                sentinels.len(),
+                if sentinels.len() == 1 { "" } else { "s" },
+                if sentinels.len() == 1 { "es" } else { "" },
+                if sentinels.len() == 1 { "it" } else { "one" }
+            ),
+        );
+        ctx.report(diagnostic);
+    }
+    if !sentinels.is_empty() {
+        return;
+    }
     let Some((first, host)) = replicas.first() else {
         return;
     };
