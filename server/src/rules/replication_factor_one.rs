@@ -7,7 +7,9 @@ declare_rule! {
     /// Reports a stream (a Kafka-style topic) with `replication_factor: 1`.
     ///
     /// A replication factor above the number of Kafka brokers the file runs is reported
-    /// too, as an error: Kafka refuses to create such a topic.
+    /// too, as an error: Kafka refuses to create such a topic. And each broker of a
+    /// Compose cluster of two or more (brokers naming the same ZooKeeper, cluster id or
+    /// voters) that leaves `default.replication.factor` at Kafka's default of 1.
     ///
     /// ## Why is this bad
     /// With one replica, each partition exists on exactly one broker. When that broker
@@ -70,6 +72,89 @@ fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
         )
         // Saturating: counts come from the file and may be anything.
         .fold(0i64, i64::saturating_add);
+    // A cluster of several brokers configured by variables that leaves the default
+    // replication factor at Kafka's 1: every topic created without one (auto-created
+    // topics, most clients) keeps a single copy.
+    let compose_brokers: Vec<&Workload> = model
+        .workloads
+        .iter()
+        .filter(|w| w.kind == WorkloadKind::ComposeService)
+        .filter(|w| w.system.is_some_and(|s| s.id == "kafka") && !w.runs_client())
+        .filter(|w| {
+            !["KAFKA_PROCESS_ROLES", "KAFKA_CFG_PROCESS_ROLES"]
+                .iter()
+                .filter_map(|name| w.env(name)?.value.as_deref())
+                .any(|roles| roles.trim().trim_matches(['"', '\'']) == "controller")
+        })
+        .collect();
+    // Brokers of one cluster name the same ZooKeeper, cluster id or voters; a file may
+    // run two clusters side by side (a replication demo).
+    let cluster_of = |broker: &Workload| -> String {
+        [
+            "KAFKA_ZOOKEEPER_CONNECT",
+            "KAFKA_CFG_ZOOKEEPER_CONNECT",
+            "CLUSTER_ID",
+            "KAFKA_CLUSTER_ID",
+            "KAFKA_KRAFT_CLUSTER_ID",
+            "KAFKA_CONTROLLER_QUORUM_VOTERS",
+            "KAFKA_CFG_CONTROLLER_QUORUM_VOTERS",
+        ]
+        .iter()
+        .find_map(|name| broker.env(name)?.value.clone())
+        // The hosts named, without ports, chroots or voter ids.
+        .map(|value| {
+            let mut hosts: Vec<&str> = value
+                .split(['/'])
+                .next()
+                .unwrap_or_default()
+                .split(',')
+                .map(|member| {
+                    let member = member.rsplit('@').next().unwrap_or(member);
+                    member.split(':').next().unwrap_or(member).trim()
+                })
+                .collect();
+            hosts.sort_unstable();
+            hosts.join(",")
+        })
+        .unwrap_or_default()
+    };
+    for cluster in compose_brokers
+        .iter()
+        .map(|broker| cluster_of(broker))
+        .collect::<std::collections::BTreeSet<_>>()
+    {
+        let members: Vec<&&Workload> = compose_brokers
+            .iter()
+            .filter(|broker| cluster_of(broker) == cluster)
+            .collect();
+        if members.len() < 2 {
+            continue;
+        }
+        for broker in &members {
+            let configured_by_variables = broker
+                .environment
+                .iter()
+                .any(|v| v.name.starts_with("KAFKA_"));
+            let states_default = [
+                "KAFKA_DEFAULT_REPLICATION_FACTOR",
+                "KAFKA_CFG_DEFAULT_REPLICATION_FACTOR",
+            ]
+            .iter()
+            .any(|name| broker.env(name).is_some());
+            if !configured_by_variables || states_default {
+                continue;
+            }
+            let diagnostic = ctx.diagnostic(
+                broker.name.range,
+                format!(
+                    "Kafka broker `{}` of a {}-broker cluster leaves `default.replication.factor` at Kafka's default of 1: every topic created without a replication factor (auto-created topics, most clients) keeps a single copy; set `KAFKA_DEFAULT_REPLICATION_FACTOR`",
+                    broker.name.value,
+                    members.len()
+                ),
+            );
+            ctx.report(diagnostic);
+        }
+    }
     let target = match brokers {
         0 => Some(3),
         1 => None,
