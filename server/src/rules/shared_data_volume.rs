@@ -7,7 +7,9 @@ declare_rule! {
     /// ## What it does
     /// Reports datastore containers that mount the same named volume or host directory
     /// on their data directory: several Compose services that share it, or one service
-    /// scaled to more than one replica.
+    /// scaled to more than one replica; and a Kubernetes Deployment, ReplicaSet or
+    /// ReplicationController of more than one replica whose data directory is on one
+    /// claim or disk (only a StatefulSet's claim templates give each pod its own).
     ///
     /// ## Why is this bad
     /// Each replica of a datastore needs its own copy of the data: that is what makes it
@@ -42,6 +44,43 @@ declare_rule! {
 }
 
 fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
+    // Kubernetes controllers whose replicas all mount one claim: only a StatefulSet's
+    // claim templates give each pod its own.
+    for workload in &model.workloads {
+        let shares_pods = matches!(
+            workload.kind,
+            WorkloadKind::Deployment
+                | WorkloadKind::ReplicaSet
+                | WorkloadKind::ReplicationController
+        );
+        let Some(replicas) = workload.replicas.as_ref().filter(|r| r.value > 1) else {
+            continue;
+        };
+        if !shares_pods || workload.system.is_none() {
+            continue;
+        }
+        let Some((dir, mount)) = workload.data_dirs().into_iter().find_map(|dir| {
+            let mount = workload.mount_covering(&dir)?;
+            matches!(mount.source, MountSource::Volume(_)).then_some((dir, mount))
+        }) else {
+            continue;
+        };
+        let MountSource::Volume(volume) = &mount.source else {
+            continue;
+        };
+        let diagnostic = ctx
+            .diagnostic(
+                mount.range,
+                format!(
+                    "{} `{}` runs {} replicas that all mount volume `{volume}` on `{dir}`: a ReadWriteOnce claim attaches to one node, so replicas scheduled elsewhere (and a rolling update's new pod) cannot start, and those that do share one data directory; use a StatefulSet with volumeClaimTemplates",
+                    workload.kind.noun(),
+                    workload.name.value,
+                    replicas.value
+                ),
+            )
+            .with_related(replicas.range, format!("{} replicas", replicas.value));
+        ctx.report(diagnostic);
+    }
     // The first mount of each volume on a data directory, by volume.
     let mut first_use: Vec<(String, &Workload, &Mount)> = Vec::new();
     for workload in &model.workloads {
