@@ -342,6 +342,11 @@ enum Checked {
 
 fn check_body(body: &[u8]) -> Checked {
     use tower_lsp_server::jsonrpc::{Request, Response};
+    // tower-lsp-server reads a body as UTF-8 first and stops at the first that is not;
+    // serde_json would skip invalid bytes inside the string of an unknown field.
+    if std::str::from_utf8(body).is_err() {
+        return Checked::NotJson;
+    }
     // Requests first: nearly everything a client sends is one.
     if let Ok(request) = serde_json::from_slice::<Request>(body) {
         return Checked::Message(Some(request.method().to_owned()));
