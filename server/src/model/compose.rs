@@ -418,6 +418,7 @@ impl Compose<'_> {
             .filter(|(_, mode)| doc.str(*mode) == Some("host"))
             .map(|(_, mode)| doc.range(mode));
         let built_locally = self.lookup(&chain, "build").is_some();
+        let client_command = Workload::command_runs_client(&command);
         let has_variable = |name: &str| environment.iter().any(|variable| variable.name == name);
         let system = catalog::recognise(image.as_ref().map(|i| &i.value), &command, &has_variable);
         Workload {
@@ -441,6 +442,7 @@ impl Compose<'_> {
             built_locally,
             job: false,
             container: None,
+            client_command,
         }
     }
 

@@ -662,6 +662,7 @@ fn read_workload(reader: &Reader<'_>, resource: NodeId, kind: WorkloadKind) -> O
         (_, Some(t)) if t.matches_own_pods => Some(t),
         (a, t) => a.or(t),
     };
+    let client_command = Workload::command_runs_client(&command);
     let has_variable = |name: &str| environment.iter().any(|variable| variable.name == name);
     let system = catalog::recognise(
         image.as_ref().map(|image| &image.value),
@@ -717,6 +718,7 @@ fn read_workload(reader: &Reader<'_>, resource: NodeId, kind: WorkloadKind) -> O
         // Kubernetes Jobs are not read as workloads.
         job: false,
         container: spanned_str(doc, container, &["name"]),
+        client_command,
     })
 }
 

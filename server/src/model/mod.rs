@@ -462,9 +462,16 @@ impl SystemModel {
             } else {
                 ""
             });
+            // Whether it runs only a job or a client (from its command, or from the
+            // conditions others wait on it with, recorded below).
+            put(if workload.runs_client() { "client" } else { "" });
             put(&workload.depends_on.len().to_string());
             for dependency in &workload.depends_on {
                 put(&dependency.target.value);
+                put(dependency
+                    .condition
+                    .as_ref()
+                    .map_or("", |c| c.value.as_str()));
             }
         }
         bytes
@@ -971,6 +978,9 @@ pub struct Workload {
     /// Kubernetes: the name of the container that runs the system (where container
     /// settings such as probes belong).
     pub container: Option<Spanned<String>>,
+    /// Whether its command runs a client or a script, not a server
+    /// ([`Workload::command_runs_client`]).
+    pub client_command: bool,
 }
 
 /// How a Kubernetes workload keeps its replicas apart.
@@ -1141,6 +1151,20 @@ impl Workload {
     /// or a command that does not start a server and runs a client (`psql`, `mongosh`,
     /// `kafka-topics`, `etcdctl` ...), a shell script, or `sleep`.
     pub fn runs_client(&self) -> bool {
+        // A Consul agent without `-server` is a client of the servers: it keeps no
+        // Raft data of its own.
+        let consul_client = self.system.is_some_and(|s| s.id == "consul")
+            && self.command.iter().any(|word| word == "agent")
+            && !self
+                .command
+                .iter()
+                .any(|word| word == "-server" || word == "--server");
+        self.job || self.client_command || self.runs_redis_sentinel() || consul_client
+    }
+
+    /// Whether a command line runs a client or a script rather than a server (see
+    /// [`Workload::runs_client`]); computed once, when the workload is read.
+    pub fn command_runs_client(command: &[String]) -> bool {
         const CLIENTS: [&str; 24] = [
             "mongosh",
             "mongo",
@@ -1177,19 +1201,7 @@ impl Workload {
             "start.sh",
             "supervisord",
         ];
-        // A Consul agent without `-server` is a client of the servers: it keeps no
-        // Raft data of its own.
-        let consul_client = self.system.is_some_and(|s| s.id == "consul")
-            && self.command.iter().any(|word| word == "agent")
-            && !self
-                .command
-                .iter()
-                .any(|word| word == "-server" || word == "--server");
-        if self.job || self.runs_redis_sentinel() || consul_client {
-            return true;
-        }
-        let words: Vec<&str> = self
-            .command
+        let words: Vec<&str> = command
             .iter()
             .flat_map(|word| word.split_whitespace())
             .map(|word| word.trim_matches(['"', '\'', ';', '(', ')']))
@@ -1198,7 +1210,7 @@ impl Workload {
         let Some(first) = words.first().map(|word| executable(word)) else {
             return false;
         };
-        let starts_server = crate::model::catalog::starts_server(&self.command)
+        let starts_server = crate::model::catalog::starts_server(command)
             || words
                 .iter()
                 .any(|word| SERVER_STARTS.contains(&executable(word).as_str()));

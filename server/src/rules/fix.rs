@@ -68,31 +68,41 @@ pub(crate) fn has_key(section: &Section, key: &str, text: &str) -> bool {
     let Some(body) = text.get(section.range.as_range()) else {
         return false;
     };
-    let is_key_at = |rest: &str| {
-        let rest = rest.trim_start_matches(['"', '\'']);
-        rest.strip_prefix(key).is_some_and(|after| {
-            after
-                .trim_start_matches(['"', '\''])
-                .trim_start_matches([' ', '\t'])
-                .starts_with(':')
-        })
-    };
-    match &section.insertion {
-        Some(Insertion::Block { indent, .. }) => {
-            body.split(['\n', '\r']).enumerate().any(|(number, line)| {
-                // The first line starts at the first key, after its indentation.
-                let rest = if number == 0 {
-                    Some(line)
-                } else {
-                    line.get(*indent..)
-                        .filter(|_| line.bytes().take(*indent).all(|b| b == b' '))
-                };
-                rest.is_some_and(|rest| !rest.starts_with([' ', '\t']) && is_key_at(rest))
-            })
-        }
-        Some(Insertion::Flow { .. }) => body
-            .split([',', '{'])
-            .any(|part| is_key_at(part.trim_start())),
-        None => false,
+    if key.is_empty() {
+        return false;
     }
+    let bytes = body.as_bytes();
+    // Each place the key's text occurs (a fast search: sections can be long, and this
+    // runs for every fix offered on every keystroke), checked to be a key of this
+    // mapping: a `:` after it, and before it the start of a line at the section's
+    // indentation (block) or `{`, `,` (flow), an opening quote allowed.
+    memchr::memmem::find_iter(bytes, key.as_bytes()).any(|at| {
+        let after = &body[at + key.len()..];
+        let after = after.strip_prefix(['"', '\'']).unwrap_or(after);
+        if !after.trim_start_matches([' ', '\t']).starts_with(':') {
+            return false;
+        }
+        let mut start = at;
+        if start > 0 && matches!(bytes[start - 1], b'"' | b'\'') {
+            start -= 1;
+        }
+        match &section.insertion {
+            Some(Insertion::Block { indent, .. }) => {
+                // The first line starts at the section's first key.
+                let line_start = body[..start].rfind('\n').map(|n| n + 1);
+                match line_start {
+                    None => start == 0,
+                    Some(line_start) => {
+                        start - line_start == *indent
+                            && bytes[line_start..start].iter().all(|&b| b == b' ')
+                    }
+                }
+            }
+            Some(Insertion::Flow { .. }) => {
+                let before = body[..start].trim_end_matches([' ', '\t', '\n', '\r']);
+                before.is_empty() || before.ends_with(['{', ','])
+            }
+            None => false,
+        }
+    })
 }

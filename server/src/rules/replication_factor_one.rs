@@ -42,7 +42,6 @@ declare_rule! {
         category: Streams,
         summary: "A stream with a replication factor of 1: one broker loss loses its data",
         fix: Always,
-        scope: Component,
         check: Some(check),
     }
 }

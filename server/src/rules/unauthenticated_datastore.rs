@@ -50,6 +50,7 @@ declare_rule! {
         category: Access,
         summary: "A datastore reachable from outside its host with authentication or security switched off",
         fix: None,
+        scope: Component,
         check: Some(check),
     }
 }
