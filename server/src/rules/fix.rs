@@ -106,3 +106,50 @@ pub(crate) fn has_key(section: &Section, key: &str, text: &str) -> bool {
         }
     })
 }
+
+#[cfg(test)]
+mod tests {
+    use super::has_key;
+    use crate::model::{Insertion, Section};
+    use crate::text::TextRange;
+
+    fn section(text: &str, start: usize, insertion: Insertion) -> Section {
+        Section {
+            key: TextRange::empty(0),
+            range: TextRange::new(start, text.len()),
+            insertion: Some(insertion),
+        }
+    }
+
+    #[test]
+    fn keys_are_found_at_the_mapping_level_only() {
+        let text = "r:\n  mode: x\n  \"read_quorum\": \"2\"\n  nested:\n    backoff: 1\n";
+        let block = section(
+            text,
+            5,
+            Insertion::Block {
+                offset: 0,
+                indent: 2,
+            },
+        );
+        assert!(has_key(&block, "mode", text));
+        assert!(has_key(&block, "read_quorum", text));
+        assert!(has_key(&block, "nested", text));
+        // Deeper, in a value, or a longer key: not this mapping's key.
+        assert!(!has_key(&block, "backoff", text));
+        assert!(!has_key(&block, "x", text));
+        assert!(!has_key(&block, "read", text));
+        let text = "r: {mode: x, read_quorum: 2}";
+        let flow = section(
+            text,
+            3,
+            Insertion::Flow {
+                offset: 0,
+                empty: false,
+            },
+        );
+        assert!(has_key(&flow, "mode", text));
+        assert!(has_key(&flow, "read_quorum", text));
+        assert!(!has_key(&flow, "x", text));
+    }
+}
