@@ -1021,19 +1021,10 @@ fn mark_jobs(workloads: &mut [Workload]) {
     }
 }
 
-/// Whether a Kafka node is a KRaft controller only (`PROCESS_ROLES=controller`): it
-/// keeps the metadata log but no topic, so topic settings on it configure nothing.
-fn is_kraft_controller_only(workload: &Workload) -> bool {
-    ["KAFKA_PROCESS_ROLES", "KAFKA_CFG_PROCESS_ROLES"]
-        .iter()
-        .filter_map(|name| workload.env(name)?.value.as_deref())
-        .any(|roles| roles.trim().trim_matches(['"', '\'']) == "controller")
-}
-
 /// The Kafka settings of a broker, as streams the stream rules check: not of a
 /// controller-only node or a client container, which hold no topics.
 fn kafka_streams(workload: &Workload, text: &str, model: &mut SystemModel) {
-    if is_kraft_controller_only(workload) {
+    if workload.is_kraft_controller_only() {
         return;
     }
     other_topic_settings(workload, text, model);

@@ -1224,6 +1224,23 @@ impl Workload {
                 .any(|word| CLIENTS.contains(&executable(word).as_str()))
     }
 
+    /// Whether a Kafka node is a KRaft controller only (`PROCESS_ROLES=controller`): it
+    /// keeps the metadata log but no topic.
+    pub fn is_kraft_controller_only(&self) -> bool {
+        ["KAFKA_PROCESS_ROLES", "KAFKA_CFG_PROCESS_ROLES"]
+            .iter()
+            .filter_map(|name| self.env(name)?.value.as_deref())
+            .any(|roles| roles.trim().trim_matches(['"', '\'']) == "controller")
+    }
+
+    /// Whether it is a Kafka broker that holds topics: Kafka, not a controller only,
+    /// not a client container.
+    pub fn is_kafka_broker(&self) -> bool {
+        self.system.is_some_and(|s| s.id == "kafka")
+            && !self.runs_client()
+            && !self.is_kraft_controller_only()
+    }
+
     /// Whether a Redis (or Valkey) container runs Sentinel, which watches the servers
     /// and keeps no data (`redis-sentinel`, `--sentinel`, or the example images'
     /// `SENTINEL=true`).

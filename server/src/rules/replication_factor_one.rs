@@ -52,13 +52,7 @@ fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
     let brokers = model
         .workloads
         .iter()
-        .filter(|w| w.system.is_some_and(|s| s.id == "kafka") && !w.runs_client())
-        .filter(|w| {
-            !["KAFKA_PROCESS_ROLES", "KAFKA_CFG_PROCESS_ROLES"]
-                .iter()
-                .filter_map(|name| w.env(name)?.value.as_deref())
-                .any(|roles| roles.trim().trim_matches(['"', '\'']) == "controller")
-        })
+        .filter(|w| w.is_kafka_broker())
         .map(|w| w.replicas.as_ref().map_or(1, |r| r.value.max(1)))
         // Brokers an operator runs (Strimzi's `spec.kafka.replicas`).
         .chain(
@@ -77,14 +71,7 @@ fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
     let compose_brokers: Vec<&Workload> = model
         .workloads
         .iter()
-        .filter(|w| w.kind == WorkloadKind::ComposeService)
-        .filter(|w| w.system.is_some_and(|s| s.id == "kafka") && !w.runs_client())
-        .filter(|w| {
-            !["KAFKA_PROCESS_ROLES", "KAFKA_CFG_PROCESS_ROLES"]
-                .iter()
-                .filter_map(|name| w.env(name)?.value.as_deref())
-                .any(|roles| roles.trim().trim_matches(['"', '\'']) == "controller")
-        })
+        .filter(|w| w.kind == WorkloadKind::ComposeService && w.is_kafka_broker())
         .collect();
     // Brokers of one cluster name the same ZooKeeper, cluster id or voters; a file may
     // run two clusters side by side (a replication demo).

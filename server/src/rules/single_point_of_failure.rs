@@ -230,17 +230,6 @@ fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
     }
 }
 
-/// Whether a Kafka workload is a broker that holds topics (not a KRaft controller only,
-/// not a client container).
-fn is_broker(workload: &Workload) -> bool {
-    workload.system.is_some_and(|s| s.id == "kafka")
-        && !workload.runs_client()
-        && !["KAFKA_PROCESS_ROLES", "KAFKA_CFG_PROCESS_ROLES"]
-            .iter()
-            .filter_map(|name| workload.env(name)?.value.as_deref())
-            .any(|roles| roles.trim().trim_matches(['"', '\'']) == "controller")
-}
-
 /// Coordinators smaller than what they coordinate, in Compose files (where single
 /// containers are otherwise not reported): one ZooKeeper or a one-voter KRaft quorum
 /// serving several brokers, and Redis replication that nothing fails over.
@@ -250,7 +239,7 @@ fn coordinators(model: &SystemModel, ctx: &mut RuleContext<'_>) {
         .iter()
         .filter(|w| w.kind == WorkloadKind::ComposeService)
         .collect();
-    let brokers = compose.iter().filter(|w| is_broker(w)).count();
+    let brokers = compose.iter().filter(|w| w.is_kafka_broker()).count();
     if brokers >= 2 {
         let zookeepers: Vec<&&Workload> = compose
             .iter()
