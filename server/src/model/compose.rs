@@ -875,29 +875,9 @@ fn other_topic_settings(workload: &Workload, text: &str, model: &mut SystemModel
     ];
     let owner = &workload.name.value;
     let mut push = |label: String, value: Spanned<i64>| {
-        model.streams.push(Stream {
-            name: Spanned::new(
-                format!("{owner}: {label}"),
-                workload.name.range,
-                workload.name.range,
-            ),
-            origin: Origin::Infrastructure,
-            label: Some(label),
-            section: workload.section.clone(),
-            broker: Some(Spanned::new(
-                "kafka".to_owned(),
-                workload.name.range,
-                workload.name.range,
-            )),
-            partitions: None,
-            replication_factor: Some(value),
-            min_insync_replicas: None,
-            delivery: None,
-            ordering_key: None,
-            schema: None,
-            consumers: Vec::new(),
-            unclean_leader_election: None,
-        });
+        let mut stream = kafka_stream(workload, format!("{owner}: {label}"), label);
+        stream.replication_factor = Some(value);
+        model.streams.push(stream);
     };
     for variable in &workload.environment {
         let name = variable.name.as_str();
@@ -1086,29 +1066,36 @@ fn kafka_streams(workload: &Workload, text: &str, model: &mut SystemModel) {
             .as_ref()
             .or(minimum.as_ref())
             .map_or_else(String::new, |(_, variable)| format!(" (`{variable}`)"));
-        model.streams.push(Stream {
-            name: Spanned::new(
-                format!("{broker}: {name}"),
-                workload.name.range,
-                workload.name.range,
-            ),
-            origin: Origin::Infrastructure,
-            label: Some(format!("{what} of Kafka broker `{broker}`{variable}")),
-            section: workload.section.clone(),
-            broker: Some(Spanned::new(
-                "kafka".to_owned(),
-                workload.name.range,
-                workload.name.range,
-            )),
-            partitions: None,
-            replication_factor: factor.map(|(value, _)| value),
-            min_insync_replicas: minimum.map(|(value, _)| value),
-            delivery: None,
-            ordering_key: None,
-            schema: None,
-            consumers: Vec::new(),
-            unclean_leader_election: unclean,
-        });
+        let mut stream = kafka_stream(
+            workload,
+            format!("{broker}: {name}"),
+            format!("{what} of Kafka broker `{broker}`{variable}"),
+        );
+        stream.replication_factor = factor.map(|(value, _)| value);
+        stream.min_insync_replicas = minimum.map(|(value, _)| value);
+        stream.unclean_leader_election = unclean;
+        model.streams.push(stream);
+    }
+}
+
+/// A stream for topic settings of a Kafka workload, named and placed on it, with no
+/// setting yet.
+fn kafka_stream(workload: &Workload, name: String, label: String) -> Stream {
+    let at = workload.name.range;
+    Stream {
+        name: Spanned::new(name, at, at),
+        origin: Origin::Infrastructure,
+        label: Some(label),
+        section: workload.section.clone(),
+        broker: Some(Spanned::new("kafka".to_owned(), at, at)),
+        partitions: None,
+        replication_factor: None,
+        min_insync_replicas: None,
+        delivery: None,
+        ordering_key: None,
+        schema: None,
+        consumers: Vec::new(),
+        unclean_leader_election: None,
     }
 }
 
