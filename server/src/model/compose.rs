@@ -143,7 +143,7 @@ pub fn from_compose_reusing(
             self_contained: doc.get(entry.value, "extends").is_none()
                 && doc.get(entry.value, "env_file").is_none(),
             uses_alias: doc.has_aliases() && uses_alias(doc, entry.value),
-            kafka_by_settings: workload.system.is_none() && is_kafka_broker(&workload),
+            kafka_by_settings: workload.system.is_none() && is_kafka_node(&workload),
         });
         model.kept_parts.0.push(false);
         match model.workloads.get_mut(at) {
@@ -1008,7 +1008,7 @@ fn kafka_streams(workload: &Workload, text: &str, model: &mut SystemModel) {
         return;
     }
     other_topic_settings(workload, text, model);
-    if !is_kafka_broker(workload) || workload.runs_client() {
+    if !is_kafka_node(workload) || workload.runs_client() {
         return;
     }
     let setting = |name: &str| {
@@ -1082,26 +1082,20 @@ fn kafka_streams(workload: &Workload, text: &str, model: &mut SystemModel) {
 /// setting yet.
 fn kafka_stream(workload: &Workload, name: String, label: String) -> Stream {
     let at = workload.name.range;
-    Stream {
-        name: Spanned::new(name, at, at),
-        origin: Origin::Infrastructure,
-        label: Some(label),
-        section: workload.section.clone(),
-        broker: Some(Spanned::new("kafka".to_owned(), at, at)),
-        partitions: None,
-        replication_factor: None,
-        min_insync_replicas: None,
-        delivery: None,
-        ordering_key: None,
-        schema: None,
-        consumers: Vec::new(),
-        unclean_leader_election: None,
-    }
+    let mut stream = Stream::new(
+        Spanned::new(name, at, at),
+        Origin::Infrastructure,
+        workload.section.clone(),
+    );
+    stream.label = Some(label);
+    stream.broker = Some(Spanned::new("kafka".to_owned(), at, at));
+    stream
 }
 
-/// Whether a workload is a Kafka broker: its image says so, or (for an image given as
-/// `${IMAGE}`) its environment carries broker settings.
-fn is_kafka_broker(workload: &Workload) -> bool {
+/// Whether a workload is a Kafka node: its system is Kafka, or (for an image given as
+/// `${IMAGE}`) its environment carries broker settings. (`Workload::is_kafka_broker`
+/// further leaves out controllers only and clients.)
+fn is_kafka_node(workload: &Workload) -> bool {
     if let Some(system) = workload.system {
         return system.id == "kafka";
     }
@@ -1136,7 +1130,7 @@ fn ensembles(model: &mut SystemModel) {
         // services have no system: this runs on each keystroke).
         let kafka_by_settings = || match model.compose_parts.get(at) {
             Some(part) => part.kafka_by_settings,
-            None => is_kafka_broker(workload),
+            None => is_kafka_node(workload),
         };
         let system = match workload.system {
             Some(system) => system,

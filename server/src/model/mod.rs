@@ -835,6 +835,25 @@ pub struct Stream {
 }
 
 impl Stream {
+    /// A stream with its name, where it comes from and its section, and no setting yet.
+    pub fn new(name: Spanned<String>, origin: Origin, section: Section) -> Self {
+        Stream {
+            name,
+            origin,
+            label: None,
+            section,
+            broker: None,
+            partitions: None,
+            replication_factor: None,
+            min_insync_replicas: None,
+            delivery: None,
+            ordering_key: None,
+            schema: None,
+            consumers: Vec::new(),
+            unclean_leader_election: None,
+        }
+    }
+
     /// How findings name the stream.
     pub fn describe(&self) -> String {
         self.label

@@ -1275,21 +1275,7 @@ impl<'a> Reader<'a> {
 
     fn stream(&mut self, name: Spanned<String>, key: NodeId, value: NodeId) -> Option<Stream> {
         let (section, map) = self.section_of(key, value, &name.value)?;
-        let mut stream = Stream {
-            name,
-            origin: Origin::Spec,
-            label: None,
-            unclean_leader_election: None,
-            section,
-            broker: None,
-            partitions: None,
-            replication_factor: None,
-            min_insync_replicas: None,
-            delivery: None,
-            ordering_key: None,
-            schema: None,
-            consumers: Vec::new(),
-        };
+        let mut stream = Stream::new(name, Origin::Spec, section);
         let Some(map) = map else {
             return Some(stream);
         };

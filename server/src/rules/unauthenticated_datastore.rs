@@ -61,26 +61,26 @@ struct Switch {
     range: TextRange,
 }
 
+/// The state a switch's value says: `yes`/`true`/`1`/`on`, or `no`/`false`/`0`/`off`.
+fn switch(value: &str) -> Option<bool> {
+    match value
+        .trim()
+        .trim_matches(['"', '\''])
+        .to_ascii_lowercase()
+        .as_str()
+    {
+        "yes" | "true" | "1" | "on" => Some(true),
+        "no" | "false" | "0" | "off" => Some(false),
+        _ => None,
+    }
+}
+
 fn is_on(value: &str) -> bool {
-    matches!(
-        value
-            .trim()
-            .trim_matches(['"', '\''])
-            .to_ascii_lowercase()
-            .as_str(),
-        "yes" | "true" | "1" | "on"
-    )
+    switch(value) == Some(true)
 }
 
 fn is_off(value: &str) -> bool {
-    matches!(
-        value
-            .trim()
-            .trim_matches(['"', '\''])
-            .to_ascii_lowercase()
-            .as_str(),
-        "no" | "false" | "0" | "off"
-    )
+    switch(value) == Some(false)
 }
 
 /// Whether a password is set for the server (a non-empty literal or a reference).
