@@ -87,3 +87,18 @@ fn generated_rule_pages_are_up_to_date() {
         "server/docs/rules has pages of rules that no longer exist"
     );
 }
+
+#[test]
+fn generated_systems_page_is_up_to_date() {
+    let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/systems.md");
+    let expected = ddia::model::catalog::recognition_page();
+    if std::env::var_os("UPDATE_DOCS").is_some() {
+        std::fs::write(&path, &expected).expect("the systems page is writable");
+        return;
+    }
+    let actual = std::fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        actual == expected,
+        "server/docs/systems.md is stale; run `UPDATE_DOCS=1 cargo test -p ddia --test docs`"
+    );
+}

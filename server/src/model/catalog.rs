@@ -440,27 +440,6 @@ fn system_of_image_name(name: &str) -> Option<&'static StatefulSystem> {
     // A demo or role image named after the system (`gb-redis-follower`,
     // `mongo-replica`): the system's name beside words that only say which role it
     // plays. Never a tool named after it (`redis-exporter`, `kafka-ui`, `mongo-express`).
-    const ROLES: [&str; 19] = [
-        "leader",
-        "follower",
-        "master",
-        "slave",
-        "primary",
-        "replica",
-        "secondary",
-        "server",
-        "node",
-        "db",
-        "gb",
-        "example",
-        "demo",
-        "sample",
-        "test",
-        "cluster",
-        "docker",
-        "kubernetes",
-        "k8s",
-    ];
     let words: Vec<&str> = name.split('-').collect();
     if words.len() < 2 {
         return None;
@@ -469,10 +448,98 @@ fn system_of_image_name(name: &str) -> Option<&'static StatefulSystem> {
         words.iter().filter_map(|word| listed(word)).collect();
     let roles_only = words
         .iter()
-        .all(|word| listed(word).is_some() || ROLES.contains(word));
+        .all(|word| listed(word).is_some() || ROLE_WORDS.contains(word));
     match systems[..] {
         [system] if roles_only => Some(system),
         _ => None,
+    }
+}
+
+/// Words that, beside a system's name in an image name, only say which role the image
+/// plays (`gb-redis-follower`, `mongo-replica`).
+const ROLE_WORDS: [&str; 19] = [
+    "leader",
+    "follower",
+    "master",
+    "slave",
+    "primary",
+    "replica",
+    "secondary",
+    "server",
+    "node",
+    "db",
+    "gb",
+    "example",
+    "demo",
+    "sample",
+    "test",
+    "cluster",
+    "docker",
+    "kubernetes",
+    "k8s",
+];
+
+/// A command line that starts a server: its executable and, for a launcher of
+/// several programs, the subcommand (any when empty).
+pub struct ServerCommand {
+    pub executables: &'static [&'static str],
+    pub subcommands: &'static [&'static str],
+    /// The [`StatefulSystem::id`] it starts.
+    pub system: &'static str,
+}
+
+/// The commands that start the servers ddia knows.
+pub static SERVER_COMMANDS: &[ServerCommand] = &[
+    command(&["redis-server"], &[], "redis"),
+    command(&["valkey-server"], &[], "valkey"),
+    command(&["mongod"], &[], "mongodb"),
+    command(&["postgres"], &[], "postgres"),
+    command(&["mysqld"], &[], "mysql"),
+    command(&["mariadbd"], &[], "mariadb"),
+    command(&["etcd"], &[], "etcd"),
+    command(
+        &[
+            "zkServer.sh",
+            "zookeeper-server-start.sh",
+            "zookeeper-server-start",
+        ],
+        &[],
+        "zookeeper",
+    ),
+    command(
+        &["kafka-server-start.sh", "kafka-server-start"],
+        &[],
+        "kafka",
+    ),
+    command(&["nats-server"], &[], "nats"),
+    command(&["clickhouse-keeper"], &[], "clickhouse-keeper"),
+    command(&["clickhouse-server"], &[], "clickhouse"),
+    command(&["minio"], &["server"], "minio"),
+    command(
+        &["cockroach"],
+        &["start", "start-single-node"],
+        "cockroachdb",
+    ),
+    command(&["redpanda", "rpk"], &["start"], "redpanda"),
+    command(
+        &["pulsar"],
+        &["zookeeper", "configuration-store"],
+        "zookeeper",
+    ),
+    command(&["pulsar"], &["bookie"], "bookkeeper"),
+    command(&["pulsar"], &["standalone"], "pulsar"),
+    command(&["bookkeeper"], &["bookie"], "bookkeeper"),
+];
+
+const fn command(
+    executables: &'static [&'static str],
+    subcommands: &'static [&'static str],
+    system: &'static str,
+) -> ServerCommand {
+    ServerCommand {
+        executables,
+        subcommands,
+        system,
     }
 }
 
@@ -502,30 +569,13 @@ fn system_of_command(command: &[String]) -> Option<&'static StatefulSystem> {
         }
         let executable = word.rsplit('/').next().unwrap_or(word);
         let next = words.get(at + 1).copied().unwrap_or("");
-        let id = match (executable, next) {
-            ("redis-server", _) => "redis",
-            ("valkey-server", _) => "valkey",
-            ("mongod", _) => "mongodb",
-            ("postgres", _) => "postgres",
-            ("mysqld", _) => "mysql",
-            ("mariadbd", _) => "mariadb",
-            ("etcd", _) => "etcd",
-            ("zkServer.sh" | "zookeeper-server-start.sh" | "zookeeper-server-start", _) => {
-                "zookeeper"
-            }
-            ("kafka-server-start.sh" | "kafka-server-start", _) => "kafka",
-            ("nats-server", _) => "nats",
-            ("clickhouse-keeper", _) => "clickhouse-keeper",
-            ("clickhouse-server", _) => "clickhouse",
-            ("minio", "server") => "minio",
-            ("cockroach", "start" | "start-single-node") => "cockroachdb",
-            ("redpanda" | "rpk", "start") => "redpanda",
-            ("pulsar", "zookeeper" | "configuration-store") => "zookeeper",
-            ("pulsar", "bookie") => "bookkeeper",
-            ("pulsar", "standalone") => "pulsar",
-            ("bookkeeper", "bookie") => "bookkeeper",
-            _ => continue,
+        let Some(command) = SERVER_COMMANDS.iter().find(|command| {
+            command.executables.contains(&executable)
+                && (command.subcommands.is_empty() || command.subcommands.contains(&next))
+        }) else {
+            continue;
         };
+        let id = command.system;
         return by_id(id);
     }
     None
@@ -539,7 +589,7 @@ pub fn starts_server(command: &[String]) -> bool {
 /// Settings only a server of a system reads (its root password, its data directory,
 /// its id in an ensemble), never a client connecting to it: `POSTGRES_PASSWORD` or
 /// `MYSQL_HOST` may be an application's, `MYSQL_ROOT_PASSWORD` is not.
-const SERVER_VARIABLES: &[(&str, &[&str])] = &[
+pub const SERVER_VARIABLES: &[(&str, &[&str])] = &[
     (
         "postgres",
         &[
@@ -712,6 +762,75 @@ impl ImageRef {
         matches!(self.namespace.as_deref(), Some("bitnami" | "bitnamilegacy"))
             .then(|| format!("/bitnami/{}", self.name))
     }
+}
+
+/// The catalog as a Markdown page: for each system, how ddia recognises a container
+/// that runs it and where it looks for the data (`server/docs/systems.md`).
+pub fn recognition_page() -> String {
+    let code = |items: &[&str]| {
+        items
+            .iter()
+            .map(|item| format!("`{item}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let mut out = String::from(
+        "# Systems ddia recognises\n\nGenerated from the catalog (`server/src/model/catalog.rs`) by `cargo test` (set `UPDATE_DOCS=1` to rewrite); do not edit by hand.\n\n\
+A container of a Compose file or a Kubernetes workload runs a system when, in this order:\n\n\
+1. its command (entrypoint and command, or `sh -c` scripts) starts the system's server;\n\
+2. its image name (the last path segment, any registry, namespace or tag) is listed below, \
+also after taking off variant suffixes (",
+    );
+    out.push_str(&code(VARIANT_SUFFIXES));
+    out.push_str(
+        ") and an `example-` or `docker-` prefix, or it joins the system's name with role words only (",
+    );
+    out.push_str(&code(&ROLE_WORDS));
+    out.push_str(
+        "); a tool named after a system (`redis-exporter`, `kafka-ui`) is not the system;\n\
+3. for `build:` and interpolated or unknown images, its environment sets a variable only the system's server reads.\n\n\
+A container of such a system is not its server when it is a one-off job (Compose services that others wait on with `condition: service_completed_successfully`, or that are never restarted and run a program of their own), runs a client or a script (`psql`, `redis-cli`, `kafka-topics`, a shell), is a Consul agent without `-server`, or a Redis Sentinel. The data directory is read from the command line and the variables below before the system's defaults; Bitnami images keep theirs under `/bitnami/<name>`.\n",
+    );
+    for system in SYSTEMS {
+        out.push_str(&format!("\n## {}\n\n", system.display));
+        out.push_str(&format!("- id: `{}`, role: {:?}\n", system.id, system.role));
+        if !system.images.is_empty() {
+            out.push_str(&format!("- images: {}\n", code(system.images)));
+        }
+        let commands: Vec<String> = SERVER_COMMANDS
+            .iter()
+            .filter(|command| command.system == system.id)
+            .flat_map(|command| {
+                command.executables.iter().map(move |executable| {
+                    if command.subcommands.is_empty() {
+                        format!("`{executable}`")
+                    } else {
+                        format!("`{executable}` {}", code(command.subcommands))
+                    }
+                })
+            })
+            .collect();
+        if !commands.is_empty() {
+            out.push_str(&format!("- commands: {}\n", commands.join(", ")));
+        }
+        if let Some((_, variables)) = SERVER_VARIABLES.iter().find(|(id, _)| *id == system.id) {
+            out.push_str(&format!("- server-only environment: {}\n", code(variables)));
+        }
+        out.push_str(&format!("- data directories: {}\n", code(system.data_dirs)));
+        if !system.data_dir_variables.is_empty() {
+            out.push_str(&format!(
+                "- data directory set by: {}\n",
+                code(system.data_dir_variables)
+            ));
+        }
+        let ports: Vec<String> = system.ports.iter().map(u16::to_string).collect();
+        out.push_str(&format!(
+            "- ports: {}\n\n{}\n",
+            code(&ports.iter().map(String::as_str).collect::<Vec<_>>()),
+            system.replication
+        ));
+    }
+    out
 }
 
 #[cfg(test)]

@@ -418,7 +418,21 @@ impl Compose<'_> {
             .filter(|(_, mode)| doc.str(*mode) == Some("host"))
             .map(|(_, mode)| doc.range(mode));
         let built_locally = self.lookup(&chain, "build").is_some();
-        let client_command = Workload::command_runs_client(&command);
+        // A container that is not restarted and runs a command of its own rather
+        // than a server is a one-off job (a setup or migration script).
+        let runs_once = self
+            .lookup(&chain, "restart")
+            .and_then(|(_, policy)| doc.scalar(policy))
+            .is_some_and(|policy| match policy.value {
+                ScalarValue::Bool(false) => true,
+                ScalarValue::String => {
+                    let text = policy.text.trim();
+                    matches!(text, "no" | "on-failure") || text.starts_with("on-failure:")
+                }
+                _ => false,
+            });
+        let client_command = Workload::command_runs_client(&command)
+            || (runs_once && Workload::command_runs_a_program(&command));
         let has_variable = |name: &str| environment.iter().any(|variable| variable.name == name);
         let system = catalog::recognise(image.as_ref().map(|i| &i.value), &command, &has_variable);
         Workload {

@@ -162,9 +162,15 @@ fn read_resource(reader: &Reader<'_>, resource: NodeId, model: &mut SystemModel)
             let Some(name) = spanned_str(doc, resource, &["metadata", "name"]) else {
                 return;
             };
+            let selector_node = doc.get_path(resource, &["spec", "selector"]);
+            let selects_every_pod = api_version == "policy/v1"
+                && selector_node
+                    .is_some_and(|node| doc.is_mapping(node) && doc.entries(node).is_empty());
             model.disruption_budgets.push(DisruptionBudget {
                 name,
-                selector: selector(doc, doc.get_path(resource, &["spec", "selector"])),
+                selector: selector(doc, selector_node),
+                selector_range: selector_node.map(|node| doc.range(node)),
+                selects_every_pod,
                 // Percentages (`50%`) are not counts: they never read as one here.
                 min_available: spanned_int(doc, resource, &["spec", "minAvailable"]),
                 max_unavailable: spanned_int(doc, resource, &["spec", "maxUnavailable"]),
@@ -252,7 +258,11 @@ fn read_resource(reader: &Reader<'_>, resource: NodeId, model: &mut SystemModel)
                 model,
             );
         }
+        ("Job" | "CronJob", "batch") => model.unread_pod_owners = true,
         (kind, group) => {
+            // A custom resource may run pods of its own (an operator's, Argo's
+            // `Rollout`), labelled in ways the file does not show.
+            model.unread_pod_owners |= group.contains('.') && !group.ends_with(".k8s.io");
             for operator in OPERATORS
                 .iter()
                 .filter(|operator| operator.kind == kind && operator.group == group)

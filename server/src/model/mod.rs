@@ -126,6 +126,9 @@ pub struct SystemModel {
     pub volumes: Option<Section>,
     /// PodDisruptionBudgets of a Kubernetes file.
     pub disruption_budgets: Vec<DisruptionBudget>,
+    /// Kubernetes: whether the file has resources that create pods ddia does not read
+    /// as workloads (Jobs, CronJobs, custom resources), whose labels are unknown.
+    pub unread_pod_owners: bool,
     /// Kubernetes: the entries of `Secret` objects written in the file (`stringData`,
     /// `data`).
     pub secret_entries: Vec<SecretEntry>,
@@ -417,6 +420,7 @@ impl SystemModel {
             workloads: Vec::new(),
             volumes: None,
             disruption_budgets: Vec::new(),
+            unread_pod_owners: false,
             secret_entries: Vec::new(),
             exposing_services: Vec::new(),
             problems: Vec::new(),
@@ -998,7 +1002,8 @@ pub struct Workload {
     /// settings such as probes belong).
     pub container: Option<Spanned<String>>,
     /// Whether its command runs a client or a script, not a server
-    /// ([`Workload::command_runs_client`]).
+    /// ([`Workload::command_runs_client`]), or a program of its own in a container that
+    /// is never restarted ([`Workload::command_runs_a_program`]).
     pub client_command: bool,
 }
 
@@ -1088,11 +1093,26 @@ pub struct SecretEntry {
 pub struct DisruptionBudget {
     pub name: Spanned<String>,
     pub selector: LabelSelector,
+    /// The `selector` mapping, where a finding about what it selects belongs.
+    pub selector_range: Option<TextRange>,
+    /// Whether the selector is an empty mapping in `policy/v1`, which selects every pod
+    /// of the namespace (in `v1beta1` it selects none).
+    pub selects_every_pod: bool,
     /// `minAvailable` when written as a count.
     pub min_available: Option<Spanned<i64>>,
     /// `maxUnavailable` when written as a count.
     pub max_unavailable: Option<Spanned<i64>>,
 }
+
+/// Scripts that start an image's server after setting it up.
+const SERVER_STARTS: [&str; 6] = [
+    "docker-entrypoint.sh",
+    "entrypoint.sh",
+    "run.sh",
+    "run",
+    "start.sh",
+    "supervisord",
+];
 
 impl Workload {
     /// The directories where this workload's system keeps its data: the catalog's,
@@ -1211,15 +1231,6 @@ impl Workload {
             "wget",
         ];
         const SHELLS: [&str; 6] = ["sh", "bash", "ash", "dash", "zsh", "sleep"];
-        // Scripts that start the image's server after setting it up.
-        const SERVER_STARTS: [&str; 6] = [
-            "docker-entrypoint.sh",
-            "entrypoint.sh",
-            "run.sh",
-            "run",
-            "start.sh",
-            "supervisord",
-        ];
         let words: Vec<&str> = command
             .iter()
             .flat_map(|word| word.split_whitespace())
@@ -1241,6 +1252,26 @@ impl Workload {
             || words
                 .iter()
                 .any(|word| CLIENTS.contains(&executable(word).as_str()))
+    }
+
+    /// Whether a command line runs a program of its own rather than the image's server:
+    /// it names an executable (not only flags for the image's entrypoint) that neither
+    /// starts a known server nor is a script that does. With a restart policy that never
+    /// restarts it, such a container is a one-off job.
+    pub fn command_runs_a_program(command: &[String]) -> bool {
+        let Some(first) = command
+            .iter()
+            .flat_map(|word| word.split_whitespace())
+            .next()
+        else {
+            return false;
+        };
+        !first.starts_with('-')
+            && !crate::model::catalog::starts_server(command)
+            && !command
+                .iter()
+                .flat_map(|word| word.split_whitespace())
+                .any(|word| SERVER_STARTS.contains(&word.rsplit('/').next().unwrap_or(word)))
     }
 
     /// Whether a Kafka node is a KRaft controller only (`PROCESS_ROLES=controller`): it

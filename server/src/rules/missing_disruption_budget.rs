@@ -7,7 +7,10 @@ declare_rule! {
     /// Reports a Kubernetes workload running a datastore with more than one replica when
     /// no PodDisruptionBudget in the same file selects its pods; and a budget that
     /// selects them but allows no eviction at all (`minAvailable` at or above the
-    /// replicas, or `maxUnavailable: 0`), which blocks every drain.
+    /// replicas, or `maxUnavailable: 0`), which blocks every drain. A budget whose
+    /// selector matches the pods of no workload in the file is reported too, unless the
+    /// file also holds resources whose pods it cannot see (Jobs, custom resources). In
+    /// `policy/v1` an empty selector (`{}`) selects every pod of the namespace.
     ///
     /// ## Why is this bad
     /// Voluntary disruptions (node drains for upgrades, cluster autoscaling) evict pods
@@ -47,6 +50,7 @@ declare_rule! {
 }
 
 fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
+    budgets_selecting_nothing(model, ctx);
     for workload in &model.workloads {
         if workload.kind == WorkloadKind::ComposeService {
             continue;
@@ -60,7 +64,9 @@ fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
         let budgets: Vec<&DisruptionBudget> = model
             .disruption_budgets
             .iter()
-            .filter(|budget| budget.selector.matches(&workload.pod_labels))
+            .filter(|budget| {
+                budget.selects_every_pod || budget.selector.matches(&workload.pod_labels)
+            })
             .collect();
         // A budget that allows no eviction at all blocks every node drain.
         for budget in &budgets {
@@ -102,6 +108,39 @@ fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
                 workload.kind.noun(),
                 workload.name.value,
                 system.display
+            ),
+        );
+        ctx.report(diagnostic);
+    }
+}
+
+/// Budgets whose selector matches the pods of no workload in a file that shows every
+/// pod it creates: they protect nothing (a typo in a label, a renamed app).
+fn budgets_selecting_nothing(model: &SystemModel, ctx: &mut RuleContext<'_>) {
+    let workloads: Vec<&Workload> = model
+        .workloads
+        .iter()
+        .filter(|w| w.kind != WorkloadKind::ComposeService)
+        .collect();
+    // Pods the file does not show (operators' clusters, Jobs, custom resources) may be
+    // the ones a budget is for.
+    if workloads.is_empty() || model.unread_pod_owners || !model.datastores.is_empty() {
+        return;
+    }
+    for budget in &model.disruption_budgets {
+        if budget.selects_every_pod
+            || workloads
+                .iter()
+                .any(|workload| budget.selector.matches(&workload.pod_labels))
+        {
+            continue;
+        }
+        let diagnostic = ctx.diagnostic(
+            budget.selector_range.unwrap_or(budget.name.range),
+            format!(
+                "PodDisruptionBudget `{}` matches the pod labels of no workload in this file ({} read): it protects nothing, and the pods it was meant for can all be evicted at once; make its selector match their labels",
+                budget.name.value,
+                count(workloads.len() as i64, "workload", "workloads")
             ),
         );
         ctx.report(diagnostic);

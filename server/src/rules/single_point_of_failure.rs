@@ -138,6 +138,7 @@ fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
         }
     }
     coordinators(model, ctx);
+    declared_primaries(model, ctx);
     for workload in &model.workloads {
         // A Compose file runs on one host: one container there is not the weak point.
         // A bare Pod is one replica that nothing reschedules.
@@ -367,4 +368,81 @@ fn coordinators(model: &SystemModel, ctx: &mut RuleContext<'_>) {
         ),
     );
     ctx.report(diagnostic);
+}
+
+/// The settings with which the Bitnami-style images declare a node's replication role.
+const ROLE_SETTINGS: [&str; 6] = [
+    "REDIS_REPLICATION_MODE",
+    "VALKEY_REPLICATION_MODE",
+    "POSTGRESQL_REPLICATION_MODE",
+    "MYSQL_REPLICATION_MODE",
+    "MARIADB_REPLICATION_MODE",
+    "MONGODB_REPLICA_SET_MODE",
+];
+
+/// The settings that name a node's primary or its replica set.
+const GROUP_SETTINGS: [&str; 9] = [
+    "REDIS_MASTER_HOST",
+    "VALKEY_PRIMARY_HOST",
+    "POSTGRESQL_MASTER_HOST",
+    "POSTGRESQL_PRIMARY_HOST",
+    "MYSQL_MASTER_HOST",
+    "MARIADB_MASTER_HOST",
+    "MONGODB_INITIAL_PRIMARY_HOST",
+    "MONGODB_PRIMARY_HOST",
+    "MONGODB_REPLICA_SET_NAME",
+];
+
+/// Two Compose services of one replication group that both declare the primary role:
+/// each accepts writes, nothing reconciles them, and the replicas follow only one.
+fn declared_primaries(model: &SystemModel, ctx: &mut RuleContext<'_>) {
+    let value = |w: &Workload, name: &str| {
+        w.env(name)
+            .and_then(|v| v.value.as_deref())
+            .map(|v| v.trim().trim_matches(['"', '\'']).to_owned())
+            .filter(|v| !v.is_empty())
+    };
+    let primaries: Vec<(&Workload, &EnvVar)> = model
+        .workloads
+        .iter()
+        .filter(|w| w.kind == WorkloadKind::ComposeService && w.system.is_some())
+        .filter_map(|w| {
+            let role = ROLE_SETTINGS.iter().find_map(|name| w.env(name))?;
+            let declared = role.value.as_deref()?.trim().trim_matches(['"', '\'']);
+            (declared.eq_ignore_ascii_case("master") || declared.eq_ignore_ascii_case("primary"))
+                .then_some((w, role))
+        })
+        .collect();
+    let same_group = |a: &Workload, b: &Workload| {
+        // One names the other as its primary, or both name the same set or primary.
+        GROUP_SETTINGS.iter().any(|name| {
+            let (left, right) = (value(a, name), value(b, name));
+            left.as_deref() == Some(b.name.value.as_str())
+                || right.as_deref() == Some(a.name.value.as_str())
+                || (left.is_some() && left == right)
+        })
+    };
+    let mut reported: Vec<&str> = Vec::new();
+    for (index, (second, role)) in primaries.iter().enumerate() {
+        let Some((first, _)) = primaries[..index].iter().find(|(first, _)| {
+            first.system.map(|s| s.id) == second.system.map(|s| s.id) && same_group(first, second)
+        }) else {
+            continue;
+        };
+        if reported.contains(&second.name.value.as_str()) {
+            continue;
+        }
+        reported.push(&second.name.value);
+        let display = second.system.map_or("", |s| s.display);
+        let diagnostic = ctx
+            .diagnostic(
+                role.value_range.unwrap_or(role.name_range),
+                format!(
+                    "services `{}` and `{}` both declare the primary role of one {display} replication group (`{}`): each accepts writes that the other never sees, and a replica can follow only one of them; make the other a replica",
+                    first.name.value, second.name.value, role.name
+                ),
+            )
+            .with_related(first.name.range, format!("`{}` is declared primary too", first.name.value));
+        ctx.report(diagnostic);
+    }
 }

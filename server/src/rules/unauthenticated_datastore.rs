@@ -16,7 +16,12 @@ declare_rule! {
     ///   `DISABLE_SECURITY_PLUGIN=true` or `plugins.security.disabled=true`;
     /// - CockroachDB's `--insecure`;
     /// - Redis's `--protected-mode no` without `--requirepass`;
-    /// - Kafka's `ALLOW_PLAINTEXT_LISTENER=yes` (Bitnami).
+    /// - Kafka's `ALLOW_PLAINTEXT_LISTENER=yes` (Bitnami);
+    /// - remote JMX on a Kafka or ZooKeeper container whose JMX port is published:
+    ///   `KAFKA_JMX_PORT` (Confluent), `JMX_PORT` (Apache) or `JMXPORT` (Debezium) opens
+    ///   it without authentication unless `KAFKA_JMX_OPTS` sets
+    ///   `jmxremote.authenticate=true` (or Debezium's `JMXAUTH=true`). Whoever reaches
+    ///   JMX can load code into the JVM, not only read metrics.
     ///
     /// ## Why is this bad
     /// Anyone who can reach the port can read, change and delete every record, and
@@ -59,6 +64,9 @@ declare_rule! {
 struct Switch {
     what: String,
     range: TextRange,
+    /// The container port the switch opens, when it concerns one port only (JMX):
+    /// that port, not any other, must be reachable from outside.
+    port: Option<String>,
 }
 
 /// The state a switch's value says: `yes`/`true`/`1`/`on`, or `no`/`false`/`0`/`off`.
@@ -125,6 +133,7 @@ fn switches(workload: &Workload, text: &str) -> Vec<Switch> {
             found.push(Switch {
                 what: format!("`{name}={}`", value.trim()),
                 range,
+                port: None,
             });
         }
     }
@@ -148,6 +157,7 @@ fn switches(workload: &Workload, text: &str) -> Vec<Switch> {
         found.push(Switch {
             what: "`--insecure`".to_owned(),
             range,
+            port: None,
         });
     }
     let redis = workload
@@ -165,9 +175,62 @@ fn switches(workload: &Workload, text: &str) -> Vec<Switch> {
         found.push(Switch {
             what: "`--protected-mode no` without `--requirepass`".to_owned(),
             range,
+            port: None,
         });
     }
+    found.extend(remote_jmx(workload));
     found
+}
+
+/// Remote JMX without authentication. The Kafka and ZooKeeper images (Apache's
+/// scripts, Confluent's `KAFKA_JMX_PORT`, Debezium's `JMXPORT`) open JMX on the port
+/// given with `authenticate=false` unless their options or `JMXAUTH` say otherwise;
+/// anyone who reaches that port can run code in the broker's JVM.
+fn remote_jmx(workload: &Workload) -> Option<Switch> {
+    if !workload
+        .system
+        .is_some_and(|s| matches!(s.id, "kafka" | "zookeeper"))
+    {
+        return None;
+    }
+    let port = ["KAFKA_JMX_PORT", "JMX_PORT", "JMXPORT"]
+        .iter()
+        .find_map(|name| workload.env(name))?;
+    let number = port.value.as_deref()?.trim().trim_matches(['"', '\'']);
+    if number.is_empty() || !number.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let options = workload.env("KAFKA_JMX_OPTS");
+    let options_text = options.and_then(|o| o.value.as_deref()).unwrap_or_default();
+    if options_text.contains("jmxremote.authenticate=true")
+        || workload
+            .env("JMXAUTH")
+            .and_then(|v| v.value.as_deref())
+            .is_some_and(is_on)
+    {
+        return None;
+    }
+    // Options that say `authenticate=false` are where the switch is; otherwise the
+    // port setting opens JMX with the image's unauthenticated default.
+    let (what, variable) = match options {
+        Some(options) if options_text.contains("jmxremote.authenticate=false") => (
+            "`KAFKA_JMX_OPTS` with `jmxremote.authenticate=false`".to_owned(),
+            options,
+        ),
+        Some(_) => return None,
+        None => (
+            format!(
+                "`{}={number}` opens remote JMX, which the image serves without authentication",
+                port.name
+            ),
+            port,
+        ),
+    };
+    Some(Switch {
+        what,
+        range: variable.value_range.unwrap_or(variable.name_range),
+        port: Some(number.to_owned()),
+    })
 }
 
 fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
@@ -178,24 +241,28 @@ fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
         if workload.runs_client() {
             continue;
         }
-        let reachable = match (
-            workload.host_network,
-            workload.ports.iter().find(|p| p.on_all_interfaces()),
-        ) {
-            (Some(range), _) => Some(("it runs on the host's network".to_owned(), range)),
-            (None, Some(port)) => Some((
-                format!(
-                    "it publishes port {} on all interfaces",
-                    port.published.as_deref().unwrap_or(&port.target)
-                ),
-                port.range,
-            )),
-            (None, None) => None,
-        };
-        let Some((how, where_reachable)) = reachable else {
-            continue;
-        };
         for switch in switches(workload, ctx.text) {
+            let published = workload.ports.iter().find(|p| {
+                p.on_all_interfaces()
+                    && switch
+                        .port
+                        .as_deref()
+                        .is_none_or(|port| p.target.split('/').next().unwrap_or_default() == port)
+            });
+            let reachable = match (workload.host_network, published) {
+                (Some(range), _) => Some(("it runs on the host's network".to_owned(), range)),
+                (None, Some(port)) => Some((
+                    format!(
+                        "it publishes port {} on all interfaces",
+                        port.published.as_deref().unwrap_or(&port.target)
+                    ),
+                    port.range,
+                )),
+                (None, None) => None,
+            };
+            let Some((how, where_reachable)) = reachable else {
+                continue;
+            };
             let diagnostic = ctx
                 .diagnostic(
                     switch.range,
