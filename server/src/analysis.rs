@@ -754,7 +754,7 @@ fn inside_any<'p>(path: &Path, roots: impl Iterator<Item = &'p &'p Path>) -> boo
 /// Findings inside a YAML anchor that other places use (`&defaults` merged with
 /// `<<: *defaults`) get a related location at each use, and lose the fixes that would
 /// edit the anchor: such an edit would silently change every component that shares it.
-fn point_into_shared_anchors(diagnostics: &mut [Diagnostic], doc: &crate::syntax::YamlDocument) {
+fn point_into_shared_anchors(diagnostics: &mut Vec<Diagnostic>, doc: &crate::syntax::YamlDocument) {
     let shared = doc.shared_anchors();
     if shared.is_empty() {
         return;
@@ -786,6 +786,44 @@ fn point_into_shared_anchors(diagnostics: &mut [Diagnostic], doc: &crate::syntax
             diagnostic.part = None;
         }
     }
+    // One finding per place: a rule's finding in a block that several components merge
+    // is made once per component; keep the first and say how many more share it.
+    let mut kept: Vec<Diagnostic> = Vec::with_capacity(diagnostics.len());
+    let mut repeats: Vec<usize> = Vec::new();
+    let mut first_at: std::collections::HashMap<(TextRange, &'static str), usize> =
+        std::collections::HashMap::new();
+    for diagnostic in diagnostics.drain(..) {
+        if inside(diagnostic.range).next().is_some() {
+            match first_at.entry((diagnostic.range, diagnostic.code)) {
+                std::collections::hash_map::Entry::Occupied(at) => {
+                    let first = &mut kept[*at.get()];
+                    repeats[*at.get()] += 1;
+                    // What the others point at (a requirement of theirs) still shows.
+                    for related in diagnostic.related {
+                        if !first.related.contains(&related) {
+                            first.related.push(related);
+                        }
+                    }
+                    continue;
+                }
+                std::collections::hash_map::Entry::Vacant(slot) => {
+                    slot.insert(kept.len());
+                }
+            }
+        }
+        kept.push(diagnostic);
+        repeats.push(0);
+    }
+    for (diagnostic, repeats) in kept.iter_mut().zip(repeats) {
+        if repeats > 0 {
+            diagnostic.message.push_str(&format!(
+                " (the same holds for {repeats} other component{} that merge{} this block)",
+                if repeats == 1 { "" } else { "s" },
+                if repeats == 1 { "s" } else { "" }
+            ));
+        }
+    }
+    *diagnostics = kept;
 }
 
 /// Whether a text is a template, such as a Helm chart's `templates/*.yaml`: a `{{`

@@ -39,6 +39,8 @@ pub fn names_a_secret(name: &str) -> bool {
         return false;
     }
     SECRET_WORDS.iter().any(|word| upper.contains(word))
+        || upper.ends_with("_PASS")
+        || upper.ends_with("_PWD")
 }
 
 /// Whether a name, in any tool's spelling, is one for a credential: [`names_a_secret`],
@@ -82,6 +84,10 @@ pub fn is_reference(value: &str) -> bool {
         .strip_prefix('$')
         .filter(|rest| rest.starts_with('$'))
         .unwrap_or(value);
+    // A command substitution reads the value when the command runs.
+    if value.starts_with("$(") || value.starts_with('`') {
+        return true;
+    }
     let name = match value.strip_prefix("${").and_then(|v| v.strip_suffix('}')) {
         Some(name) => name,
         None => match value.strip_prefix('$') {
@@ -132,6 +138,9 @@ pub fn command_credentials(text: &str, range: TextRange) -> Vec<(TextRange, Stri
         return found;
     };
     let mut line_start = range.start;
+    // A flag that ends its line takes its value from the next one: the next item of a
+    // block list (`args: ["--password", "x"]` written one item per line).
+    let mut pending_flag: Option<String> = None;
     for line in body.split_inclusive('\n') {
         let offset = line_start;
         line_start += line.len();
@@ -165,6 +174,13 @@ pub fn command_credentials(text: &str, range: TextRange) -> Vec<(TextRange, Stri
             }
             found.push((TextRange::new(offset + at, offset + at + value.len()), how));
         };
+        if let Some(flag) = pending_flag.take() {
+            let first = words.iter().find(|(_, word)| *word != "-");
+            if let Some(&(at, value)) = first.filter(|(_, value)| !value.starts_with('-')) {
+                push(at, value, flag);
+                continue;
+            }
+        }
         for (index, &(at, word)) in words.iter().enumerate() {
             if matches!(word, "&&" | "||" | ";" | "|") {
                 tool = None;
@@ -209,6 +225,8 @@ pub fn command_credentials(text: &str, range: TextRange) -> Vec<(TextRange, Stri
                 None if word.starts_with("--") && masks_value_of(flag) => {
                     if let Some(&(next_at, value)) = next.filter(|(_, v)| !v.starts_with('-')) {
                         push(next_at, value, format!("`{word}`"));
+                    } else if next.is_none() {
+                        pending_flag = Some(format!("`{word}`"));
                     }
                 }
                 _ => {}

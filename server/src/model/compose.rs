@@ -1156,20 +1156,36 @@ fn ensembles(model: &mut SystemModel) {
                 .env("ZOO_SERVERS")
                 .or_else(|| workload.env("ZOOKEEPER_SERVERS"))
                 .and_then(|var| {
-                    Some((count_members(var.value.as_deref()?, &[' ', ',', ';']), var))
+                    Some((
+                        crate::model::count_members(var.value.as_deref()?, &[' ', ',', ';']),
+                        var,
+                    ))
                 }),
-            "etcd" => workload
-                .env("ETCD_INITIAL_CLUSTER")
-                .and_then(|var| Some((count_members(var.value.as_deref()?, &[',']), var))),
+            "etcd" => workload.env("ETCD_INITIAL_CLUSTER").and_then(|var| {
+                Some((
+                    crate::model::count_members(var.value.as_deref()?, &[',']),
+                    var,
+                ))
+            }),
             "kafka" => workload
                 .env("KAFKA_CONTROLLER_QUORUM_VOTERS")
                 .or_else(|| workload.env("KAFKA_CFG_CONTROLLER_QUORUM_VOTERS"))
-                .and_then(|var| Some((count_members(var.value.as_deref()?, &[',']), var))),
+                .and_then(|var| {
+                    Some((
+                        crate::model::count_members(var.value.as_deref()?, &[',']),
+                        var,
+                    ))
+                }),
             // The master-eligible nodes that elect the cluster's master by majority.
             "elasticsearch" | "opensearch" => workload
                 .env("cluster.initial_master_nodes")
                 .or_else(|| workload.env("cluster.initial_cluster_manager_nodes"))
-                .and_then(|var| Some((count_members(var.value.as_deref()?, &[',']), var))),
+                .and_then(|var| {
+                    Some((
+                        crate::model::count_members(var.value.as_deref()?, &[',']),
+                        var,
+                    ))
+                }),
             _ => None,
         };
         let algorithm = match system.id {
@@ -1331,18 +1347,6 @@ fn consul_bootstrap_expect(command: &[String]) -> Option<&str> {
     })
 }
 
-/// Counts the members of a list such as `server.1=zoo1:2888:3888;2181 server.2=...`,
-/// `zoo1:2888:3888,zoo2:2888:3888` or `1@kafka1:9093,2@kafka2:9093`.
-fn count_members(list: &str, separators: &[char]) -> usize {
-    list.split(separators)
-        .map(str::trim)
-        .filter(|member| !member.is_empty() && !member.starts_with("${"))
-        // ZooKeeper's `server.1=host:2888:3888;2181` keeps the client port after `;`
-        // when `;` is not a separator for this variable.
-        .filter(|member| !member.chars().all(|c| c.is_ascii_digit()))
-        .count()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1384,28 +1388,28 @@ mod tests {
     #[test]
     fn member_lists() {
         assert_eq!(
-            count_members(
+            crate::model::count_members(
                 "server.1=zoo1:2888:3888;2181 server.2=zoo2:2888:3888;2181",
                 &[' ', ',']
             ),
             2
         );
         assert_eq!(
-            count_members(
+            crate::model::count_members(
                 "zoo1:2888:3888;zoo2:2888:3888;zoo3:2888:3888",
                 &[' ', ',', ';']
             ),
             3
         );
         assert_eq!(
-            count_members(
+            crate::model::count_members(
                 "1@kafka1:9093,2@kafka2:9093,3@kafka3:9093,4@kafka4:9093",
                 &[',']
             ),
             4
         );
         assert_eq!(
-            count_members("etcd1=http://etcd1:2380,etcd2=http://etcd2:2380", &[',']),
+            crate::model::count_members("etcd1=http://etcd1:2380,etcd2=http://etcd2:2380", &[',']),
             2
         );
     }

@@ -45,7 +45,116 @@ pub fn from_kubernetes(stream: &YamlStream, text: &str) -> SystemModel {
             read_resource(&reader, resource, &mut model);
         }
     }
+    strimzi_node_pools(stream, &mut model);
     model
+}
+
+/// Strimzi `KafkaNodePool`s with the broker role, as the Kafka clusters' brokers: a pool
+/// whose storage is `ephemeral` (or a JBOD of ephemeral volumes) loses its logs with
+/// its pods, and a cluster defined in the file whose broker pools there add up to one
+/// broker has no second copy of anything. A pool alone says nothing about the size of
+/// its cluster (other pools may sit in other files).
+fn strimzi_node_pools(stream: &YamlStream, model: &mut SystemModel) {
+    let mut pools = Vec::new();
+    let mut clusters: Vec<String> = Vec::new();
+    for doc in &stream.documents {
+        let Some(root) = doc.root else {
+            continue;
+        };
+        let resources = if str_at(doc, root, &["kind"]) == Some("List") {
+            doc.get(root, "items")
+                .map(|items| doc.items(items).to_vec())
+                .unwrap_or_default()
+        } else {
+            vec![root]
+        };
+        for resource in resources {
+            let group = str_at(doc, resource, &["apiVersion"])
+                .and_then(|version| version.split('/').next());
+            if group != Some("kafka.strimzi.io") {
+                continue;
+            }
+            match str_at(doc, resource, &["kind"]) {
+                Some("Kafka") => {
+                    if let Some(name) = str_at(doc, resource, &["metadata", "name"]) {
+                        clusters.push(name.to_owned());
+                    }
+                }
+                Some("KafkaNodePool") => pools.push((doc, resource)),
+                _ => {}
+            }
+        }
+    }
+    let cluster_of = |doc: &YamlDocument, pool: NodeId| {
+        str_at(doc, pool, &["metadata", "labels", "strimzi.io/cluster"]).map(str::to_owned)
+    };
+    let brokers = |doc: &YamlDocument, pool: NodeId| {
+        doc.get_path(pool, &["spec", "roles"]).is_some_and(|roles| {
+            doc.items(roles)
+                .iter()
+                .any(|&role| doc.str(role) == Some("broker"))
+        })
+    };
+    for &(doc, pool) in &pools {
+        if !brokers(doc, pool) {
+            continue;
+        }
+        let Some(name) = spanned_str(doc, pool, &["metadata", "name"]) else {
+            continue;
+        };
+        let cluster = cluster_of(doc, pool);
+        let replicas = spanned_int(doc, pool, &["spec", "replicas"]);
+        let cluster_brokers: i64 = pools
+            .iter()
+            .filter(|&&(other_doc, other)| {
+                brokers(other_doc, other) && cluster_of(other_doc, other) == cluster
+            })
+            .filter_map(|&(other_doc, other)| {
+                spanned_int(other_doc, other, &["spec", "replicas"]).map(|r| r.value)
+            })
+            .sum();
+        let defined_here = cluster.as_ref().is_some_and(|c| clusters.contains(c));
+        let replicas = replicas.filter(|_| defined_here && cluster_brokers == 1);
+        let ephemeral = match str_at(doc, pool, &["spec", "storage", "type"]) {
+            Some("ephemeral") => spanned_str(doc, pool, &["spec", "storage", "type"]),
+            Some("jbod") => doc
+                .get_path(pool, &["spec", "storage", "volumes"])
+                .and_then(|volumes| {
+                    let items = doc.items(volumes);
+                    let all_ephemeral = !items.is_empty()
+                        && items
+                            .iter()
+                            .all(|&volume| str_at(doc, volume, &["type"]) == Some("ephemeral"));
+                    all_ephemeral.then(|| spanned_str(doc, items[0], &["type"]))?
+                }),
+            _ => None,
+        };
+        if replicas.is_none() && ephemeral.is_none() {
+            continue;
+        }
+        let section = Section {
+            key: name.range,
+            range: doc.range(pool),
+            insertion: None,
+        };
+        let mut datastore = Datastore::new(
+            Spanned::new(
+                format!("Strimzi KafkaNodePool {}", name.value),
+                name.range,
+                name.key_range,
+            ),
+            Origin::Infrastructure,
+            section.clone(),
+        );
+        datastore.replication = Some(Replication {
+            section: Some(section),
+            replicas,
+            ..Replication::default()
+        });
+        datastore.ephemeral_storage = ephemeral.map(|value| value.range);
+        datastore.technology = Some(Spanned::new("kafka".to_owned(), name.range, name.key_range));
+        model.datastores.push(datastore);
+    }
 }
 
 fn str_at<'a>(doc: &'a YamlDocument, node: NodeId, path: &[&str]) -> Option<&'a str> {

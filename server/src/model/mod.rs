@@ -1467,6 +1467,18 @@ pub struct WorkloadDependency {
     pub section: Option<Section>,
 }
 
+/// Counts the members of a list such as `server.1=zoo1:2888:3888;2181 server.2=...`,
+/// `zoo1:2888:3888,zoo2:2888:3888` or `1@kafka1:9093,2@kafka2:9093`.
+pub fn count_members(list: &str, separators: &[char]) -> usize {
+    list.split(separators)
+        .map(str::trim)
+        .filter(|member| !member.is_empty() && !member.starts_with("${"))
+        // ZooKeeper's `server.1=host:2888:3888;2181` keeps the client port after `;`
+        // when `;` is not a separator for this variable.
+        .filter(|member| !member.chars().all(|c| c.is_ascii_digit()))
+        .count()
+}
+
 #[cfg(test)]
 mod tests {
     use super::{expand_ellipses, path_of_location};

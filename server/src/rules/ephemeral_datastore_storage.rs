@@ -101,7 +101,9 @@ fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
                     .mounts
                     .iter()
                     .any(|m| matches!(m.source, MountSource::Volume(_) | MountSource::Bind(_)));
-                if workload.claim_templates.is_some() || persistent {
+                if (workload.claim_templates.is_some() || persistent)
+                    && misplaced_volume(workload, &dirs).is_none()
+                {
                     continue;
                 }
             }
@@ -109,6 +111,25 @@ fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
         let Some(dir) = dirs.first() else {
             continue;
         };
+        if let Some(mount) = misplaced_volume(workload, &dirs) {
+            let diagnostic = ctx.diagnostic(
+                mount.range,
+                format!(
+                    "{} `{}` runs {} with its persistent volume on `{}`, not on its data directory `{dir}`: {} is lost when the pod is recreated",
+                    workload.kind.noun(),
+                    workload.name.value,
+                    system.display,
+                    mount.target,
+                    match system.role {
+                        SystemRole::Broker => "every message it stores",
+                        SystemRole::Search => "every index it builds",
+                        _ => "everything it stores",
+                    }
+                ),
+            );
+            ctx.report(diagnostic);
+            continue;
+        }
         let what = match system.role {
             SystemRole::Broker => "every message it stores",
             SystemRole::Search => "every index it builds",
@@ -130,6 +151,31 @@ fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
 }
 
 /// Mounts a named volume `<service>-data` on the data directory and declares it.
+/// A Kubernetes container of an image whose data directory is known for sure (the
+/// official image or Bitnami's, run with its own command) that mounts persistent
+/// volumes, none of them on that directory: the one it mounts, when there is one.
+fn misplaced_volume<'a>(workload: &'a Workload, dirs: &[String]) -> Option<&'a Mount> {
+    if workload.kind == WorkloadKind::ComposeService || !workload.command.is_empty() {
+        return None;
+    }
+    let image = &workload.image.as_ref()?.value;
+    let known_layout = matches!(
+        image.namespace.as_deref(),
+        None | Some("library" | "docker.io" | "bitnami" | "bitnamilegacy")
+    );
+    if !known_layout
+        || dirs
+            .iter()
+            .any(|dir| workload.mount_covering(dir).is_some())
+    {
+        return None;
+    }
+    workload
+        .mounts
+        .iter()
+        .find(|m| matches!(m.source, MountSource::Volume(_) | MountSource::Bind(_)))
+}
+
 fn volume_fix(model: &SystemModel, workload: &Workload, dir: &str, text: &str) -> Option<Fix> {
     // One named volume for several replicas would be shared by all of them.
     if workload.kind != WorkloadKind::ComposeService

@@ -231,6 +231,79 @@ fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
     }
 }
 
+/// The ZooKeeper servers a broker's settings name (`KAFKA_ZOOKEEPER_CONNECT`: hosts
+/// with ports, then an optional chroot), or `None` when it names none.
+fn zookeeper_hosts(broker: &Workload) -> Option<Vec<&str>> {
+    let connect = ["KAFKA_ZOOKEEPER_CONNECT", "KAFKA_CFG_ZOOKEEPER_CONNECT"]
+        .iter()
+        .find_map(|name| broker.env(name)?.value.as_deref())?;
+    let hosts = connect.split('/').next().unwrap_or(connect);
+    Some(
+        hosts
+            .split(',')
+            .map(|host| host.trim().split(':').next().unwrap_or_default())
+            .filter(|host| !host.is_empty())
+            .collect(),
+    )
+}
+
+/// One ZooKeeper (no ensemble) that two or more brokers depend on: when it stops,
+/// none of them can elect a controller or change metadata. Brokers name their
+/// ZooKeeper; a file with brokers that name none and one ZooKeeper is read as theirs.
+fn lone_zookeepers(compose: &[&Workload], ctx: &mut RuleContext<'_>) {
+    let zookeepers: Vec<&Workload> = compose
+        .iter()
+        .copied()
+        .filter(|w| w.system.is_some_and(|s| s.id == "zookeeper") && !w.runs_client())
+        .collect();
+    let in_an_ensemble = |zookeeper: &Workload| {
+        ["ZOOKEEPER_SERVERS", "ZOO_SERVERS"]
+            .iter()
+            .filter_map(|name| zookeeper.env(name)?.value.as_deref())
+            .any(|servers| crate::model::count_members(servers, &[' ', ',', ';']) > 1)
+    };
+    let brokers: Vec<&Workload> = compose
+        .iter()
+        .copied()
+        .filter(|w| w.is_kafka_broker())
+        .collect();
+    for zookeeper in &zookeepers {
+        if in_an_ensemble(zookeeper) {
+            continue;
+        }
+        let served = brokers
+            .iter()
+            .filter(|broker| match zookeeper_hosts(broker) {
+                Some(hosts) => hosts == [zookeeper.name.value.as_str()],
+                // Brokers that name no ZooKeeper (and are not KRaft nodes) use the
+                // only one there is.
+                None => {
+                    zookeepers.len() == 1
+                        && !["KAFKA_PROCESS_ROLES", "KAFKA_CFG_PROCESS_ROLES"]
+                            .iter()
+                            .any(|name| broker.env(name).is_some())
+                }
+            })
+            .count();
+        if served < 2 {
+            continue;
+        }
+        // On its member list when it states one, else on the service.
+        let range = ["ZOOKEEPER_SERVERS", "ZOO_SERVERS"]
+            .iter()
+            .find_map(|name| zookeeper.env(name)?.value_range)
+            .unwrap_or(zookeeper.name.range);
+        let diagnostic = ctx.diagnostic(
+            range,
+            format!(
+                "one ZooKeeper (`{}`) coordinates {served} Kafka brokers: when it stops, the brokers can elect no controller and change no metadata; run an ensemble of 3",
+                zookeeper.name.value
+            ),
+        );
+        ctx.report(diagnostic);
+    }
+}
+
 /// Coordinators smaller than what they coordinate, in Compose files (where single
 /// containers are otherwise not reported): one ZooKeeper or a one-voter KRaft quorum
 /// serving several brokers, and Redis replication that nothing fails over.
@@ -241,26 +314,8 @@ fn coordinators(model: &SystemModel, ctx: &mut RuleContext<'_>) {
         .filter(|w| w.kind == WorkloadKind::ComposeService)
         .collect();
     let brokers = compose.iter().filter(|w| w.is_kafka_broker()).count();
+    lone_zookeepers(&compose, ctx);
     if brokers >= 2 {
-        let zookeepers: Vec<&&Workload> = compose
-            .iter()
-            .filter(|w| w.system.is_some_and(|s| s.id == "zookeeper") && !w.runs_client())
-            .collect();
-        if let [zookeeper] = zookeepers[..] {
-            // On its member list when it states one, else on the service.
-            let range = ["ZOOKEEPER_SERVERS", "ZOO_SERVERS"]
-                .iter()
-                .find_map(|name| zookeeper.env(name)?.value_range)
-                .unwrap_or(zookeeper.name.range);
-            let diagnostic = ctx.diagnostic(
-                range,
-                format!(
-                    "one ZooKeeper (`{}`) coordinates {brokers} Kafka brokers: when it stops, the brokers can elect no controller and change no metadata; run an ensemble of 3",
-                    zookeeper.name.value
-                ),
-            );
-            ctx.report(diagnostic);
-        }
         // A KRaft quorum of one voter, named by every node's voter list.
         let voters = compose.iter().find_map(|w| {
             [
