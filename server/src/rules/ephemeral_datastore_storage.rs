@@ -12,7 +12,10 @@ declare_rule! {
     /// `--dbpath` move it). In Kubernetes, a datastore workload of any kind
     /// (StatefulSet, Deployment, ReplicaSet, ReplicationController, DaemonSet, bare Pod)
     /// with no persistent volume: no `volumeClaimTemplates`, no claim and no host path,
-    /// only the container's own layer or an `emptyDir`.
+    /// only the container's own layer or an `emptyDir` (reported on the container); or,
+    /// for the official and Bitnami images run with their own command, whose data
+    /// directory is certain, persistent volumes mounted only elsewhere (reported on the
+    /// mount).
     ///
     /// ## Why is this bad
     /// A container's writable layer lives and dies with the container. Recreating it (a
@@ -111,37 +114,44 @@ fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
         let Some(dir) = dirs.first() else {
             continue;
         };
-        if let Some(mount) = misplaced_volume(workload, &dirs) {
-            let diagnostic = ctx.diagnostic(
-                mount.range,
-                format!(
-                    "{} `{}` runs {} with its persistent volume on `{}`, not on its data directory `{dir}`: {} is lost when the pod is recreated",
-                    workload.kind.noun(),
-                    workload.name.value,
-                    system.display,
-                    mount.target,
-                    match system.role {
-                        SystemRole::Broker => "every message it stores",
-                        SystemRole::Search => "every index it builds",
-                        _ => "everything it stores",
-                    }
-                ),
-            );
-            ctx.report(diagnostic);
-            continue;
-        }
         let what = match system.role {
             SystemRole::Broker => "every message it stores",
             SystemRole::Search => "every index it builds",
             _ => "everything it stores",
         };
+        // In Kubernetes, on the container (where its `volumeMounts` go); in Compose, on
+        // the service.
+        let (range, runner) = match &workload.container {
+            Some(container) => (
+                container.range,
+                format!(
+                    "container `{}` of {} `{}`",
+                    container.value,
+                    workload.kind.noun(),
+                    workload.name.value
+                ),
+            ),
+            None => (
+                workload.name.range,
+                format!("{} `{}`", workload.kind.noun(), workload.name.value),
+            ),
+        };
+        if let Some(mount) = misplaced_volume(workload, &dirs) {
+            let diagnostic = ctx.diagnostic(
+                mount.range,
+                format!(
+                    "{runner} runs {} with its persistent volume on `{}`, not on its data directory `{dir}`: {what} is lost when the pod is recreated",
+                    system.display, mount.target,
+                ),
+            );
+            ctx.report(diagnostic);
+            continue;
+        }
         let diagnostic = ctx
             .diagnostic(
-                workload.name.range,
+                range,
                 format!(
-                    "{} `{}` runs {} with no volume on `{dir}`: {what} is lost when the container is recreated",
-                    workload.kind.noun(),
-                    workload.name.value,
+                    "{runner} runs {} with no volume on `{dir}`: {what} is lost when the container is recreated",
                     system.display
                 ),
             )
@@ -150,7 +160,6 @@ fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
     }
 }
 
-/// Mounts a named volume `<service>-data` on the data directory and declares it.
 /// A Kubernetes container of an image whose data directory is known for sure (the
 /// official image or Bitnami's, run with its own command) that mounts persistent
 /// volumes, none of them on that directory: the one it mounts, when there is one.
@@ -176,6 +185,7 @@ fn misplaced_volume<'a>(workload: &'a Workload, dirs: &[String]) -> Option<&'a M
         .find(|m| matches!(m.source, MountSource::Volume(_) | MountSource::Bind(_)))
 }
 
+/// Mounts a named volume `<service>-data` on the data directory and declares it.
 fn volume_fix(model: &SystemModel, workload: &Workload, dir: &str, text: &str) -> Option<Fix> {
     // One named volume for several replicas would be shared by all of them.
     if workload.kind != WorkloadKind::ComposeService
