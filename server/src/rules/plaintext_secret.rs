@@ -5,7 +5,8 @@ use super::prelude::*;
 declare_rule! {
     /// ## What it does
     /// Reports an environment variable whose name says it holds a secret (`PASSWORD`,
-    /// `PASSWD`, `SECRET`, `TOKEN`, `API_KEY`, `PRIVATE_KEY`) and whose value is written
+    /// `PASSWD`, `SECRET`, `TOKEN`, `API_KEY`, `PRIVATE_KEY`, or ending in `_PASS` or
+    /// `_PWD`) and whose value is written
     /// literally in the file, rather than taken from the environment (`${VAR}`) or from
     /// a file (`*_FILE` variables with Docker secrets), or falls back to a literal one
     /// (`${DB_PASSWORD:-hunter2}`); any variable holding a URL with a literal password
@@ -14,7 +15,8 @@ declare_rule! {
     /// `mysqladmin -px`, `redis-cli -a x`, `--password=x`, `--requirepass x`); and a
     /// password entry of a Kubernetes `Secret` written in the manifest (`stringData`, or
     /// `data`, whose base64 is no protection). Obvious placeholders (`<password>`,
-    /// `INSERT_*`, `CHANGE_ME_*`) and references (`${VAR}`, `$$VAR`) are not secrets.
+    /// `INSERT_*`, `CHANGE_ME_*`), references (`${VAR}`, `$$VAR`) and command
+    /// substitutions (`$(cat /run/secrets/x)`) are not secrets.
     /// The finding never repeats the value.
     ///
     /// ## Why is this bad
