@@ -47,6 +47,9 @@ pub struct AnalysisInput<'a> {
     /// parsing at once wait on each other's allocations (opening a 108k-line file took
     /// 850–1,210 ms that way, against 625–655 ms on one thread).
     pub parse_in_parts: bool,
+    /// The file's project ([`crate::project`]): the facts of its other files and the
+    /// namespace a kustomization gives it. `None` reads the file alone.
+    pub project: Option<&'a crate::project::ProjectContext>,
 }
 
 /// How the analysis reads files that a file refers to.
@@ -486,7 +489,17 @@ fn analyze_parsed(
             })
         }));
         match built {
-            Ok(model) => analysis.model = model,
+            Ok(mut model) => {
+                if let (Some(model), Some(project)) = (model.as_mut(), input.project)
+                    && kind == FileKind::Kubernetes
+                {
+                    if let Some(namespace) = &project.namespace {
+                        crate::project::apply_namespace(model, namespace);
+                    }
+                    model.project = Some(project.others.clone());
+                }
+                analysis.model = model;
+            }
             Err(_) => analysis.failures.push(RuleFailure {
                 code: "model",
                 message: "building the system model failed".to_owned(),

@@ -17,6 +17,7 @@ pub mod kind;
 pub mod line_index;
 pub mod lsp;
 pub mod model;
+pub mod project;
 pub mod review;
 pub mod rules;
 pub mod secrets;

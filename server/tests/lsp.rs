@@ -1537,3 +1537,108 @@ async fn a_planted_secret_appears_in_no_message_the_server_sends() {
         "no code action was offered"
     );
 }
+
+const PROJECT_STATEFULSET: &str = "\
+apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: pg
+spec:
+  replicas: 3
+  selector:
+    matchLabels: {app: pg}
+  template:
+    metadata:
+      labels: {app: pg}
+    spec:
+      containers:
+        - name: pg
+          image: postgres:16.3
+";
+
+const PROJECT_BUDGET: &str = "\
+apiVersion: policy/v1
+kind: PodDisruptionBudget
+metadata:
+  name: pg
+spec:
+  maxUnavailable: 1
+  selector:
+    matchLabels: {app: pg}
+";
+
+fn codes(diagnostics: &[Value]) -> Vec<String> {
+    diagnostics
+        .iter()
+        .filter_map(|d| d["code"].as_str().map(str::to_owned))
+        .collect()
+}
+
+#[tokio::test]
+async fn an_edit_in_one_file_of_a_project_republishes_the_files_it_concerns() {
+    let dir = std::env::temp_dir().join(format!("ddia-lsp-project-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).expect("mkdir");
+    std::fs::write(dir.join("statefulset.yaml"), PROJECT_STATEFULSET).expect("write");
+    std::fs::write(dir.join("pdb.yaml"), PROJECT_BUDGET).expect("write");
+    let root = format!("file://{}", dir.display());
+    let statefulset = format!("{root}/statefulset.yaml");
+    let budget = format!("{root}/pdb.yaml");
+    let mut client = Client::start();
+    client
+        .request(
+            "initialize",
+            json!({"processId": null, "rootUri": root, "capabilities": {}}),
+        )
+        .await;
+    client.notify("initialized", json!({})).await;
+    client
+        .notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": statefulset, "languageId": "yaml", "version": 1, "text": PROJECT_STATEFULSET}}),
+        )
+        .await;
+    // The budget on disk, beside it, selects its pods.
+    let first = client.diagnostics(&statefulset, 1).await;
+    assert!(!codes(&first).contains(&"missing-disruption-budget".to_owned()));
+
+    // An unsaved edit of the budget that selects other pods counts at once.
+    client
+        .notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": budget, "languageId": "yaml", "version": 1, "text": PROJECT_BUDGET}}),
+        )
+        .await;
+    client.diagnostics(&budget, 1).await;
+    client
+        .notify(
+            "textDocument/didChange",
+            json!({"textDocument": {"uri": budget, "version": 2},
+                   "contentChanges": [{"text": PROJECT_BUDGET.replace("{app: pg}", "{app: web}")}]}),
+        )
+        .await;
+    let edited = client.diagnostics(&budget, 2).await;
+    assert_eq!(codes(&edited), ["missing-disruption-budget"]);
+    assert!(
+        edited[0]["message"]
+            .as_str()
+            .is_some_and(|m| m.contains("matches the pod labels of no workload in this project"))
+    );
+    let republished = client.diagnostics(&statefulset, 1).await;
+    let budget_finding = republished
+        .iter()
+        .find(|d| d["code"] == "missing-disruption-budget")
+        .expect("the StatefulSet lost its budget");
+    assert_eq!(budget_finding["range"]["start"]["line"], 3);
+    assert_eq!(codes(&republished).len(), codes(&first).len() + 1);
+
+    // Closing the buffer drops the unsaved edit: the file on disk counts again.
+    client
+        .notify(
+            "textDocument/didClose",
+            json!({"textDocument": {"uri": budget}}),
+        )
+        .await;
+    let after_close = client.diagnostics(&statefulset, 1).await;
+    assert!(!codes(&after_close).contains(&"missing-disruption-budget".to_owned()));
+    let _ = std::fs::remove_dir_all(&dir);
+}

@@ -90,6 +90,32 @@ pub fn analyze_file(path: &Path) -> (String, Analysis) {
     (text, analysis)
 }
 
+/// Analyses a file with its project ([`ddia::project`]) under `root`, as `ddia check`
+/// and the language server do: the facts of the other files of its kustomization or
+/// folder, read from disk.
+pub fn analyze_in_project(path: &Path, root: &Path) -> (String, Analysis) {
+    let text = std::fs::read_to_string(path)
+        .unwrap_or_else(|error| panic!("cannot read {}: {error}", path.display()));
+    let cache = ddia::project::FactsCache::default();
+    let shown = |member: &Path| {
+        member
+            .strip_prefix(ddia::project::normalise(root))
+            .unwrap_or(member)
+            .display()
+            .to_string()
+    };
+    let read = |file: &Path| std::fs::read_to_string(file).ok();
+    let context = ddia::project::context_for(path, Some(root), &read, &cache, &shown);
+    let analysis = analyze(AnalysisInput {
+        text: &text,
+        path: Some(path),
+        read_file: Some(&ddia::analysis::read_from_disk),
+        project: context.as_ref(),
+        ..AnalysisInput::default()
+    });
+    (text, analysis)
+}
+
 fn position(index: &LineIndex, offset: usize) -> String {
     let position = index.line_col(offset, ColumnEncoding::Scalar);
     format!("{}:{}", position.line + 1, position.column + 1)
@@ -181,6 +207,14 @@ pub fn expectation_path(fixture: &Path) -> PathBuf {
 /// Compares every fixture's findings with its expectation file; with
 /// `UPDATE_EXPECT=1` rewrites the files instead. Returns the analyses for further checks.
 pub fn check_fixtures(fixtures: &[PathBuf]) -> Vec<(PathBuf, String, Analysis)> {
+    check_fixtures_with(fixtures, analyze_file)
+}
+
+/// [`check_fixtures`] with another way to analyse a fixture (with its project).
+pub fn check_fixtures_with(
+    fixtures: &[PathBuf],
+    analyze_file: impl Fn(&Path) -> (String, Analysis),
+) -> Vec<(PathBuf, String, Analysis)> {
     assert!(!fixtures.is_empty(), "no fixtures found");
     let update = std::env::var_os("UPDATE_EXPECT").is_some();
     let mut mismatches = Vec::new();

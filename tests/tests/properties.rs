@@ -292,7 +292,7 @@ fn check_edit_sequence(
         reuse,
         index,
     };
-    let first = analyze_snapshot(&uri, snapshot(start, 1, None, None, None), None, None);
+    let first = analyze_snapshot(&uri, snapshot(start, 1, None, None, None), None, None, None);
     document.tree = first.parse.reusable.clone();
     document.edits = EditsSince::Nothing;
     // As the server does: the last analysis is handed to the next one, whose parse it
@@ -339,6 +339,7 @@ fn check_edit_sequence(
                 reuse,
                 Some(document.index.clone()),
             ),
+            None,
             None,
             None,
         );

@@ -171,6 +171,7 @@ pub fn run(args: &CheckArgs) -> u8 {
         return exit::FAILURE;
     }
 
+    let projects = project_contexts(&jobs);
     let results: Vec<Result<CheckedFile, String>> = jobs
         .into_par_iter()
         .map(|(source, config)| {
@@ -178,11 +179,16 @@ pub fn run(args: &CheckArgs) -> u8 {
                 .max_file_size
                 .or_else(|| config.as_ref().and_then(|config| config.max_file_size))
                 .unwrap_or(crate::analysis::DEFAULT_MAX_FILE_SIZE);
+            let project = match &source {
+                Source::File(path, _) => projects.get(path),
+                Source::Stdin => None,
+            };
             check_source(
                 source,
                 args.stdin_filename.as_deref(),
                 config.as_deref(),
                 limit,
+                project,
             )
         })
         .collect();
@@ -280,11 +286,53 @@ fn render(out: &mut impl Write, args: &CheckArgs, checked: &[CheckedFile]) -> st
     }
 }
 
+/// The project of each checked Kubernetes file ([`crate::project`]), found from the
+/// file the way the editor finds it (the kustomization that gathers it, else its
+/// folder), so that a file checked alone (as pre-commit does) gets the answers it gets
+/// among the others. Each member's facts are read once.
+fn project_contexts(
+    jobs: &[(Source, Option<Arc<Config>>)],
+) -> HashMap<PathBuf, crate::project::ProjectContext> {
+    let root = std::env::current_dir().ok();
+    let cache = crate::project::FactsCache::default();
+    let shown = |path: &Path| display_name(&relative(path));
+    jobs.par_iter()
+        .filter_map(|(source, _)| match source {
+            Source::File(path, _) if !crate::project::is_kustomization(path) => Some(path),
+            _ => None,
+        })
+        .filter_map(|file| {
+            // Only Kubernetes files have projects for now.
+            read_small(file)?.contains("apiVersion").then_some(())?;
+            let context =
+                crate::project::context_for(file, root.as_deref(), &read_small, &cache, &shown)?;
+            Some((file.clone(), context))
+        })
+        .collect()
+}
+
+/// Reads a file of a project: a regular file of at most 1 MiB, as UTF-8.
+fn read_small(path: &Path) -> Option<String> {
+    let metadata = std::fs::metadata(path).ok()?;
+    (metadata.is_file() && metadata.len() <= 1 << 20)
+        .then(|| std::fs::read_to_string(path).ok())
+        .flatten()
+}
+
+/// A path relative to the working directory when it is inside it.
+fn relative(path: &Path) -> PathBuf {
+    std::env::current_dir()
+        .ok()
+        .and_then(|dir| path.strip_prefix(dir).ok().map(Path::to_path_buf))
+        .unwrap_or_else(|| path.to_path_buf())
+}
+
 fn check_source(
     source: Source,
     stdin_filename: Option<&Path>,
     config: Option<&Config>,
     max_file_size: usize,
+    project: Option<&crate::project::ProjectContext>,
 ) -> Result<CheckedFile, String> {
     let from_stdin = matches!(source, Source::Stdin);
     let (name, path, bytes) = match source {
@@ -336,6 +384,7 @@ fn check_source(
         line_index: None,
         // Checking files one per core already, but a large one alone gets two.
         parse_in_parts: true,
+        project,
         ..AnalysisInput::default()
     });
     // The configuration's settings (with per-file ignores and the profile), or just a

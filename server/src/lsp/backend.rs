@@ -14,6 +14,14 @@ use tower_lsp_server::jsonrpc::Result;
 use tower_lsp_server::ls_types::*;
 use tower_lsp_server::{Client, LanguageServer};
 
+/// Reads a file of a document's project from disk: a regular file of at most 1 MiB.
+fn read_project_file(path: &std::path::Path) -> Option<String> {
+    let metadata = std::fs::metadata(path).ok()?;
+    (metadata.is_file() && metadata.len() <= 1 << 20)
+        .then(|| std::fs::read_to_string(path).ok())
+        .flatten()
+}
+
 /// The code action kind that applies every safe fix of a file.
 const FIX_ALL: &str = "source.fixAll.ddia";
 
@@ -39,6 +47,9 @@ pub struct Backend {
     /// The workspace's `ddia.toml`, used when the client sends no settings.
     config: RwLock<Option<Arc<crate::config::Config>>>,
     documents: DashMap<Uri, Document>,
+    /// What each file of the workspace tells the others of its project: open
+    /// documents' from their buffers, other files' read from disk when first needed.
+    facts: Arc<crate::project::FactsCache>,
     encoding: RwLock<ColumnEncoding>,
     /// Whether the client pulls diagnostics (`textDocument/diagnostic`); then the
     /// server does not push them too.
@@ -52,6 +63,8 @@ pub struct Backend {
     /// Whether the client can be asked to request inlay hints and code lenses again.
     inlay_hint_refresh: AtomicBool,
     code_lens_refresh: AtomicBool,
+    /// Whether the client lets the server register to hear of changed files on disk.
+    watch_files: AtomicBool,
 }
 
 impl Backend {
@@ -64,6 +77,7 @@ impl Backend {
             workspace: RwLock::new(None),
             config: RwLock::new(None),
             documents: DashMap::new(),
+            facts: Arc::new(crate::project::FactsCache::default()),
             encoding: RwLock::new(ColumnEncoding::Utf16),
             pull_diagnostics: AtomicBool::new(false),
             publishing: tokio::sync::Mutex::new(()),
@@ -71,6 +85,7 @@ impl Backend {
             code_lens: AtomicBool::new(true),
             inlay_hint_refresh: AtomicBool::new(false),
             code_lens_refresh: AtomicBool::new(false),
+            watch_files: AtomicBool::new(false),
         }
     }
 
@@ -120,6 +135,7 @@ impl Backend {
         let frame_encoding = (self.publisher.is_some()
             && !self.pull_diagnostics.load(Ordering::Relaxed))
         .then(|| self.encoding());
+        let facts = self.facts.clone();
         let analyzed = tokio::task::spawn_blocking(move || {
             // The client's settings win; else the workspace's `ddia.toml`; a file's
             // `# ddia: profile=...` comment applies either way.
@@ -140,8 +156,29 @@ impl Backend {
                 reuse,
                 index: Some(index),
             };
-            let mut analyzed =
-                analyze_snapshot(&snapshot_uri, snapshot, max_file_size, workspace.as_deref());
+            // A Kubernetes file is read with the facts of the other files of its project.
+            let path = super::document::path_of(&snapshot_uri);
+            let project = (snapshot.text.contains("apiVersion") && path.is_absolute())
+                .then(|| {
+                    let shown = |member: &std::path::Path| {
+                        super::document::shown_path(member, workspace.as_deref())
+                    };
+                    crate::project::context_for(
+                        &path,
+                        workspace.as_deref(),
+                        &read_project_file,
+                        &facts,
+                        &shown,
+                    )
+                })
+                .flatten();
+            let mut analyzed = analyze_snapshot(
+                &snapshot_uri,
+                snapshot,
+                max_file_size,
+                workspace.as_deref(),
+                project.as_ref(),
+            );
             settings.apply(&mut analyzed.diagnostics);
             if let Some(encoding) = frame_encoding
                 && let Ok(mut frame) = analyzed.frame.lock()
@@ -196,21 +233,76 @@ impl Backend {
         Some(analyzed)
     }
 
+    /// Records what a document now tells the other files of its project; when that
+    /// changed, analyses and publishes again the other open documents it concerns.
+    async fn update_facts(&self, uri: &Uri, facts: Option<Arc<crate::project::Facts>>) {
+        let path = super::document::path_of(uri);
+        if !self.facts.set(&path, facts) {
+            return;
+        }
+        self.refresh_dependents(&path).await;
+    }
+
+    /// Analyses and publishes again the open Kubernetes documents whose project holds
+    /// `path` (a file whose facts changed).
+    async fn refresh_dependents(&self, path: &std::path::Path) {
+        let workspace = self.workspace.read().ok().and_then(|root| root.clone());
+        let candidates: Vec<Uri> = self
+            .documents
+            .iter()
+            .filter(|entry| {
+                super::document::path_of(entry.key()) != path
+                    && entry.value().text.contains("apiVersion")
+            })
+            .map(|entry| entry.key().clone())
+            .collect();
+        let target = crate::project::normalise(path);
+        let kustomizations = match &workspace {
+            Some(root) => self
+                .facts
+                .kustomizations(&crate::project::normalise(root), &read_project_file),
+            None => Arc::new(Vec::new()),
+        };
+        for uri in candidates {
+            let own = super::document::path_of(&uri);
+            let list_folder = |folder: &std::path::Path| {
+                crate::project::yaml_files_in(folder, crate::project::MAX_FOLDER_FILES)
+            };
+            let project = crate::project::project_of(&own, &kustomizations, &list_folder);
+            // A kustomization decides what its projects hold: all of them are redone.
+            if !crate::project::is_kustomization(&target) && !project.members.contains(&target) {
+                continue;
+            }
+            if let Some(mut document) = self.documents.get_mut(&uri) {
+                document.analysis = None;
+            }
+            // Its own facts do not depend on another file's: nothing cascades.
+            Box::pin(self.refresh_one(uri)).await;
+        }
+    }
+
     fn lsp_diagnostics(&self, uri: &Uri, analyzed: &Analyzed) -> Vec<Diagnostic> {
         convert::diagnostics(uri, &analyzed.index, self.encoding(), &analyzed.diagnostics)
     }
 
     /// Analyses and, unless the client pulls diagnostics, publishes them.
     async fn refresh(&self, uri: Uri) {
-        let Some(analyzed) = self.analyze(&uri).await else {
-            return;
-        };
+        if let Some(facts) = self.refresh_one(uri.clone()).await {
+            self.update_facts(&uri, facts).await;
+        }
+    }
+
+    /// [`Backend::refresh`] of one document, without looking at the documents that
+    /// depend on it; returns what it now tells its project, once analysed.
+    async fn refresh_one(&self, uri: Uri) -> Option<Option<Arc<crate::project::Facts>>> {
+        let analyzed = self.analyze(&uri).await?;
+        let facts = analyzed.facts.clone();
         // Hovers, hints and the outline are computed once the diagnostics are on their
         // way, not before (a request that comes first computes them itself).
         let extras = analyzed.extras_cell();
         let _compute_extras = ComputeOnDrop(Some(extras));
         if self.pull_diagnostics.load(Ordering::Relaxed) {
-            return;
+            return Some(facts);
         }
         // Over stdio the frame is written straight from the findings; in-process the
         // client serialises LSP values.
@@ -236,7 +328,7 @@ impl Backend {
             .is_some_and(|document| document.version == analyzed.version);
         if !current {
             // Closed or changed since: the close or the newer version publishes instead.
-            return;
+            return Some(facts);
         }
         match published {
             Published::Frame(frame, publisher) => {
@@ -246,6 +338,7 @@ impl Backend {
                 self.publish(uri, diagnostics, Some(analyzed.version)).await;
             }
         }
+        Some(facts)
     }
 
     /// Sends `textDocument/publishDiagnostics`: serialised once and queued for stdout
@@ -327,6 +420,13 @@ impl LanguageServer for Backend {
             .is_some();
         self.pull_diagnostics.store(pull, Ordering::Relaxed);
         let workspace = params.capabilities.workspace.as_ref();
+        self.watch_files.store(
+            workspace
+                .and_then(|w| w.did_change_watched_files.as_ref())
+                .and_then(|c| c.dynamic_registration)
+                .unwrap_or(false),
+            Ordering::Relaxed,
+        );
         let refresh = |supported: Option<bool>| supported.unwrap_or(false);
         self.inlay_hint_refresh.store(
             refresh(
@@ -441,6 +541,59 @@ impl LanguageServer for Backend {
                 format!("ddia {} language server ready", env!("CARGO_PKG_VERSION")),
             )
             .await;
+        // Files of a project that are not open change on disk too (a checkout, another
+        // tool): registered the way rust-analyzer does, when the client allows it.
+        if self.watch_files.load(Ordering::Relaxed) {
+            let options = DidChangeWatchedFilesRegistrationOptions {
+                watchers: ["**/*.yaml", "**/*.yml", "**/Kustomization"]
+                    .into_iter()
+                    .map(|pattern| FileSystemWatcher {
+                        glob_pattern: GlobPattern::String(pattern.to_owned()),
+                        kind: None,
+                    })
+                    .collect(),
+            };
+            let registration = Registration {
+                id: "ddia-watched-files".to_owned(),
+                method: "workspace/didChangeWatchedFiles".to_owned(),
+                register_options: serde_json::to_value(options).ok(),
+            };
+            if let Err(error) = self.client.register_capability(vec![registration]).await {
+                self.client
+                    .log_message(
+                        MessageType::WARNING,
+                        format!("ddia: cannot watch files for project changes: {error}"),
+                    )
+                    .await;
+            }
+        }
+    }
+
+    async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
+        // An open document speaks for itself; a file on disk is read again when needed.
+        let mut changed = Vec::new();
+        for event in params.changes {
+            let path = super::document::path_of(&event.uri);
+            // A kustomization is read from disk even while open: saving it counts.
+            if crate::project::is_kustomization(&path) {
+                self.facts.forget_kustomizations();
+                changed.push(path);
+                continue;
+            }
+            if self.documents.contains_key(&event.uri) {
+                continue;
+            }
+            let was_known = self.facts.forget(&path);
+            if was_known
+                || crate::project::is_kustomization(&path)
+                || event.typ == FileChangeType::CREATED
+            {
+                changed.push(path);
+            }
+        }
+        for path in changed {
+            self.refresh_dependents(&path).await;
+        }
     }
 
     async fn shutdown(&self) -> Result<()> {
@@ -583,10 +736,17 @@ impl LanguageServer for Backend {
                 super::dropper::release_memory_after_drops();
             });
         }
-        let _publishing = self.publishing.lock().await;
-        let reopened = self.documents.contains_key(&uri);
-        if !reopened && !self.pull_diagnostics.load(Ordering::Relaxed) {
-            self.publish(uri, Vec::new(), None).await;
+        {
+            let _publishing = self.publishing.lock().await;
+            let reopened = self.documents.contains_key(&uri);
+            if !reopened && !self.pull_diagnostics.load(Ordering::Relaxed) {
+                self.publish(uri.clone(), Vec::new(), None).await;
+            }
+        }
+        // The file on disk speaks for it again (unsaved edits are gone).
+        let path = super::document::path_of(&uri);
+        if !self.documents.contains_key(&uri) && self.facts.forget(&path) {
+            self.refresh_dependents(&path).await;
         }
     }
 

@@ -59,6 +59,8 @@ pub struct Analyzed {
     /// The `publishDiagnostics` frame of `diagnostics`, written on the analysis thread
     /// while they are in its cache, for the publish to take.
     pub frame: std::sync::Mutex<Option<Vec<u8>>>,
+    /// What this file tells the other files of its project (Kubernetes files only).
+    pub facts: Option<Arc<crate::project::Facts>>,
 }
 
 /// What hovers, hints, the outline, navigation and the checklist need from a model.
@@ -511,6 +513,7 @@ pub fn analyze_snapshot(
     snapshot: Snapshot,
     max_file_size: Option<usize>,
     workspace: Option<&std::path::Path>,
+    project: Option<&crate::project::ProjectContext>,
 ) -> Analyzed {
     let Snapshot {
         text,
@@ -535,6 +538,7 @@ pub fn analyze_snapshot(
         // One glibc arena here (see `lsp::limit_allocator_arenas`): two parsing
         // threads would wait on each other.
         parse_in_parts: false,
+        project,
     };
     // The previous analysis's parse is reused when nothing else holds it.
     let mut analysis = match reuse.map(|(previous, edit)| (Arc::try_unwrap(previous), edit)) {
@@ -556,6 +560,14 @@ pub fn analyze_snapshot(
         }
         _ => analyze(input),
     };
+    let facts = match (&analysis.model, analysis.kind) {
+        (Some(model), crate::kind::FileKind::Kubernetes) => {
+            // With a kustomization's namespace applied, as the others read it too.
+            let facts = crate::project::Facts::of(model, &shown_path(&path, workspace));
+            Some(Arc::new(facts))
+        }
+        _ => None,
+    };
     let extras = ExtrasCell {
         extras: std::sync::OnceLock::new(),
         pending: std::sync::Mutex::new(analysis.model.take().map(|model| (model, text))),
@@ -571,7 +583,17 @@ pub fn analyze_snapshot(
         part_findings: analysis.part_findings,
         frame: std::sync::Mutex::new(None),
         extras: Arc::new(extras),
+        facts,
     }
+}
+
+/// How findings name a file of the workspace: relative to it when inside it.
+pub fn shown_path(path: &std::path::Path, workspace: Option<&std::path::Path>) -> String {
+    workspace
+        .and_then(|root| path.strip_prefix(root).ok())
+        .unwrap_or(path)
+        .display()
+        .to_string()
 }
 
 #[cfg(test)]
@@ -618,7 +640,7 @@ mod tests {
             reuse: None,
             index: None,
         };
-        analyze_snapshot(&uri, snapshot, None, None)
+        analyze_snapshot(&uri, snapshot, None, None, None)
     }
 
     const SPEC: &str = "ddia: 1\ndatastores:\n  orders:\n    replication: {mode: leaderless, replicas: 3, write_quorum: 1, read_quorum: 1}\n";

@@ -439,6 +439,7 @@ impl Compose<'_> {
             section: reader.section_info(key, Some(service)),
             name,
             kind: WorkloadKind::ComposeService,
+            namespace: None,
             image,
             system,
             replicas,

@@ -157,6 +157,13 @@ fn strimzi_node_pools(stream: &YamlStream, model: &mut SystemModel) {
     }
 }
 
+/// A resource's `metadata.namespace`, if it names one.
+fn namespace_of(doc: &YamlDocument, resource: NodeId) -> Option<String> {
+    str_at(doc, resource, &["metadata", "namespace"])
+        .filter(|namespace| !namespace.is_empty())
+        .map(str::to_owned)
+}
+
 fn str_at<'a>(doc: &'a YamlDocument, node: NodeId, path: &[&str]) -> Option<&'a str> {
     doc.get_path(node, path).and_then(|value| doc.str(value))
 }
@@ -277,6 +284,7 @@ fn read_resource(reader: &Reader<'_>, resource: NodeId, model: &mut SystemModel)
                     .is_some_and(|node| doc.is_mapping(node) && doc.entries(node).is_empty());
             model.disruption_budgets.push(DisruptionBudget {
                 name,
+                namespace: namespace_of(doc, resource),
                 selector: selector(doc, selector_node),
                 selector_range: selector_node.map(|node| doc.range(node)),
                 selects_every_pod,
@@ -333,6 +341,7 @@ fn read_resource(reader: &Reader<'_>, resource: NodeId, model: &mut SystemModel)
                 .unwrap_or_default();
             model.exposing_services.push(ExposingService {
                 name,
+                namespace: namespace_of(doc, resource),
                 service_type: service_type.to_owned(),
                 selector: LabelSelector {
                     match_labels: labels(doc, selector_node),
@@ -813,6 +822,7 @@ fn read_workload(reader: &Reader<'_>, resource: NodeId, kind: WorkloadKind) -> O
         section: reader.section_info(name_key.key, Some(resource)),
         name,
         kind,
+        namespace: namespace_of(doc, resource),
         image,
         system,
         replicas,

@@ -8,6 +8,7 @@
 
 pub mod catalog;
 mod compose;
+pub mod foreign;
 mod kubernetes;
 mod shift;
 mod spec;
@@ -126,6 +127,8 @@ pub struct SystemModel {
     pub volumes: Option<Section>,
     /// PodDisruptionBudgets of a Kubernetes file.
     pub disruption_budgets: Vec<DisruptionBudget>,
+    /// What the other files of the file's project tell it (`None`: it is read alone).
+    pub project: Option<std::sync::Arc<foreign::Facts>>,
     /// Kubernetes: whether the file has resources that create pods ddia does not read
     /// as workloads (Jobs, CronJobs, custom resources), whose labels are unknown.
     pub unread_pod_owners: bool,
@@ -421,6 +424,7 @@ impl SystemModel {
             volumes: None,
             disruption_budgets: Vec::new(),
             unread_pod_owners: false,
+            project: None,
             secret_entries: Vec::new(),
             exposing_services: Vec::new(),
             problems: Vec::new(),
@@ -969,6 +973,8 @@ impl WorkloadKind {
 pub struct Workload {
     pub name: Spanned<String>,
     pub kind: WorkloadKind,
+    /// Kubernetes: its `metadata.namespace` (`None`: the namespace it is applied to).
+    pub namespace: Option<String>,
     pub section: Section,
     pub image: Option<Spanned<ImageRef>>,
     /// The stateful system the image runs, if ddia knows it.
@@ -1060,6 +1066,7 @@ impl LabelSelector {
 #[derive(Clone, Debug, PartialEq, Shift)]
 pub struct ExposingService {
     pub name: Spanned<String>,
+    pub namespace: Option<String>,
     /// `LoadBalancer` or `NodePort`.
     pub service_type: String,
     /// Its `spec.selector` (labels only).
@@ -1092,6 +1099,7 @@ pub struct SecretEntry {
 #[derive(Clone, Debug, PartialEq, Shift)]
 pub struct DisruptionBudget {
     pub name: Spanned<String>,
+    pub namespace: Option<String>,
     pub selector: LabelSelector,
     /// The `selector` mapping, where a finding about what it selects belongs.
     pub selector_range: Option<TextRange>,

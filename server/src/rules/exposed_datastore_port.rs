@@ -57,18 +57,34 @@ fn exposed_system(
     service: &ExposingService,
     number: i64,
 ) -> Option<&'static crate::model::catalog::StatefulSystem> {
-    let matched: Vec<&Workload> = model
+    let namespace = service.namespace.as_deref();
+    // The pods it selects: this file's, and those of the other files of its project.
+    let mut matched: Vec<Option<&'static crate::model::catalog::StatefulSystem>> = model
         .workloads
         .iter()
-        .filter(|w| service.selector.matches(&w.pod_labels))
+        .filter(|w| {
+            crate::model::foreign::same_namespace(w.namespace.as_deref(), namespace)
+                && service.selector.matches(&w.pod_labels)
+        })
+        .map(|w| w.system)
         .collect();
+    if let Some(project) = &model.project {
+        matched.extend(
+            project
+                .workloads
+                .iter()
+                .filter(|w| w.selected_by(&service.selector, namespace))
+                .map(|w| w.system),
+        );
+    }
     let serves = |system: &crate::model::catalog::StatefulSystem| {
         system.ports.iter().any(|&port| i64::from(port) == number)
     };
     if !matched.is_empty() {
         return matched
             .iter()
-            .filter_map(|w| w.system)
+            .flatten()
+            .copied()
             .find(|system| serves(system));
     }
     // 9000 is too common a port (PHP-FPM, SonarQube, MinIO, ClickHouse) to tell.
