@@ -378,6 +378,37 @@ pub static SYSTEMS: &[StatefulSystem] = &[
         replication: "Kafka-compatible: each partition is a Raft group of its replicas (replication factor 3 survives one broker loss).",
     },
     StatefulSystem {
+        id: "tidb-pd",
+        display: "TiDB PD",
+        role: SystemRole::Coordinator,
+        images: &["pd"],
+        data_dirs: &["/data", "/var/lib/pd"],
+        data_dir_variables: &[],
+        ports: &[2379, 2380],
+        replication: "The Placement Driver of a TiDB cluster: an embedded etcd (Raft) group that keeps the cluster's metadata and timestamps; a majority of its members must be up.",
+    },
+    StatefulSystem {
+        id: "tikv",
+        display: "TiKV",
+        role: SystemRole::Database,
+        images: &["tikv"],
+        data_dirs: &["/data", "/var/lib/tikv"],
+        data_dir_variables: &[],
+        ports: &[20160],
+        replication: "Each key range (region) is a Raft group of 3 replicas by default, placed on different stores by PD: a write commits on a majority.",
+    },
+    StatefulSystem {
+        id: "tidb",
+        display: "TiDB",
+        role: SystemRole::Database,
+        images: &["tidb"],
+        // The SQL layer keeps nothing: TiKV stores the data.
+        data_dirs: &[],
+        data_dir_variables: &[],
+        ports: &[4000, 10080],
+        replication: "A stateless MySQL-compatible SQL layer over TiKV: run several behind a load balancer; durability and replication are TiKV's.",
+    },
+    StatefulSystem {
         id: "vitess",
         display: "Vitess",
         role: SystemRole::Database,
@@ -444,13 +475,29 @@ fn system_of_image_name(name: &str) -> Option<&'static StatefulSystem> {
     if words.len() < 2 {
         return None;
     }
-    let systems: Vec<&'static StatefulSystem> =
-        words.iter().filter_map(|word| listed(word)).collect();
+    // A word that glues a role to the system's name (`redisslave`, `mongoreplica`).
+    let listed_or_glued = |word: &str| {
+        listed(word).or_else(|| {
+            ROLE_WORDS.iter().find_map(|role| {
+                word.strip_suffix(role)
+                    .filter(|system| !system.is_empty())
+                    .and_then(&listed)
+            })
+        })
+    };
+    // A major version after the name (`postgresql-16`, `mysql-8-0`).
+    let version = |word: &str| word.bytes().all(|b| b.is_ascii_digit() || b == b'.');
+    let systems: Vec<&'static StatefulSystem> = words
+        .iter()
+        .filter_map(|word| listed_or_glued(word))
+        .collect();
     let roles_only = words
         .iter()
-        .all(|word| listed(word).is_some() || ROLE_WORDS.contains(word));
-    match systems[..] {
-        [system] if roles_only => Some(system),
+        .all(|word| listed_or_glued(word).is_some() || ROLE_WORDS.contains(word) || version(word));
+    match systems.as_slice() {
+        // An image named `<app>-<system>` (`etl-kafka`, `zipkin-cassandra`) is as often
+        // a client of the system as a build of it: only role words count.
+        [system] if roles_only => Some(*system),
         _ => None,
     }
 }
@@ -529,6 +576,9 @@ pub static SERVER_COMMANDS: &[ServerCommand] = &[
     command(&["pulsar"], &["bookie"], "bookkeeper"),
     command(&["pulsar"], &["standalone"], "pulsar"),
     command(&["bookkeeper"], &["bookie"], "bookkeeper"),
+    command(&["pd-server"], &[], "tidb-pd"),
+    command(&["tikv-server"], &[], "tikv"),
+    command(&["tidb-server"], &[], "tidb"),
 ];
 
 const fn command(
@@ -669,7 +719,9 @@ pub const SERVER_VARIABLES: &[(&str, &[&str])] = &[
 pub fn recognise(
     image: Option<&ImageRef>,
     command: &[String],
+    health_check: &[String],
     has_variable: &dyn Fn(&str) -> bool,
+    storage: (&[&str], &[u16]),
 ) -> Option<&'static StatefulSystem> {
     if let Some(system) = system_of_command(command) {
         return Some(system);
@@ -677,12 +729,136 @@ pub fn recognise(
     if let Some(system) = image.and_then(ImageRef::system) {
         return Some(system);
     }
-    SERVER_VARIABLES.iter().find_map(|(id, variables)| {
-        variables
-            .iter()
-            .any(|variable| has_variable(variable))
+    if let Some(system) = system_of_flags(command) {
+        return Some(system);
+    }
+    if let Some(system) = system_of_health_check(health_check) {
+        return Some(system);
+    }
+    SERVER_VARIABLES
+        .iter()
+        .find_map(|(id, variables)| {
+            variables
+                .iter()
+                .any(|variable| has_variable(variable))
+                .then(|| SYSTEMS.iter().find(|system| system.id == *id))
+                .flatten()
+        })
+        .or_else(|| system_of_storage(storage.0, storage.1))
+}
+
+/// The system whose own data directory a container mounts a volume on and whose port
+/// it serves: `/var/lib/postgresql/data` and 5432 (a database built on the official
+/// image under another name). Both must hold; a generic directory such as `/data`
+/// never counts.
+fn system_of_storage(mount_targets: &[&str], ports: &[u16]) -> Option<&'static StatefulSystem> {
+    if mount_targets.is_empty() || ports.is_empty() {
+        return None;
+    }
+    SYSTEMS.iter().find(|system| {
+        let serves = system.ports.iter().any(|port| ports.contains(port));
+        let mounts_its_dir = system.data_dirs.iter().any(|dir| {
+            let distinctive = dir.matches('/').count() >= 3 && !dir.starts_with("/bitnami");
+            distinctive
+                && mount_targets
+                    .iter()
+                    .any(|target| target.trim_end_matches('/') == *dir)
+        });
+        serves && mounts_its_dir
+    })
+}
+
+/// The server an image's entrypoint is given flags for, when the command is flags
+/// only: Redis's (`--replicaof`, `--appendonly`, `--protected-mode` ...), Scylla's
+/// (two of `--seeds`, `--smp`, `--overprovisioned`, `--developer-mode`). Defaults of
+/// `${ARGS:---appendonly yes}` count as written.
+fn system_of_flags(command: &[String]) -> Option<&'static StatefulSystem> {
+    const SIGNATURES: [(&str, usize, &[&str]); 2] = [
+        (
+            "redis",
+            1,
+            &[
+                "--replicaof",
+                "--slaveof",
+                "--protected-mode",
+                "--appendonly",
+                "--enable-debug-command",
+                "--requirepass",
+                "--maxmemory-policy",
+                "--cluster-enabled",
+                "--tls-auth-clients",
+            ],
+        ),
+        (
+            "scylla",
+            2,
+            &["--seeds", "--smp", "--overprovisioned", "--developer-mode"],
+        ),
+    ];
+    let joined = command.join(" ");
+    let defaulted = interpolation_defaults(&joined).unwrap_or(joined);
+    let words: Vec<&str> = defaulted
+        .split_whitespace()
+        .map(|word| word.split('=').next().unwrap_or(word))
+        .collect();
+    if !words.first().is_some_and(|first| first.starts_with("--")) {
+        return None;
+    }
+    SIGNATURES.iter().find_map(|(id, needed, flags)| {
+        let found = flags.iter().filter(|flag| words.contains(flag)).count();
+        (found >= *needed)
             .then(|| SYSTEMS.iter().find(|system| system.id == *id))
             .flatten()
+    })
+}
+
+/// The server a health check probes in its own container: `redis-cli ping`,
+/// `pg_isready`, `mysqladmin ping`, `cqlsh -e ...`. A check that names another host
+/// (`pg_isready -h db`) probes a dependency, not the container.
+fn system_of_health_check(words: &[String]) -> Option<&'static StatefulSystem> {
+    const PROBES: [(&str, &str); 15] = [
+        ("redis-cli", "redis"),
+        ("valkey-cli", "valkey"),
+        ("pg_isready", "postgres"),
+        ("mysqladmin", "mysql"),
+        ("mariadb-admin", "mariadb"),
+        ("mongosh", "mongodb"),
+        ("mongo", "mongodb"),
+        ("cqlsh", "cassandra"),
+        ("nodetool", "cassandra"),
+        ("rabbitmq-diagnostics", "rabbitmq"),
+        ("rabbitmqctl", "rabbitmq"),
+        ("etcdctl", "etcd"),
+        ("clickhouse-client", "clickhouse"),
+        ("zkServer.sh", "zookeeper"),
+        ("cockroach", "cockroachdb"),
+    ];
+    let words: Vec<&str> = words
+        .iter()
+        .flat_map(|word| word.split_whitespace())
+        .map(|word| word.trim_matches(['"', '\'', ';']))
+        .collect();
+    let local = |host: &str| {
+        matches!(
+            host,
+            "localhost" | "127.0.0.1" | "0.0.0.0" | "::1" | "[::1]"
+        ) || host.starts_with('$')
+    };
+    let remote = words
+        .windows(2)
+        .any(|pair| matches!(pair[0], "-h" | "--host" | "--hostname") && !local(pair[1]))
+        || words.iter().any(|word| {
+            ["--host=", "-h="]
+                .iter()
+                .any(|flag| word.strip_prefix(flag).is_some_and(|host| !local(host)))
+        });
+    if remote {
+        return None;
+    }
+    words.iter().find_map(|word| {
+        let executable = word.rsplit('/').next().unwrap_or(word);
+        let (_, id) = PROBES.iter().find(|(probe, _)| *probe == executable)?;
+        SYSTEMS.iter().find(|system| system.id == *id)
     })
 }
 
@@ -692,6 +868,39 @@ pub fn kafka() -> &'static StatefulSystem {
         .iter()
         .find(|system| system.id == "kafka")
         .expect("the catalog lists Kafka")
+}
+
+/// A reference with every `${NAME:-default}` (or `${NAME-default}`) replaced by its
+/// default; `None` when it has no such default.
+fn interpolation_defaults(reference: &str) -> Option<String> {
+    if !reference.contains("${") {
+        return None;
+    }
+    let mut out = String::with_capacity(reference.len());
+    let mut rest = reference;
+    let mut replaced = false;
+    while let Some(start) = rest.find("${") {
+        out.push_str(&rest[..start]);
+        let after = &rest[start + 2..];
+        let end = after.find('}')?;
+        let inner = &after[..end];
+        let name_end = inner
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(inner.len());
+        let default = inner[name_end..]
+            .strip_prefix(":-")
+            .or_else(|| inner[name_end..].strip_prefix('-'));
+        match default {
+            Some(default) if !default.contains('$') => {
+                out.push_str(default);
+                replaced = true;
+            }
+            _ => out.push_str(&rest[start..start + 2 + end + 1]),
+        }
+        rest = &after[end + 1..];
+    }
+    out.push_str(rest);
+    replaced.then_some(out)
 }
 
 /// The parts of an image reference.
@@ -711,6 +920,10 @@ impl ImageRef {
     pub fn parse(reference: &str) -> ImageRef {
         let reference = reference.trim();
         let interpolated = reference.contains('$');
+        // `${IMAGE:-postgres}:${TAG:-16}` runs its defaults unless the variables are
+        // set: read what it runs by default.
+        let defaulted = interpolation_defaults(reference);
+        let reference = defaulted.as_deref().unwrap_or(reference);
         let (without_digest, digest) = match reference.split_once('@') {
             Some((name, digest)) => (name, Some(digest.to_owned())),
             None => (reference, None),
@@ -870,7 +1083,7 @@ mod tests {
         let image = image.map(ImageRef::parse);
         let command: Vec<String> = command.split_whitespace().map(str::to_owned).collect();
         let has = |name: &str| variables.contains(&name);
-        recognise(image.as_ref(), &command, &has).map(|system| system.id)
+        recognise(image.as_ref(), &command, &[], &has, (&[], &[])).map(|system| system.id)
     }
 
     #[test]

@@ -431,10 +431,26 @@ impl Compose<'_> {
                 }
                 _ => false,
             });
-        let client_command = Workload::command_runs_client(&command)
+        let client_command = Workload::command_runs_client(&command, false)
             || (runs_once && Workload::command_runs_a_program(&command));
         let has_variable = |name: &str| environment.iter().any(|variable| variable.name == name);
-        let system = catalog::recognise(image.as_ref().map(|i| &i.value), &command, &has_variable);
+        let health_check: Vec<String> = self
+            .lookup(&chain, "healthcheck")
+            .and_then(|(_, check)| doc.get(check, "test"))
+            .map(|test| words(doc, test))
+            .unwrap_or_default();
+        let mount_targets: Vec<&str> = mounts.iter().map(|m| m.target.as_str()).collect();
+        let served: Vec<u16> = ports
+            .iter()
+            .filter_map(|p| p.target.split(['/', '-']).next()?.parse().ok())
+            .collect();
+        let system = catalog::recognise(
+            image.as_ref().map(|i| &i.value),
+            &command,
+            &health_check,
+            &has_variable,
+            (&mount_targets, &served),
+        );
         Workload {
             section: reader.section_info(key, Some(service)),
             name,
@@ -577,7 +593,20 @@ impl Compose<'_> {
                 };
                 let range = doc.range(item);
                 // The text may be quoted: find where the decoded text starts.
-                let start = self_start(doc, item, range);
+                let mut start = self_start(doc, item, range);
+                // `- ${SETTING:-name=value}`: the entry is its default unless the
+                // variable is set.
+                let mut text = text;
+                if let Some(inner) = text.strip_prefix("${").and_then(|t| t.strip_suffix('}'))
+                    && let Some(at) = inner.find(":-")
+                    && inner[..at]
+                        .bytes()
+                        .all(|b| b.is_ascii_alphanumeric() || b == b'_')
+                    && inner[at + 2..].contains('=')
+                {
+                    start += 2 + at + 2;
+                    text = &inner[at + 2..];
+                }
                 match text.split_once('=') {
                     Some((name, value)) => variables.push(EnvVar {
                         name: name.trim().to_owned(),
@@ -904,7 +933,14 @@ fn other_topic_settings(workload: &Workload, text: &str, model: &mut SystemModel
             && TOPIC_FACTOR_ENDS.iter().any(|end| name.ends_with(end))
             && !BROKER_OWN.contains(&setting)
             // Connect's `replication.factor` is not a topic of its own.
-            && name != "CONNECT_REPLICATION_FACTOR";
+            && name != "CONNECT_REPLICATION_FACTOR"
+            // Debezium's Connect image names its storage topics' settings so.
+            || matches!(
+                name,
+                "CONFIG_STORAGE_REPLICATION_FACTOR"
+                    | "OFFSET_STORAGE_REPLICATION_FACTOR"
+                    | "STATUS_STORAGE_REPLICATION_FACTOR"
+            );
         if !topic_factor {
             continue;
         }

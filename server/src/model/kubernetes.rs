@@ -293,11 +293,17 @@ fn read_resource(reader: &Reader<'_>, resource: NodeId, model: &mut SystemModel)
                 max_unavailable: spanned_int(doc, resource, &["spec", "maxUnavailable"]),
             });
         }
-        ("Secret", "v1") => {
+        (kind @ ("Secret" | "ConfigMap"), "v1") => {
             let Some(object) = spanned_str(doc, resource, &["metadata", "name"]) else {
                 return;
             };
-            for (section, encoded) in [("stringData", false), ("data", true)] {
+            let config_map = kind == "ConfigMap";
+            let sections: &[(&str, bool)] = if config_map {
+                &[("data", false)]
+            } else {
+                &[("stringData", false), ("data", true)]
+            };
+            for &(section, encoded) in sections {
                 let Some(map) = doc.get(resource, section) else {
                     continue;
                 };
@@ -312,6 +318,7 @@ fn read_resource(reader: &Reader<'_>, resource: NodeId, model: &mut SystemModel)
                         key: Spanned::new(key.to_owned(), key_range, key_range),
                         value: Spanned::new(value.to_owned(), doc.range(entry.value), key_range),
                         encoded,
+                        config_map,
                     });
                 }
             }
@@ -690,7 +697,7 @@ fn read_workload(reader: &Reader<'_>, resource: NodeId, kind: WorkloadKind) -> O
                 .collect()
         })
         .unwrap_or_default();
-    let mounts = doc
+    let mounts: Vec<Mount> = doc
         .get(container, "volumeMounts")
         .map(|list| {
             doc.items(list)
@@ -790,12 +797,44 @@ fn read_workload(reader: &Reader<'_>, resource: NodeId, kind: WorkloadKind) -> O
         (_, Some(t)) if t.matches_own_pods => Some(t),
         (a, t) => a.or(t),
     };
-    let client_command = Workload::command_runs_client(&command);
+    let client_command = Workload::command_runs_client(&command, kind != WorkloadKind::Pod);
     let has_variable = |name: &str| environment.iter().any(|variable| variable.name == name);
+    let probe: Vec<String> = doc
+        .get_path(container, &["readinessProbe", "exec", "command"])
+        .or_else(|| doc.get_path(container, &["livenessProbe", "exec", "command"]))
+        .map(|list| {
+            doc.items(list)
+                .iter()
+                .filter_map(|&w| doc.scalar(w).map(|s| s.text.clone()))
+                .collect()
+        })
+        .unwrap_or_default();
+    // Every mount counts as a clue, an `emptyDir` too.
+    let mount_targets: Vec<&str> = doc
+        .get(container, "volumeMounts")
+        .map(|list| {
+            doc.items(list)
+                .iter()
+                .filter_map(|&mount| str_at(doc, mount, &["mountPath"]))
+                .collect()
+        })
+        .unwrap_or_default();
+    let container_ports: Vec<u16> = doc
+        .get(container, "ports")
+        .map(|list| {
+            doc.items(list)
+                .iter()
+                .filter_map(|&port| spanned_int(doc, port, &["containerPort"]))
+                .filter_map(|port| u16::try_from(port.value).ok())
+                .collect()
+        })
+        .unwrap_or_default();
     let system = catalog::recognise(
         image.as_ref().map(|image| &image.value),
         &command,
+        &probe,
         &has_variable,
+        (&mount_targets, &container_ports),
     );
     // A `hostPort` publishes the container's port on its node's interfaces.
     let ports: Vec<PublishedPort> = doc

@@ -1093,6 +1093,8 @@ pub struct SecretEntry {
     pub value: Spanned<String>,
     /// Whether it is under `data` (base64) rather than `stringData`.
     pub encoded: bool,
+    /// Whether it is an entry of a ConfigMap, which is not even meant for secrets.
+    pub config_map: bool,
 }
 
 /// A PodDisruptionBudget of a Kubernetes file.
@@ -1210,8 +1212,11 @@ impl Workload {
     }
 
     /// Whether a command line runs a client or a script rather than a server (see
-    /// [`Workload::runs_client`]); computed once, when the workload is read.
-    pub fn command_runs_client(command: &[String]) -> bool {
+    /// [`Workload::runs_client`]); computed once, when the workload is read. A
+    /// `long_running` container (a Kubernetes Deployment's or StatefulSet's, which is
+    /// restarted whenever it exits) running a shell script is taken for a server's
+    /// start script unless the script runs a client.
+    pub fn command_runs_client(command: &[String], long_running: bool) -> bool {
         const CLIENTS: [&str; 24] = [
             "mongosh",
             "mongo",
@@ -1248,6 +1253,18 @@ impl Workload {
         let Some(first) = words.first().map(|word| executable(word)) else {
             return false;
         };
+        // A launcher's subcommands that run a worker or a tool, not the storage server
+        // (`bin/bookkeeper autorecovery`), whatever script starts them.
+        let tool_subcommand = words.windows(2).any(|pair| {
+            matches!(
+                (executable(pair[0]).as_str(), pair[1]),
+                ("bookkeeper", "autorecovery" | "shell")
+                    | ("pulsar", "initialize-cluster-metadata")
+            )
+        });
+        if tool_subcommand {
+            return true;
+        }
         let starts_server = crate::model::catalog::starts_server(command)
             || words
                 .iter()
@@ -1255,11 +1272,12 @@ impl Workload {
         if starts_server {
             return false;
         }
+        let runs_a_client = words
+            .iter()
+            .any(|word| CLIENTS.contains(&executable(word).as_str()));
         CLIENTS.contains(&first.as_str())
-            || SHELLS.contains(&first.as_str())
-            || words
-                .iter()
-                .any(|word| CLIENTS.contains(&executable(word).as_str()))
+            || (SHELLS.contains(&first.as_str()) && !long_running)
+            || runs_a_client
     }
 
     /// Whether a command line runs a program of its own rather than the image's server:

@@ -96,6 +96,17 @@ fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
                 {
                     continue;
                 }
+                // Recognised by a clue other than its image or command (a health check,
+                // its flags, its settings), the image may keep its data elsewhere: any
+                // volume may be the one.
+                if !layout_is_known(workload)
+                    && workload
+                        .mounts
+                        .iter()
+                        .any(|mount| may_hold_data(&mount.target))
+                {
+                    continue;
+                }
             }
             // Every Kubernetes workload kind: a pod's own storage (none, or an
             // `emptyDir`) goes with the pod when it is rescheduled or replaced.
@@ -158,6 +169,38 @@ fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
             .with_fix(volume_fix(model, workload, dir, ctx.text));
         ctx.report(diagnostic);
     }
+}
+
+/// Whether a mount could be where an image of unknown layout keeps its data: not a
+/// socket, a configuration file or a folder of configuration or scripts.
+fn may_hold_data(target: &str) -> bool {
+    const NOT_DATA: [&str; 7] = [
+        "/etc/",
+        "/run/",
+        "/var/run/",
+        "/usr/local/etc/",
+        "/docker-entrypoint-initdb.d",
+        "/proc/",
+        "/sys/",
+    ];
+    let file_name = target.rsplit('/').next().unwrap_or(target);
+    let looks_like_a_file = file_name.contains('.') && !file_name.starts_with('.');
+    !looks_like_a_file
+        && !NOT_DATA
+            .iter()
+            .any(|prefix| target.starts_with(prefix) || format!("{target}/") == *prefix)
+}
+
+/// Whether the data directories of the workload's system are certainly the ones it
+/// uses: the image is the system's (any vendor's build of it) or the command starts the
+/// server itself.
+fn layout_is_known(workload: &Workload) -> bool {
+    let by_image = workload
+        .image
+        .as_ref()
+        .and_then(|image| image.value.system())
+        .is_some_and(|system| Some(system) == workload.system);
+    by_image || crate::model::catalog::starts_server(&workload.command)
 }
 
 /// A Kubernetes container of an image whose data directory is known for sure (the

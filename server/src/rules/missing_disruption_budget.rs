@@ -63,7 +63,7 @@ fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
         if workload.kind == WorkloadKind::ComposeService {
             continue;
         }
-        let Some(system) = workload.system else {
+        let Some(system) = workload.system.filter(|_| !workload.runs_client()) else {
             continue;
         };
         let Some(replicas) = workload.replicas.as_ref().filter(|r| r.value > 1) else {

@@ -14,7 +14,8 @@ declare_rule! {
     /// entrypoint, a command or a health check (`sqlcmd -P x`, `cqlsh -p x`,
     /// `mysqladmin -px`, `redis-cli -a x`, `--password=x`, `--requirepass x`); and a
     /// password entry of a Kubernetes `Secret` written in the manifest (`stringData`, or
-    /// `data`, whose base64 is no protection). Obvious placeholders (`<password>`,
+    /// `data`, whose base64 is no protection), or of a `ConfigMap` (a password or a URL
+    /// with one, where no secret belongs). Obvious placeholders (`<password>`,
     /// `INSERT_*`, `CHANGE_ME_*`), references (`${VAR}`, `$$VAR`) and command
     /// substitutions (`$(cat /run/secrets/x)`) are not secrets.
     /// The finding never repeats the value.
@@ -75,6 +76,15 @@ fn is_literal_secret(value: &str) -> bool {
     !flag && !is_placeholder(value) && !value.starts_with("/run/secrets/")
 }
 
+/// Whether a value only repeats its own name (`AWS_SECRET_ACCESS_KEY:
+/// AWS_SECRET_ACCESS_KEY`): a template to fill in, not a secret.
+fn names_itself(name: &str, value: &str) -> bool {
+    value
+        .trim()
+        .trim_matches(['"', '\''])
+        .eq_ignore_ascii_case(name.trim())
+}
+
 /// The literal default of a Compose interpolation (`${DB_PASSWORD:-hunter2}`,
 /// `${DB_PASSWORD-hunter2}`), when it is a secret: used whenever the variable is unset.
 fn literal_default(value: &str) -> Option<&str> {
@@ -120,7 +130,7 @@ fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
             if !names_a_secret(&variable.name) {
                 continue;
             }
-            let message = if is_literal_secret(value) {
+            let message = if is_literal_secret(value) && !names_itself(&variable.name, value) {
                 format!(
                     "`{}` of {what} is written in plain text: everyone who can read this file or its history has it; {}",
                     variable.name,
@@ -160,7 +170,38 @@ fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
         }
     }
     for entry in &model.secret_entries {
-        if !names_a_secret(&entry.key.value) || !is_literal_secret(&entry.value.value) {
+        let value = &entry.value.value;
+        // A ConfigMap holds configuration: a password in it, or in a URL in it, is
+        // readable by everything that can read the configuration.
+        if entry.config_map {
+            let in_url = url_password(value).is_some_and(|password| {
+                let password = &value[password];
+                !password.contains('$') && !is_placeholder(password)
+            });
+            let named = names_a_secret(&entry.key.value)
+                && is_literal_secret(value)
+                && !names_itself(&entry.key.value, value);
+            if in_url || named {
+                let what = if in_url && !named {
+                    "holds a URL with a password"
+                } else {
+                    "is a password"
+                };
+                let diagnostic = ctx.diagnostic(
+                    entry.value.range,
+                    format!(
+                        "`{}` of ConfigMap `{}` {what} written in plain text, in a ConfigMap rather than a Secret: everyone who can read this file, its history or the cluster's configuration has it; move it to a Secret created from outside the repository",
+                        entry.key.value, entry.object.value
+                    ),
+                );
+                ctx.report(diagnostic);
+            }
+            continue;
+        }
+        if !names_a_secret(&entry.key.value)
+            || !is_literal_secret(value)
+            || names_itself(&entry.key.value, value)
+        {
             continue;
         }
         let encoding = if entry.encoded {

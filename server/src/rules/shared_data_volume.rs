@@ -84,7 +84,12 @@ fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
     // The first mount of each volume on a data directory, by volume.
     let mut first_use: Vec<(String, &Workload, &Mount)> = Vec::new();
     for workload in &model.workloads {
-        if workload.system.is_none() || workload.kind != WorkloadKind::ComposeService {
+        // Setup jobs and clients (a permission fix, a replica-set initiation) touch the
+        // data directory before the server starts, not beside it.
+        if workload.system.is_none()
+            || workload.kind != WorkloadKind::ComposeService
+            || workload.runs_client()
+        {
             continue;
         }
         for dir in workload.data_dirs() {
@@ -108,9 +113,16 @@ fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
                     .with_related(replicas.range, format!("{} replicas", replicas.value));
                 ctx.report(diagnostic);
             }
+            // Two data directories in different folders of one volume (`--data-dir
+            // /data/pd0` and `/data/pd1` on `./data:/data`) are not shared.
+            let below = dir
+                .strip_prefix(mount.target.trim_end_matches('/'))
+                .unwrap_or_default()
+                .to_owned();
+            let place = format!("{volume}{below}");
             match first_use
                 .iter()
-                .find(|(v, other, _)| *v == volume && other.name.value != workload.name.value)
+                .find(|(v, other, _)| *v == place && other.name.value != workload.name.value)
             {
                 Some((_, first, first_mount)) => {
                     let diagnostic = ctx
@@ -124,7 +136,7 @@ fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
                         .with_related(first_mount.range, format!("`{}` mounts it here", first.name.value));
                     ctx.report(diagnostic);
                 }
-                None => first_use.push((volume, workload, mount)),
+                None => first_use.push((place, workload, mount)),
             }
             break;
         }

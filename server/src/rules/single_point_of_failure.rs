@@ -375,12 +375,21 @@ fn coordinators(model: &SystemModel, ctx: &mut RuleContext<'_>) {
                     .is_some_and(|image| image.value.name.contains("sentinel"))
         })
         .collect();
+    // An image ddia does not know, started as a Sentinel (also through a default:
+    // `${ARGS:---sentinel}`): it watches, but how many Sentinels it runs is its own.
+    let unknown_sentinels = compose.iter().any(|w| {
+        w.system.is_none()
+            && w.command
+                .iter()
+                .any(|word| word.contains("--sentinel") || word.contains("redis-sentinel"))
+    });
     // Sentinels agree by majority on which replica to promote: one or two of them
     // cannot fail over when one is down (three is the least that can).
     // Without a replica there is nothing to fail over to, whatever watches.
     if let Some(first) = sentinels.first()
         && sentinels.len() < 3
         && !replicas.is_empty()
+        && !unknown_sentinels
     {
         let diagnostic = ctx.diagnostic(
             first.name.range,
@@ -394,7 +403,7 @@ fn coordinators(model: &SystemModel, ctx: &mut RuleContext<'_>) {
         );
         ctx.report(diagnostic);
     }
-    if !sentinels.is_empty() {
+    if !sentinels.is_empty() || unknown_sentinels {
         return;
     }
     let Some((first, host)) = replicas.first() else {
