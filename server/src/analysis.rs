@@ -490,13 +490,24 @@ fn analyze_parsed(
         }));
         match built {
             Ok(mut model) => {
-                if let (Some(model), Some(project)) = (model.as_mut(), input.project)
-                    && kind == FileKind::Kubernetes
-                {
-                    if let Some(namespace) = &project.namespace {
-                        crate::project::apply_namespace(model, namespace);
+                if let (Some(model), Some(project)) = (model.as_mut(), input.project) {
+                    match kind {
+                        FileKind::Kubernetes => {
+                            if let Some(namespace) = &project.namespace {
+                                crate::project::apply_namespace(model, namespace);
+                            }
+                            model.project = Some(project.others.clone());
+                        }
+                        FileKind::Compose => project.others.overlay(model),
+                        _ => {}
                     }
-                    model.project = Some(project.others.clone());
+                } else if let Some(model) = model.as_mut()
+                    && kind == FileKind::Compose
+                {
+                    // Read alone now: nothing another file said still holds.
+                    for workload in &mut model.workloads {
+                        workload.overlay = crate::model::Overlay::default();
+                    }
                 }
                 analysis.model = model;
             }

@@ -393,6 +393,9 @@ pub fn context_for(
     cache: &FactsCache,
     shown: &dyn Fn(&Path) -> String,
 ) -> Option<ProjectContext> {
+    if let Some(members) = compose_project(file) {
+        return compose_context(file, &members, read, cache, shown);
+    }
     let list_folder = |folder: &Path| yaml_files_in(folder, MAX_FOLDER_FILES);
     let kustomizations = match root {
         Some(root) => cache.kustomizations(&normalise(root), read),
@@ -424,25 +427,110 @@ pub fn context_for(
     })
 }
 
+/// The project context of a Compose file: the facts of the other default files of its
+/// folder, those merged after it marked so.
+fn compose_context(
+    file: &Path,
+    members: &[PathBuf],
+    read: &ReadText<'_>,
+    cache: &FactsCache,
+    shown: &dyn Fn(&Path) -> String,
+) -> Option<ProjectContext> {
+    if members.len() < 2 {
+        return None;
+    }
+    let this = normalise(file);
+    let position = members.iter().position(|member| *member == this)?;
+    let mut others = Facts::default();
+    for (at, member) in members.iter().enumerate().filter(|(at, _)| *at != position) {
+        let Some(facts) = cache.facts(member, read, &shown(member)) else {
+            continue;
+        };
+        if at > position {
+            others.extend(&(*facts).clone().applied_later());
+        } else {
+            others.extend(&facts);
+        }
+    }
+    Some(ProjectContext {
+        others: Arc::new(others),
+        namespace: None,
+        files: members.len(),
+    })
+}
+
 /// The most YAML files of one folder read as one project.
 pub const MAX_FOLDER_FILES: usize = 500;
 
-/// The facts of a text as a Kubernetes file; `None` when it is not one (or not worth
-/// reading: no `apiVersion` in it).
+/// The facts of a text as a Kubernetes or Compose file; `None` when it is neither (or
+/// not worth reading).
 pub fn facts_of_text(text: &str, path: &Path, file: &str) -> Option<Facts> {
-    if !text.contains("apiVersion") || text.len() > crate::analysis::DEFAULT_MAX_FILE_SIZE {
+    let compose = compose_role(path).is_some();
+    if !(compose || text.contains("apiVersion"))
+        || text.len() > crate::analysis::DEFAULT_MAX_FILE_SIZE
+    {
         return None;
     }
     let parse = crate::syntax::parse(text);
     let kind = crate::kind::detect(Some(path), None, &parse.stream);
-    if kind != crate::kind::FileKind::Kubernetes
-        || crate::analysis::is_template(text, &parse.stream)
-    {
+    if crate::analysis::is_template(text, &parse.stream) {
         return None;
     }
-    let model = crate::model::from_kubernetes(&parse.stream, text);
+    let model = match kind {
+        crate::kind::FileKind::Kubernetes => crate::model::from_kubernetes(&parse.stream, text),
+        crate::kind::FileKind::Compose => crate::model::from_compose_reusing(
+            parse.stream.first_document()?,
+            text,
+            &|_: &str| None,
+            None,
+        ),
+        _ => return None,
+    };
     let facts = Facts::of(&model, file);
     (!facts.is_empty()).then_some(facts)
+}
+
+/// The names Compose reads by default: a base file, and the override it merges on top.
+const COMPOSE_STEMS: [&str; 2] = ["compose", "docker-compose"];
+
+/// Whether a path is a Compose file Compose reads by default: `Some(false)` for a base
+/// (`compose.yaml`, `docker-compose.yml`), `Some(true)` for its override
+/// (`compose.override.yaml`).
+pub fn compose_role(path: &Path) -> Option<bool> {
+    let name = path.file_name()?.to_str()?;
+    let stem = name
+        .strip_suffix(".yaml")
+        .or_else(|| name.strip_suffix(".yml"))?;
+    if COMPOSE_STEMS.contains(&stem) {
+        return Some(false);
+    }
+    let base = stem.strip_suffix(".override")?;
+    COMPOSE_STEMS.contains(&base).then_some(true)
+}
+
+/// The Compose project of a default-named file: the base and its override in one
+/// folder, base first (the order Compose merges them in).
+fn compose_project(file: &Path) -> Option<Vec<PathBuf>> {
+    let is_override = compose_role(file)?;
+    let target = normalise(file);
+    let folder = target.parent()?;
+    let name = target.file_name()?.to_str()?;
+    let stem = name.split('.').next()?;
+    let mut members = Vec::new();
+    for ext in ["yaml", "yml"] {
+        let base = folder.join(format!("{stem}.{ext}"));
+        if base.is_file() || (!is_override && base == target) {
+            members.push(base);
+        }
+    }
+    for ext in ["yaml", "yml"] {
+        let over = folder.join(format!("{stem}.override.{ext}"));
+        if over.is_file() || (is_override && over == target) {
+            members.push(over);
+        }
+    }
+    members.dedup();
+    Some(members)
 }
 
 #[cfg(test)]

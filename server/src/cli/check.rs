@@ -286,7 +286,7 @@ fn render(out: &mut impl Write, args: &CheckArgs, checked: &[CheckedFile]) -> st
     }
 }
 
-/// The project of each checked Kubernetes file ([`crate::project`]), found from the
+/// The project of each checked Kubernetes or default Compose file ([`crate::project`]), found from the
 /// file the way the editor finds it (the kustomization that gathers it, else its
 /// folder), so that a file checked alone (as pre-commit does) gets the answers it gets
 /// among the others. Each member's facts are read once.
@@ -302,8 +302,9 @@ fn project_contexts(
             _ => None,
         })
         .filter_map(|file| {
-            // Only Kubernetes files have projects for now.
-            read_small(file)?.contains("apiVersion").then_some(())?;
+            // Kubernetes files, and the Compose files Compose merges by default.
+            let compose = crate::project::compose_role(file).is_some();
+            (compose || read_small(file)?.contains("apiVersion")).then_some(())?;
             let context =
                 crate::project::context_for(file, root.as_deref(), &read_small, &cache, &shown)?;
             Some((file.clone(), context))

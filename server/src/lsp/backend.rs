@@ -158,20 +158,22 @@ impl Backend {
             };
             // A Kubernetes file is read with the facts of the other files of its project.
             let path = super::document::path_of(&snapshot_uri);
-            let project = (snapshot.text.contains("apiVersion") && path.is_absolute())
-                .then(|| {
-                    let shown = |member: &std::path::Path| {
-                        super::document::shown_path(member, workspace.as_deref())
-                    };
-                    crate::project::context_for(
-                        &path,
-                        workspace.as_deref(),
-                        &read_project_file,
-                        &facts,
-                        &shown,
-                    )
-                })
-                .flatten();
+            let project = ((snapshot.text.contains("apiVersion")
+                || crate::project::compose_role(&path).is_some())
+                && path.is_absolute())
+            .then(|| {
+                let shown = |member: &std::path::Path| {
+                    super::document::shown_path(member, workspace.as_deref())
+                };
+                crate::project::context_for(
+                    &path,
+                    workspace.as_deref(),
+                    &read_project_file,
+                    &facts,
+                    &shown,
+                )
+            })
+            .flatten();
             let mut analyzed = analyze_snapshot(
                 &snapshot_uri,
                 snapshot,
@@ -251,8 +253,10 @@ impl Backend {
             .documents
             .iter()
             .filter(|entry| {
-                super::document::path_of(entry.key()) != path
-                    && entry.value().text.contains("apiVersion")
+                let own = super::document::path_of(entry.key());
+                own != path
+                    && (entry.value().text.contains("apiVersion")
+                        || crate::project::compose_role(&own).is_some())
             })
             .map(|entry| entry.key().clone())
             .collect();

@@ -561,7 +561,10 @@ pub fn analyze_snapshot(
         _ => analyze(input),
     };
     let facts = match (&analysis.model, analysis.kind) {
-        (Some(model), crate::kind::FileKind::Kubernetes) => {
+        (Some(model), crate::kind::FileKind::Kubernetes | crate::kind::FileKind::Compose)
+            if analysis.kind == crate::kind::FileKind::Kubernetes
+                || crate::project::compose_role(&path).is_some() =>
+        {
             // With a kustomization's namespace applied, as the others read it too.
             let facts = crate::project::Facts::of(model, &shown_path(&path, workspace));
             Some(Arc::new(facts))

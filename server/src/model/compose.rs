@@ -474,6 +474,7 @@ impl Compose<'_> {
             job: false,
             container: None,
             client_command,
+            overlay: Overlay::default(),
         }
     }
 

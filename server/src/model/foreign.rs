@@ -11,6 +11,22 @@ pub struct Facts {
     /// Whether the file creates pods whose labels ddia does not read (Jobs, operators'
     /// custom resources): a budget may be meant for them.
     pub unread_pod_owners: bool,
+    /// The services of a Compose file.
+    pub services: Vec<ForeignService>,
+}
+
+/// A service of another Compose file of the project.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ForeignService {
+    pub file: String,
+    pub name: String,
+    /// Whether that file defines the service (`image` or `build`), not only amends it.
+    pub defines: bool,
+    pub system: Option<&'static StatefulSystem>,
+    pub mount_targets: Vec<String>,
+    pub healthcheck: bool,
+    /// Whether that file is applied after the analysed one (an override of it).
+    pub applied_later: bool,
 }
 
 /// A PodDisruptionBudget of another file.
@@ -92,12 +108,29 @@ impl Facts {
                 })
                 .collect(),
             unread_pod_owners: model.unread_pod_owners || !model.datastores.is_empty(),
+            services: model
+                .workloads
+                .iter()
+                .filter(|workload| workload.kind == WorkloadKind::ComposeService)
+                .map(|workload| ForeignService {
+                    file: file.to_owned(),
+                    name: workload.name.value.clone(),
+                    defines: workload.image.is_some() || workload.built_locally,
+                    system: workload.system,
+                    mount_targets: workload.mounts.iter().map(|m| m.target.clone()).collect(),
+                    healthcheck: workload.healthcheck.is_some(),
+                    applied_later: false,
+                })
+                .collect(),
         }
     }
 
     /// Whether other files could need anything of these.
     pub fn is_empty(&self) -> bool {
-        self.budgets.is_empty() && self.workloads.is_empty() && !self.unread_pod_owners
+        self.budgets.is_empty()
+            && self.workloads.is_empty()
+            && !self.unread_pod_owners
+            && self.services.is_empty()
     }
 
     /// Adds another file's facts.
@@ -105,6 +138,48 @@ impl Facts {
         self.budgets.extend(other.budgets.iter().cloned());
         self.workloads.extend(other.workloads.iter().cloned());
         self.unread_pod_owners |= other.unread_pod_owners;
+        self.services.extend(other.services.iter().cloned());
+    }
+
+    /// Marks the services as those of a file applied after the analysed one.
+    pub fn applied_later(mut self) -> Facts {
+        for service in &mut self.services {
+            service.applied_later = true;
+        }
+        self
+    }
+
+    /// Gives each Compose service of `model` what the other files say about it:
+    /// volumes and health checks that later files add, and, for a service this file
+    /// only amends, the system the defining file runs.
+    pub fn overlay(&self, model: &mut SystemModel) {
+        for workload in &mut model.workloads {
+            if workload.kind != WorkloadKind::ComposeService {
+                continue;
+            }
+            // A model reused after an edit still has the overlay of its last analysis.
+            workload.overlay = crate::model::Overlay::default();
+            let defines = workload.image.is_some() || workload.built_locally;
+            for service in self
+                .services
+                .iter()
+                .filter(|s| s.name == workload.name.value)
+            {
+                if service.applied_later {
+                    workload
+                        .overlay
+                        .mount_targets
+                        .extend(service.mount_targets.iter().cloned());
+                    workload.overlay.healthcheck |= service.healthcheck;
+                }
+                if !defines
+                    && service.defines
+                    && let Some(system) = service.system
+                {
+                    workload.overlay.amends = Some((system, service.file.clone()));
+                }
+            }
+        }
     }
 
     /// Gives every object the namespace a kustomization sets.

@@ -887,6 +887,7 @@ fn read_workload(reader: &Reader<'_>, resource: NodeId, kind: WorkloadKind) -> O
         job: false,
         container: spanned_str(doc, container, &["name"]),
         client_command,
+        overlay: Overlay::default(),
     })
 }
 

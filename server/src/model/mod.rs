@@ -1011,6 +1011,32 @@ pub struct Workload {
     /// ([`Workload::command_runs_client`]), or a program of its own in a container that
     /// is never restarted ([`Workload::command_runs_a_program`]).
     pub client_command: bool,
+    /// What the other Compose files of its project say about the same service
+    /// ([`crate::model::foreign`]); empty when it is read alone.
+    pub overlay: Overlay,
+}
+
+/// What other Compose files of a project add to a service: an override file's volumes
+/// and health check, or, for a service an override file only amends, the system that
+/// the base file runs.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Shift)]
+pub struct Overlay {
+    /// Targets of the volumes and bind mounts later files add.
+    pub mount_targets: Vec<String>,
+    /// Whether a later file gives it a health check.
+    pub healthcheck: bool,
+    /// For a service this file only amends (no `image` or `build` here): the system the
+    /// file that defines it runs, and that file.
+    pub amends: Option<(&'static StatefulSystem, String)>,
+}
+
+impl Workload {
+    /// The system it runs, also when this file only amends a service another file of
+    /// the project defines (for what this file adds: ports, settings).
+    pub fn system_or_amended(&self) -> Option<&'static StatefulSystem> {
+        self.system
+            .or_else(|| self.overlay.amends.as_ref().map(|(system, _)| *system))
+    }
 }
 
 /// How a Kubernetes workload keeps its replicas apart.

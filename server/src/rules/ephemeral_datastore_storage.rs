@@ -90,9 +90,16 @@ fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
         let dirs = workload.data_dirs();
         match workload.kind {
             WorkloadKind::ComposeService => {
+                let covered_later = |dir: &String| {
+                    workload.overlay.mount_targets.iter().any(|target| {
+                        let target = target.trim_end_matches('/');
+                        !target.is_empty()
+                            && (dir == target || dir.starts_with(&format!("{target}/")))
+                    })
+                };
                 if dirs
                     .iter()
-                    .any(|dir| workload.mount_covering(dir).is_some())
+                    .any(|dir| workload.mount_covering(dir).is_some() || covered_later(dir))
                 {
                     continue;
                 }

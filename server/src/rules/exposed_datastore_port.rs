@@ -129,7 +129,8 @@ fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
         }
     }
     for workload in &model.workloads {
-        let Some(system) = workload.system else {
+        // Ports an override file publishes for a datastore the base file defines count.
+        let Some(system) = workload.system_or_amended() else {
             continue;
         };
         if let Some(range) = workload.host_network {

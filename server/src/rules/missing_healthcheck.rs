@@ -56,7 +56,8 @@ fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
         let Some(system) = workload.system else {
             continue;
         };
-        if workload.healthcheck.is_some() {
+        // An override file of the project may give it one.
+        if workload.healthcheck.is_some() || workload.overlay.healthcheck {
             continue;
         }
         let message = if workload.kind == WorkloadKind::ComposeService {

@@ -149,7 +149,9 @@ fn switches(workload: &Workload, text: &str) -> Vec<Switch> {
         let start = workload.section.range.start + at;
         Some(TextRange::new(start, start + flag.len()))
     };
-    let cockroach = workload.system.is_some_and(|s| s.id == "cockroachdb");
+    let cockroach = workload
+        .system_or_amended()
+        .is_some_and(|s| s.id == "cockroachdb");
     if cockroach
         && words.contains(&"--insecure")
         && let Some(range) = flag_at("--insecure")
@@ -161,7 +163,7 @@ fn switches(workload: &Workload, text: &str) -> Vec<Switch> {
         });
     }
     let redis = workload
-        .system
+        .system_or_amended()
         .is_some_and(|s| matches!(s.id, "redis" | "valkey"));
     let protected_off = words
         .windows(2)
@@ -188,7 +190,7 @@ fn switches(workload: &Workload, text: &str) -> Vec<Switch> {
 /// anyone who reaches that port can run code in the broker's JVM.
 fn remote_jmx(workload: &Workload) -> Option<Switch> {
     if !workload
-        .system
+        .system_or_amended()
         .is_some_and(|s| matches!(s.id, "kafka" | "zookeeper"))
     {
         return None;
@@ -235,7 +237,7 @@ fn remote_jmx(workload: &Workload) -> Option<Switch> {
 
 fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
     for workload in &model.workloads {
-        let Some(system) = workload.system else {
+        let Some(system) = workload.system_or_amended() else {
             continue;
         };
         if workload.runs_client() {
