@@ -444,13 +444,23 @@ impl Compose<'_> {
             .iter()
             .filter_map(|p| p.target.split(['/', '-']).next()?.parse().ok())
             .collect();
+        // A build context named after a system (`build: ./mongo`) builds that system's
+        // image, when nothing else says what runs.
+        let build_context = self.lookup(&chain, "build").and_then(|(_, build)| {
+            let context = doc
+                .str(build)
+                .or_else(|| doc.get(build, "context").and_then(|c| doc.str(c)))?;
+            let folder = context.trim_end_matches('/').rsplit('/').next()?;
+            ImageRef::parse(folder).system()
+        });
         let system = catalog::recognise(
             image.as_ref().map(|i| &i.value),
             &command,
             &health_check,
             &has_variable,
             (&mount_targets, &served),
-        );
+        )
+        .or(build_context);
         Workload {
             section: reader.section_info(key, Some(service)),
             name,
@@ -1055,7 +1065,7 @@ fn mark_jobs(workloads: &mut [Workload]) {
 
 /// The Kafka settings of a broker, as streams the stream rules check: not of a
 /// controller-only node or a client container, which hold no topics.
-fn kafka_streams(workload: &Workload, text: &str, model: &mut SystemModel) {
+pub(crate) fn kafka_streams(workload: &Workload, text: &str, model: &mut SystemModel) {
     if workload.is_kraft_controller_only() {
         return;
     }

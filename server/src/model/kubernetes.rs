@@ -269,6 +269,10 @@ fn read_resource(reader: &Reader<'_>, resource: NodeId, model: &mut SystemModel)
             if workload_kind == WorkloadKind::StatefulSet {
                 stateful_ensemble(&workload, model);
             }
+            // A Kafka broker's topic settings in its environment, as in Compose.
+            if workload.is_kafka_broker() {
+                super::compose::kafka_streams(&workload, reader.text, model);
+            }
             model.workloads.push(workload);
         }
         return;

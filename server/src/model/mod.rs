@@ -1208,14 +1208,28 @@ impl Workload {
             dirs.extend(own.iter().map(|d| (*d).to_owned()));
         }
         if dirs.is_empty() {
-            // A vendor's builds may keep the data elsewhere (Bitnami's under
-            // `/bitnami/<name>`): a mount there persists it too.
-            let vendor = self
+            // A vendor's builds keep the data elsewhere (Bitnami's under
+            // `/bitnami/<name>`): only a mount there persists it.
+            match self
                 .image
                 .as_ref()
-                .and_then(|image| image.value.vendor_data_dir());
-            dirs.extend(vendor);
-            dirs.extend(system.data_dirs.iter().map(|d| (*d).to_owned()));
+                .and_then(|image| image.value.vendor_data_dir())
+            {
+                Some(vendor) => {
+                    // The system's directories in the vendor's layout (`/bitnami/redis/
+                    // data` also for `bitnami/redis-cluster`), then the image's folder.
+                    let root = vendor.rsplit_once('/').map_or("", |(root, _)| root);
+                    dirs.extend(
+                        system
+                            .data_dirs
+                            .iter()
+                            .filter(|dir| dir.starts_with(&format!("{root}/")))
+                            .map(|dir| (*dir).to_owned()),
+                    );
+                    dirs.push(vendor);
+                }
+                None => dirs.extend(system.data_dirs.iter().map(|d| (*d).to_owned())),
+            }
         }
         dirs
     }
