@@ -997,18 +997,22 @@ pub fn recognition_page() -> String {
         "# Systems ddia recognises\n\nGenerated from the catalog (`server/src/model/catalog.rs`) by `cargo test` (set `UPDATE_DOCS=1` to rewrite); do not edit by hand.\n\n\
 A container of a Compose file or a Kubernetes workload runs a system when, in this order:\n\n\
 1. its command (entrypoint and command, or `sh -c` scripts) starts the system's server;\n\
-2. its image name (the last path segment, any registry, namespace or tag) is listed below, \
+2. its image name (the last path segment, any registry, namespace or tag; the defaults of `${IMAGE:-postgres}:${TAG:-16}`) is listed below, \
 also after taking off variant suffixes (",
     );
     out.push_str(&code(VARIANT_SUFFIXES));
     out.push_str(
-        ") and an `example-` or `docker-` prefix, or it joins the system's name with role words only (",
+        "), a version (`postgresql-16`) and an `example-` or `docker-` prefix, or it joins the system's name with role words only, also glued to it (`redisslave`) (",
     );
     out.push_str(&code(&ROLE_WORDS));
     out.push_str(
-        "); a tool named after a system (`redis-exporter`, `kafka-ui`) is not the system;\n\
-3. for `build:` and interpolated or unknown images, its environment sets a variable only the system's server reads.\n\n\
-A container of such a system is not its server when it is a one-off job (Compose services that others wait on with `condition: service_completed_successfully`, or that are never restarted and run a program of their own), runs a client or a script (`psql`, `redis-cli`, `kafka-topics`, a shell), is a Consul agent without `-server`, or a Redis Sentinel. The data directory is read from the command line and the variables below before the system's defaults; Bitnami images keep theirs under `/bitnami/<name>`.\n",
+        "); an image named `<app>-<system>` (`etl-kafka`, `redis-exporter`) is a client or a tool, not the system;\n\
+3. its command is flags only, and they are the system's (Redis's `--appendonly`, `--replicaof`, `--protected-mode` ...; two of Scylla's `--seeds`, `--smp`, `--overprovisioned`, `--developer-mode`);\n\
+4. its health check (Compose) or exec probe (Kubernetes) runs the system's own client against the container itself (`redis-cli ping`, `pg_isready`, `mysqladmin ping`, `cqlsh`; not with `-h` naming another host);\n\
+5. for `build:` and other unknown images, its environment sets a variable only the system's server reads;\n\
+6. it mounts a volume on the system's own data directory (a specific one such as `/var/lib/postgresql/data`, never `/data`) and serves the system's port;\n\
+7. its Compose `build` context is a folder named after the system (`build: ./mongo`).\n\n\
+A container of such a system is not its server when it is a one-off job (Compose services that others wait on with `condition: service_completed_successfully`, or that are never restarted and run a program of their own), runs a client or a script (`psql`, `redis-cli`, `kafka-topics`, a shell in Compose), runs a worker of the system's launcher (`bookkeeper autorecovery`), is a Consul agent without `-server`, or a Redis Sentinel. The data directory is read from the command line and the variables below before the system's defaults; Bitnami images keep theirs under `/bitnami/...` only. When a system is recognised by a clue other than its image or command, any volume that is not configuration counts as its data.\n",
     );
     for system in SYSTEMS {
         out.push_str(&format!("\n## {}\n\n", system.display));
