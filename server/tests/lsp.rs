@@ -1640,5 +1640,20 @@ async fn an_edit_in_one_file_of_a_project_republishes_the_files_it_concerns() {
         .await;
     let after_close = client.diagnostics(&statefulset, 1).await;
     assert!(!codes(&after_close).contains(&"missing-disruption-budget".to_owned()));
+
+    // A change on disk to a file that is not open arrives as a watched-file event.
+    std::fs::write(
+        dir.join("pdb.yaml"),
+        PROJECT_BUDGET.replace("{app: pg}", "{app: web}"),
+    )
+    .expect("write");
+    client
+        .notify(
+            "workspace/didChangeWatchedFiles",
+            json!({"changes": [{"uri": budget, "type": 2}]}),
+        )
+        .await;
+    let after_disk_change = client.diagnostics(&statefulset, 1).await;
+    assert!(codes(&after_disk_change).contains(&"missing-disruption-budget".to_owned()));
     let _ = std::fs::remove_dir_all(&dir);
 }
