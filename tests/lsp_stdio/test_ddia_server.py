@@ -5,6 +5,7 @@ edit, completion, shutdown. The binary is `target/debug/ddia` (built by `cargo t
 or the path in `DDIA_BIN`.
 """
 
+import asyncio
 import os
 import pathlib
 
@@ -27,8 +28,18 @@ datastores:
 """
 
 
+REGISTRATIONS: list[types.Registration] = []
+
+
 @pytest_lsp.fixture(config=ClientServerConfig(server_command=[BINARY, "lsp"]))
 async def client(lsp_client: LanguageClient):
+    # VS Code accepts the server's dynamic registrations (the watched files of a
+    # project); so does this client, and it keeps them to check.
+    @lsp_client.feature(types.CLIENT_REGISTER_CAPABILITY)
+    def register_capability(params: types.RegistrationParams):
+        REGISTRATIONS.extend(params.registrations)
+        return None
+
     await lsp_client.initialize_session(
         types.InitializeParams(
             capabilities=client_capabilities("visual-studio-code"),
@@ -164,3 +175,15 @@ async def test_completion_of_enumerated_values(client: LanguageClient):
     )
     items = result.items if hasattr(result, "items") else result
     assert [item.label for item in items] == ["none", "single-leader", "multi-leader", "leaderless"]
+
+
+async def test_the_server_watches_the_yaml_files_of_projects(client: LanguageClient):
+    # The registration follows `initialized`: wait for it.
+    for _ in range(50):
+        if REGISTRATIONS:
+            break
+        await asyncio.sleep(0.1)
+    watched = [r for r in REGISTRATIONS if r.method == "workspace/didChangeWatchedFiles"]
+    assert watched, "the server registers for changes of files on disk"
+    patterns = [w["globPattern"] for w in watched[0].register_options["watchers"]]
+    assert "**/*.yaml" in patterns and "**/*.yml" in patterns
