@@ -114,6 +114,8 @@ pub fn is_placeholder(value: &str) -> bool {
 /// prompts, and `x` is a database).
 const TOOLS: &[(&str, &str, bool)] = &[
     ("sqlcmd", "-P", false),
+    // The password is in the connect string; see `command_credentials`.
+    ("sqlplus", "\u{0}", true),
     ("cqlsh", "-p", false),
     ("mongosh", "-p", false),
     ("mongo", "-p", false),
@@ -192,6 +194,21 @@ pub fn command_credentials(text: &str, range: TextRange) -> Vec<(TextRange, Stri
                 continue;
             }
             let next = words.get(index + 1);
+            // `sqlplus user/password@//host/service`: the password inside the connect
+            // string.
+            if tool.is_some_and(|(name, _, _)| *name == "sqlplus")
+                && let Some((user, rest)) = word.split_once('/')
+                && let Some((password, _)) = rest.split_once('@')
+                && !user.is_empty()
+                && !user.starts_with('-')
+            {
+                push(
+                    at + user.len() + 1,
+                    password,
+                    "`sqlplus user/password@...`".to_owned(),
+                );
+                continue;
+            }
             if let Some((_, option, attached_only)) = tool {
                 if word == *option && !attached_only {
                     if let Some(&(next_at, value)) = next {

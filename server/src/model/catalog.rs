@@ -378,6 +378,16 @@ pub static SYSTEMS: &[StatefulSystem] = &[
         replication: "Kafka-compatible: each partition is a Raft group of its replicas (replication factor 3 survives one broker loss).",
     },
     StatefulSystem {
+        id: "oracle",
+        display: "Oracle Database",
+        role: SystemRole::Database,
+        images: &["oracle-free", "oracle-xe", "oracle-database", "oracle-db"],
+        data_dirs: &["/opt/oracle/oradata"],
+        data_dir_variables: &[],
+        ports: &[1521],
+        replication: "Single primary; Data Guard ships redo to standbys (synchronously in maximum protection or availability mode, else asynchronously) and fails over with an observer; RAC shares one storage between instances.",
+    },
+    StatefulSystem {
         id: "tidb-pd",
         display: "TiDB PD",
         role: SystemRole::Coordinator,
@@ -691,6 +701,7 @@ pub const SERVER_VARIABLES: &[(&str, &[&str])] = &[
             "ETCD_INITIAL_ADVERTISE_PEER_URLS",
         ],
     ),
+    ("oracle", &["ORACLE_PWD", "ORACLE_PASSWORD", "ORACLE_SID"]),
     (
         "kafka",
         &[
@@ -958,6 +969,12 @@ impl ImageRef {
         // `mcr.microsoft.com/mssql/server`: the name alone says nothing.
         if self.namespace.as_deref() == Some("mssql") && self.name.starts_with("server") {
             return SYSTEMS.iter().find(|system| system.id == "sqlserver");
+        }
+        // `container-registry.oracle.com/database/free` (and `express`, `enterprise`).
+        if self.namespace.as_deref() == Some("database")
+            && matches!(self.name.as_str(), "free" | "express" | "enterprise")
+        {
+            return SYSTEMS.iter().find(|system| system.id == "oracle");
         }
         system_of_image_name(&self.name)
     }

@@ -53,6 +53,18 @@ pub fn from_compose_reusing(
     if let Some(entry) = doc.get_entry(root, "volumes") {
         let value = (!doc.is_null(entry.value)).then_some(entry.value);
         model.volumes = Some(reader.section_info(entry.key, value));
+        if doc.is_mapping(entry.value) {
+            model.memory_volumes = doc
+                .entries(entry.value)
+                .iter()
+                .filter(|volume| {
+                    doc.get_path(volume.value, &["driver_opts", "type"])
+                        .and_then(|kind| doc.str(kind))
+                        .is_some_and(|kind| kind == "tmpfs")
+                })
+                .filter_map(|volume| doc.key_text(volume.key).map(str::to_owned))
+                .collect();
+        }
     }
     let Some(services) = doc.get(root, "services") else {
         return model;

@@ -125,6 +125,9 @@ pub struct SystemModel {
     pub workloads: Vec<Workload>,
     /// The top-level `volumes:` section of a Compose file, where named volumes are declared.
     pub volumes: Option<Section>,
+    /// Compose named volumes whose driver keeps them in memory (`driver_opts: {type:
+    /// tmpfs}`): they are emptied whenever the container stops.
+    pub memory_volumes: Vec<String>,
     /// PodDisruptionBudgets of a Kubernetes file.
     pub disruption_budgets: Vec<DisruptionBudget>,
     /// What the other files of the file's project tell it (`None`: it is read alone).
@@ -422,6 +425,7 @@ impl SystemModel {
             decisions: Vec::new(),
             workloads: Vec::new(),
             volumes: None,
+            memory_volumes: Vec::new(),
             disruption_budgets: Vec::new(),
             unread_pod_owners: false,
             project: None,

@@ -97,6 +97,29 @@ fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
                             && (dir == target || dir.starts_with(&format!("{target}/")))
                     })
                 };
+                // A named volume its driver keeps in memory persists nothing.
+                let in_memory = dirs
+                    .iter()
+                    .find_map(|dir| match workload.mount_covering(dir) {
+                        Some(Mount {
+                            source: MountSource::Named(volume),
+                            range,
+                            ..
+                        }) if model.memory_volumes.contains(volume) => Some((dir, volume, *range)),
+                        _ => None,
+                    });
+                if let Some((dir, volume, range)) = in_memory {
+                    let diagnostic = ctx.diagnostic(
+                        workload.name.range,
+                        format!(
+                            "service `{}` keeps {}'s data directory `{dir}` on volume `{volume}`, which its driver keeps in memory (`driver_opts: type: tmpfs`): everything it stores is lost when the container stops",
+                            workload.name.value, system.display
+                        ),
+                    )
+                    .with_related(range, format!("volume `{volume}` is mounted here"));
+                    ctx.report(diagnostic);
+                    continue;
+                }
                 if dirs
                     .iter()
                     .any(|dir| workload.mount_covering(dir).is_some() || covered_later(dir))

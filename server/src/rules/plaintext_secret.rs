@@ -79,10 +79,9 @@ fn is_literal_secret(value: &str) -> bool {
 /// Whether a value only repeats its own name (`AWS_SECRET_ACCESS_KEY:
 /// AWS_SECRET_ACCESS_KEY`): a template to fill in, not a secret.
 fn names_itself(name: &str, value: &str) -> bool {
-    value
-        .trim()
-        .trim_matches(['"', '\''])
-        .eq_ignore_ascii_case(name.trim())
+    // Written exactly as the name (a lower-case `postgres_password` is a password
+    // someone chose).
+    value.trim().trim_matches(['"', '\'']) == name.trim()
 }
 
 /// The literal default of a Compose interpolation (`${DB_PASSWORD:-hunter2}`,
