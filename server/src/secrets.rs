@@ -31,6 +31,24 @@ pub fn names_a_secret(name: &str) -> bool {
     if upper.ends_with("_FILE") || upper.starts_with("ALLOW_EMPTY") || upper.ends_with("_PATH") {
         return false;
     }
+    // Where a secret is, or what it is called, is not the secret (`ALLOYDB_SECRET_NAME`,
+    // `TOKEN_ENDPOINT`, `AWS_ACCESS_KEY_ID`), nor how it behaves (`TOKEN_TTL`).
+    const ABOUT_A_SECRET: [&str; 11] = [
+        "_NAME",
+        "_REF",
+        "_ID",
+        "_ARN",
+        "_URL",
+        "_URI",
+        "_ENDPOINT",
+        "_TTL",
+        "_EXPIRY",
+        "_LENGTH",
+        "_TYPE",
+    ];
+    if ABOUT_A_SECRET.iter().any(|end| upper.ends_with(end)) {
+        return false;
+    }
     // Names that say "token" but hold an identifier, not a credential.
     if matches!(
         upper.as_str(),

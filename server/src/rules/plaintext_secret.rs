@@ -77,11 +77,17 @@ fn is_literal_secret(value: &str) -> bool {
 }
 
 /// Whether a value only repeats its own name (`AWS_SECRET_ACCESS_KEY:
-/// AWS_SECRET_ACCESS_KEY`): a template to fill in, not a secret.
+/// AWS_SECRET_ACCESS_KEY`, `GOOGLE_API_KEY: GOOGLE_API_KEY_VAL`): a template to fill
+/// in, not a secret.
 fn names_itself(name: &str, value: &str) -> bool {
-    // Written exactly as the name (a lower-case `postgres_password` is a password
-    // someone chose).
-    value.trim().trim_matches(['"', '\'']) == name.trim()
+    // Written as the name, in capitals, maybe with a suffix a script replaces
+    // (`GOOGLE_API_KEY_VAL`); a lower-case `postgres_password` is a password someone
+    // chose.
+    let value = value.trim().trim_matches(['"', '\'']);
+    value.starts_with(name.trim())
+        && value
+            .bytes()
+            .all(|b| b.is_ascii_uppercase() || b.is_ascii_digit() || b == b'_')
 }
 
 /// The literal default of a Compose interpolation (`${DB_PASSWORD:-hunter2}`,
