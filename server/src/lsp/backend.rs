@@ -562,14 +562,19 @@ impl LanguageServer for Backend {
                 method: "workspace/didChangeWatchedFiles".to_owned(),
                 register_options: serde_json::to_value(options).ok(),
             };
-            if let Err(error) = self.client.register_capability(vec![registration]).await {
-                self.client
-                    .log_message(
-                        MessageType::WARNING,
-                        format!("ddia: cannot watch files for project changes: {error}"),
-                    )
-                    .await;
-            }
+            // Not awaited here: a client that never answers must not hold up the
+            // notifications that follow `initialized`, nor `shutdown` and `exit`.
+            let client = self.client.clone();
+            tokio::spawn(async move {
+                if let Err(error) = client.register_capability(vec![registration]).await {
+                    client
+                        .log_message(
+                            MessageType::WARNING,
+                            format!("ddia: cannot watch files for project changes: {error}"),
+                        )
+                        .await;
+                }
+            });
         }
     }
 
