@@ -89,6 +89,25 @@ impl Client {
         }
     }
 
+    /// Initializes with `root` as the workspace folder and no capabilities.
+    async fn initialize_at(&mut self, root: &str) {
+        self.request(
+            "initialize",
+            json!({"processId": null, "rootUri": root, "capabilities": {}}),
+        )
+        .await;
+        self.notify("initialized", json!({})).await;
+    }
+
+    /// Opens `uri` with `text` as version 1.
+    async fn open_at(&mut self, uri: &str, text: &str) {
+        self.notify(
+            "textDocument/didOpen",
+            json!({"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": text}}),
+        )
+        .await;
+    }
+
     async fn initialize(&mut self, capabilities: Value) -> Value {
         let response = self
             .request(
@@ -809,19 +828,8 @@ async fn the_workspace_ddia_toml_applies_when_the_client_sends_no_settings() {
     let root = format!("file://{}", dir.display());
     let uri = format!("{root}/shop.ddia.yaml");
     let mut client = Client::start();
-    client
-        .request(
-            "initialize",
-            json!({"processId": null, "rootUri": root, "capabilities": {}}),
-        )
-        .await;
-    client.notify("initialized", json!({})).await;
-    client
-        .notify(
-            "textDocument/didOpen",
-            json!({"textDocument": {"uri": uri, "languageId": "yaml", "version": 1, "text": SPEC}}),
-        )
-        .await;
+    client.initialize_at(&root).await;
+    client.open_at(&uri, SPEC).await;
     let diagnostics = client.diagnostics(&uri, 1).await;
     assert!(
         diagnostics
@@ -1584,30 +1592,14 @@ async fn an_edit_in_one_file_of_a_project_republishes_the_files_it_concerns() {
     let statefulset = format!("{root}/statefulset.yaml");
     let budget = format!("{root}/pdb.yaml");
     let mut client = Client::start();
-    client
-        .request(
-            "initialize",
-            json!({"processId": null, "rootUri": root, "capabilities": {}}),
-        )
-        .await;
-    client.notify("initialized", json!({})).await;
-    client
-        .notify(
-            "textDocument/didOpen",
-            json!({"textDocument": {"uri": statefulset, "languageId": "yaml", "version": 1, "text": PROJECT_STATEFULSET}}),
-        )
-        .await;
+    client.initialize_at(&root).await;
+    client.open_at(&statefulset, PROJECT_STATEFULSET).await;
     // The budget on disk, beside it, selects its pods.
     let first = client.diagnostics(&statefulset, 1).await;
     assert!(!codes(&first).contains(&"missing-disruption-budget".to_owned()));
 
     // An unsaved edit of the budget that selects other pods counts at once.
-    client
-        .notify(
-            "textDocument/didOpen",
-            json!({"textDocument": {"uri": budget, "languageId": "yaml", "version": 1, "text": PROJECT_BUDGET}}),
-        )
-        .await;
+    client.open_at(&budget, PROJECT_BUDGET).await;
     client.diagnostics(&budget, 1).await;
     client
         .notify(

@@ -237,9 +237,9 @@ impl Backend {
 
     /// Records what a document now tells the other files of its project; when that
     /// changed, analyses and publishes again the other open documents it concerns.
-    async fn update_facts(&self, uri: &Uri, facts: Option<Arc<crate::project::Facts>>) {
+    async fn update_facts(&self, uri: &Uri, facts: Arc<crate::project::Facts>) {
         let path = super::document::path_of(uri);
-        if !self.facts.set(&path, facts) {
+        if !self.facts.set(&path, Some(facts)) {
             return;
         }
         self.refresh_dependents(&path).await;
@@ -291,7 +291,8 @@ impl Backend {
 
     /// Analyses and, unless the client pulls diagnostics, publishes them.
     async fn refresh(&self, uri: Uri) {
-        if let Some(facts) = self.refresh_one(uri.clone()).await {
+        // A file read alone computes no facts: what is known of it stays as it was.
+        if let Some(Some(facts)) = self.refresh_one(uri.clone()).await {
             self.update_facts(&uri, facts).await;
         }
     }

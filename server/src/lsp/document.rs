@@ -59,7 +59,8 @@ pub struct Analyzed {
     /// The `publishDiagnostics` frame of `diagnostics`, written on the analysis thread
     /// while they are in its cache, for the publish to take.
     pub frame: std::sync::Mutex<Option<Vec<u8>>>,
-    /// What this file tells the other files of its project (Kubernetes files only).
+    /// What this file tells the other files of its project; `None` when it has none
+    /// (then nothing reads them).
     pub facts: Option<Arc<crate::project::Facts>>,
 }
 
@@ -560,10 +561,11 @@ pub fn analyze_snapshot(
         }
         _ => analyze(input),
     };
+    // Only a file with a project has files that read its facts: one alone pays nothing
+    // on its keystrokes.
     let facts = match (&analysis.model, analysis.kind) {
         (Some(model), crate::kind::FileKind::Kubernetes | crate::kind::FileKind::Compose)
-            if analysis.kind == crate::kind::FileKind::Kubernetes
-                || crate::project::compose_role(&path).is_some() =>
+            if project.is_some() =>
         {
             // With a kustomization's namespace applied, as the others read it too.
             let facts = crate::project::Facts::of(model, &shown_path(&path, workspace));

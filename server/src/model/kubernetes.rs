@@ -137,24 +137,41 @@ fn strimzi_node_pools(stream: &YamlStream, model: &mut SystemModel) {
             range: doc.range(pool),
             insertion: None,
         };
-        let mut datastore = Datastore::new(
-            Spanned::new(
-                format!("Strimzi KafkaNodePool {}", name.value),
-                name.range,
-                name.key_range,
-            ),
-            Origin::Infrastructure,
-            section.clone(),
-        );
-        datastore.replication = Some(Replication {
-            section: Some(section),
+        model.datastores.push(operator_datastore(
+            format!("Strimzi KafkaNodePool {}", name.value),
+            &name,
+            section,
             replicas,
-            ..Replication::default()
-        });
-        datastore.ephemeral_storage = ephemeral.map(|value| value.range);
-        datastore.technology = Some(Spanned::new("kafka".to_owned(), name.range, name.key_range));
-        model.datastores.push(datastore);
+            ephemeral.map(|value| value.range),
+            Some("kafka"),
+        ));
     }
+}
+
+/// A datastore an operator's resource runs: named `label` at the resource's name, with
+/// its replica count, ephemeral storage and technology when the resource gives them.
+fn operator_datastore(
+    label: String,
+    name: &Spanned<String>,
+    section: Section,
+    replicas: Option<Spanned<i64>>,
+    ephemeral: Option<TextRange>,
+    technology: Option<&str>,
+) -> Datastore {
+    let mut datastore = Datastore::new(
+        Spanned::new(label, name.range, name.key_range),
+        Origin::Infrastructure,
+        section.clone(),
+    );
+    datastore.replication = Some(Replication {
+        section: Some(section),
+        replicas,
+        ..Replication::default()
+    });
+    datastore.ephemeral_storage = ephemeral;
+    datastore.technology = technology
+        .map(|technology| Spanned::new(technology.to_owned(), name.range, name.key_range));
+    datastore
 }
 
 /// A resource's `metadata.namespace`, if it names one.
@@ -544,23 +561,14 @@ fn operator_members(
         (value.value == "ephemeral").then_some(value.range)
     });
     let mut push = |label: String, replicas: Option<Spanned<i64>>| {
-        let mut datastore = Datastore::new(
-            Spanned::new(label, name.range, name.key_range),
-            Origin::Infrastructure,
+        model.datastores.push(operator_datastore(
+            label,
+            &name,
             section.clone(),
-        );
-        datastore.replication = Some(Replication {
-            section: Some(section.clone()),
             replicas,
-            ..Replication::default()
-        });
-        datastore.ephemeral_storage = ephemeral;
-        datastore.technology = Some(Spanned::new(
-            operator.technology.to_owned(),
-            name.range,
-            name.key_range,
+            ephemeral,
+            Some(operator.technology),
         ));
-        model.datastores.push(datastore);
     };
     let label = format!("{} {}", operator.display, name.value);
     match operator.size {
@@ -1139,15 +1147,12 @@ fn operator_cluster(
         range: doc.range(resource),
         insertion: None,
     };
-    let mut datastore = Datastore::new(
-        Spanned::new(format!("{what} {}", name.value), name.range, name.key_range),
-        Origin::Infrastructure,
-        section.clone(),
-    );
-    datastore.replication = Some(Replication {
-        section: Some(section),
+    model.datastores.push(operator_datastore(
+        format!("{what} {}", name.value),
+        &name,
+        section,
         replicas,
-        ..Replication::default()
-    });
-    model.datastores.push(datastore);
+        None,
+        None,
+    ));
 }

@@ -76,6 +76,21 @@ fn is_literal_secret(value: &str) -> bool {
     !flag && !is_placeholder(value) && !value.starts_with("/run/secrets/")
 }
 
+/// Whether a variable or key named for a secret holds one written literally (not a
+/// reference, a flag, a placeholder or a template of its own name).
+fn is_literal_named_secret(name: &str, value: &str) -> bool {
+    names_a_secret(name) && is_literal_secret(value) && !names_itself(name, value)
+}
+
+/// Whether a value is a URL whose password is written literally (not `${VAR}`, not a
+/// path-like or placeholder part).
+fn has_literal_url_password(value: &str) -> bool {
+    url_password(value).is_some_and(|password| {
+        let password = &value[password];
+        !password.contains('/') && !password.contains('$') && !is_placeholder(password)
+    })
+}
+
 /// Whether a value only repeats its own name (`AWS_SECRET_ACCESS_KEY:
 /// AWS_SECRET_ACCESS_KEY`, `GOOGLE_API_KEY: GOOGLE_API_KEY_VAL`): a template to fill
 /// in, not a secret.
@@ -118,10 +133,7 @@ fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
                 continue;
             }
             reported.push(range);
-            if url_password(value).is_some_and(|password| {
-                let password = &value[password];
-                !password.contains('/') && !password.contains('$')
-            }) {
+            if has_literal_url_password(value) {
                 let diagnostic = ctx.diagnostic(
                     range,
                     format!(
@@ -135,7 +147,7 @@ fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
             if !names_a_secret(&variable.name) {
                 continue;
             }
-            let message = if is_literal_secret(value) && !names_itself(&variable.name, value) {
+            let message = if is_literal_named_secret(&variable.name, value) {
                 format!(
                     "`{}` of {what} is written in plain text: everyone who can read this file or its history has it; {}",
                     variable.name,
@@ -179,13 +191,8 @@ fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
         // A ConfigMap holds configuration: a password in it, or in a URL in it, is
         // readable by everything that can read the configuration.
         if entry.config_map {
-            let in_url = url_password(value).is_some_and(|password| {
-                let password = &value[password];
-                !password.contains('$') && !is_placeholder(password)
-            });
-            let named = names_a_secret(&entry.key.value)
-                && is_literal_secret(value)
-                && !names_itself(&entry.key.value, value);
+            let in_url = has_literal_url_password(value);
+            let named = is_literal_named_secret(&entry.key.value, value);
             if in_url || named {
                 let what = if in_url && !named {
                     "holds a URL with a password"
@@ -203,10 +210,7 @@ fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
             }
             continue;
         }
-        if !names_a_secret(&entry.key.value)
-            || !is_literal_secret(value)
-            || names_itself(&entry.key.value, value)
-        {
+        if !is_literal_named_secret(&entry.key.value, value) {
             continue;
         }
         let encoding = if entry.encoded {
