@@ -546,6 +546,41 @@ fn the_nearest_ddia_toml_configures_the_check() {
 }
 
 #[test]
+fn force_exclude_applies_exclusions_to_files_named_on_the_command_line() {
+    let dir = scratch("force-exclude");
+    std::fs::create_dir_all(dir.join("generated")).expect("mkdir");
+    std::fs::write(dir.join("ddia.toml"), "extend-exclude = [\"generated\"]\n").expect("write");
+    std::fs::write(dir.join("generated/x.ddia.yaml"), QUORUM_SPEC).expect("write");
+    // A file named on the command line is checked, as pre-commit passes them...
+    let named = run_in(
+        &dir,
+        &[
+            "check",
+            "--output-format",
+            "concise",
+            "generated/x.ddia.yaml",
+        ],
+    );
+    assert_eq!(named.status.code(), Some(1), "{}", stdout(&named));
+    assert!(
+        stdout(&named).contains("generated/x.ddia.yaml:8:20: warning[non-overlapping-quorums]")
+    );
+    // ...unless `--force-exclude` applies the configuration's exclusions to it.
+    let forced = run_in(
+        &dir,
+        &[
+            "check",
+            "--force-exclude",
+            "--output-format",
+            "concise",
+            "generated/x.ddia.yaml",
+        ],
+    );
+    assert_eq!(forced.status.code(), Some(0), "{}", stdout(&forced));
+    assert!(!stdout(&forced).contains("non-overlapping-quorums"));
+}
+
+#[test]
 fn a_broken_ddia_toml_is_an_error_with_file_line_and_key() {
     let dir = scratch("bad-config");
     std::fs::write(

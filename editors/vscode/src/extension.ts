@@ -3,6 +3,7 @@
 // the Language Server Protocol; this file only finds the binary, passes the settings
 // and adds three commands.
 
+import { execFile } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as vscode from 'vscode';
@@ -18,11 +19,14 @@ import {
 import { findRule, loadRules, type Rule } from './rules';
 import {
   COMMANDS,
+  describeSource,
+  IMPORT_STRATEGIES,
   INSTALL_GUIDE_URL,
   initializationOptions,
   resolveServer,
   serverConfiguration,
   serverOnlyCommands,
+  type ImportStrategy,
   type RawSettings,
   type Resolution,
 } from './server';
@@ -62,8 +66,13 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand(COMMANDS.showRuleDocumentation, (code?: unknown) =>
       showRuleDocumentation(typeof code === 'string' ? code : undefined),
     ),
+    vscode.commands.registerCommand(COMMANDS.showChecklist, () => showReport('review')),
+    vscode.commands.registerCommand(COMMANDS.showGraph, () => showReport('graph')),
     vscode.workspace.onDidChangeConfiguration((event) => {
-      if (event.affectsConfiguration(`${SECTION}.server.path`)) {
+      if (
+        event.affectsConfiguration(`${SECTION}.server.path`) ||
+        event.affectsConfiguration(`${SECTION}.importStrategy`)
+      ) {
         void restart();
       } else if (
         event.affectsConfiguration(`${SECTION}.select`) ||
@@ -101,6 +110,7 @@ function findServer(): Resolution {
   return resolveServer({
     platform: process.platform,
     configuredPath: vscode.workspace.getConfiguration(SECTION).get<string>('server.path', ''),
+    importStrategy: importStrategy(),
     extensionPath,
     workspaceFolder: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,
     homeDir: os.homedir(),
@@ -108,6 +118,11 @@ function findServer(): Resolution {
     pathExt: process.env['PATHEXT'],
     isExecutable,
   });
+}
+
+function importStrategy(): ImportStrategy {
+  const value = vscode.workspace.getConfiguration(SECTION).get<string>('importStrategy', 'fromEnvironment');
+  return (IMPORT_STRATEGIES as readonly string[]).includes(value) ? (value as ImportStrategy) : 'fromEnvironment';
 }
 
 function isExecutable(file: string): boolean {
@@ -129,6 +144,7 @@ function serverBinary(): string | undefined {
   const resolution = findServer();
   switch (resolution.kind) {
     case 'found':
+      output.appendLine(`ddia: using ${resolution.path} (from ${describeSource(resolution.source)})`);
       return resolution.path;
     case 'configured-missing': {
       const message = `ddia: the ddia.server.path setting names ${resolution.path}, which is not an executable file.`;
@@ -274,4 +290,47 @@ async function showRuleDocumentation(code: string | undefined): Promise<void> {
   if (rule !== undefined) {
     await vscode.env.openExternal(vscode.Uri.parse(rule.url));
   }
+}
+
+/**
+ * Shows the design-review checklist (`ddia review`) or the dependency graph (`ddia
+ * graph`, Mermaid in a Markdown fence) of the active file, as saved on disk, in a new
+ * editor beside it.
+ */
+async function showReport(kind: 'review' | 'graph'): Promise<void> {
+  const document = vscode.window.activeTextEditor?.document;
+  if (document === undefined || document.uri.scheme !== 'file') {
+    void vscode.window.showErrorMessage('ddia: open a YAML file saved on disk first.');
+    return;
+  }
+  const binary = serverBinary();
+  if (binary === undefined) {
+    return;
+  }
+  if (document.isDirty) {
+    void vscode.window.showWarningMessage('ddia: the file has unsaved changes; this shows it as saved on disk.');
+  }
+  const file = document.uri.fsPath;
+  let text: string;
+  try {
+    text = await new Promise<string>((resolve, reject) => {
+      execFile(binary, [kind, file], { maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+        if (error !== null && stdout === '') {
+          reject(new Error(stderr.trim() || String(error)));
+        } else {
+          resolve(stdout);
+        }
+      });
+    });
+  } catch (error) {
+    output.appendLine(`ddia ${kind} ${file}: ${String(error)}`);
+    void vscode.window.showErrorMessage(`ddia ${kind}: ${error instanceof Error ? error.message : String(error)}`);
+    return;
+  }
+  const content = kind === 'graph' ? `# Dependency graph of ${file}\n\n\`\`\`mermaid\n${text}\`\`\`\n` : text;
+  const shown = await vscode.workspace.openTextDocument({
+    content,
+    language: kind === 'graph' ? 'markdown' : 'plaintext',
+  });
+  await vscode.window.showTextDocument(shown, { viewColumn: vscode.ViewColumn.Beside, preview: true });
 }

@@ -8,6 +8,8 @@ export const COMMANDS = {
   restartServer: 'ddia.restartServer',
   showOutput: 'ddia.showOutput',
   showRuleDocumentation: 'ddia.showRuleDocumentation',
+  showChecklist: 'ddia.showChecklist',
+  showGraph: 'ddia.showGraph',
 } as const;
 
 /** Where users are sent when no server binary is found. */
@@ -35,6 +37,12 @@ export interface ResolveEnvironment {
   platform: NodeJS.Platform;
   /** The `ddia.server.path` setting ("" when unset). */
   configuredPath: string;
+  /**
+   * The `ddia.importStrategy` setting: `fromEnvironment` prefers a `ddia` on `PATH`
+   * (the one the project's CI and pre-commit run) over the bundled binary;
+   * `useBundled` prefers the bundled one.
+   */
+  importStrategy?: ImportStrategy;
   /** The extension's install folder (a bundled binary lives in `bin/`). */
   extensionPath: string;
   /** The first workspace folder, against which a relative `ddia.server.path` is resolved. */
@@ -50,6 +58,21 @@ export interface ResolveEnvironment {
 }
 
 export type ServerSource = 'setting' | 'bundled' | 'path';
+
+export const IMPORT_STRATEGIES = ['fromEnvironment', 'useBundled'] as const;
+export type ImportStrategy = (typeof IMPORT_STRATEGIES)[number];
+
+/** Says where the binary came from, for the output channel. */
+export function describeSource(source: ServerSource): string {
+  switch (source) {
+    case 'setting':
+      return 'the ddia.server.path setting';
+    case 'bundled':
+      return 'the binary bundled with the extension';
+    case 'path':
+      return 'PATH';
+  }
+}
 
 export type Resolution =
   | { kind: 'found'; path: string; source: ServerSource }
@@ -90,8 +113,9 @@ export function executableNames(platform: NodeJS.Platform, pathExt: string | und
 }
 
 /**
- * Finds the server: the `ddia.server.path` setting, then a binary bundled in the
- * extension (`bin/ddia`, `bin/ddia.exe`), then `ddia` on `PATH`.
+ * Finds the server: the `ddia.server.path` setting; else, by `ddia.importStrategy`,
+ * `ddia` on `PATH` then the binary bundled in the extension (`bin/ddia`, `bin/ddia.exe`;
+ * `fromEnvironment`, the default), or the bundled binary then `PATH` (`useBundled`).
  */
 export function resolveServer(env: ResolveEnvironment): Resolution {
   const p = pathFor(env.platform);
@@ -102,25 +126,35 @@ export function resolveServer(env: ResolveEnvironment): Resolution {
       : { kind: 'configured-missing', path: configured };
   }
   const searched: string[] = [];
-  const bundled = p.join(env.extensionPath, 'bin', env.platform === 'win32' ? 'ddia.exe' : 'ddia');
-  searched.push(bundled);
-  if (env.isExecutable(bundled)) {
-    return { kind: 'found', path: bundled, source: 'bundled' };
-  }
-  const delimiter = env.platform === 'win32' ? ';' : ':';
-  const names = executableNames(env.platform, env.pathExt);
-  for (const entry of (env.pathEnv ?? '').split(delimiter)) {
-    // Windows allows quoted PATH entries; an empty entry is not the current folder here.
-    const folder = entry.trim().replace(/^"(.*)"$/, '$1');
-    if (folder === '' || !p.isAbsolute(folder)) {
-      continue;
-    }
-    for (const name of names) {
-      const candidate = p.join(folder, name);
-      searched.push(candidate);
-      if (env.isExecutable(candidate)) {
-        return { kind: 'found', path: candidate, source: 'path' };
+  const bundled = (): Resolution | undefined => {
+    const candidate = p.join(env.extensionPath, 'bin', env.platform === 'win32' ? 'ddia.exe' : 'ddia');
+    searched.push(candidate);
+    return env.isExecutable(candidate) ? { kind: 'found', path: candidate, source: 'bundled' } : undefined;
+  };
+  const onPath = (): Resolution | undefined => {
+    const delimiter = env.platform === 'win32' ? ';' : ':';
+    const names = executableNames(env.platform, env.pathExt);
+    for (const entry of (env.pathEnv ?? '').split(delimiter)) {
+      // Windows allows quoted PATH entries; an empty entry is not the current folder here.
+      const folder = entry.trim().replace(/^"(.*)"$/, '$1');
+      if (folder === '' || !p.isAbsolute(folder)) {
+        continue;
       }
+      for (const name of names) {
+        const candidate = p.join(folder, name);
+        searched.push(candidate);
+        if (env.isExecutable(candidate)) {
+          return { kind: 'found', path: candidate, source: 'path' };
+        }
+      }
+    }
+    return undefined;
+  };
+  const order = env.importStrategy === 'useBundled' ? [bundled, onPath] : [onPath, bundled];
+  for (const look of order) {
+    const found = look();
+    if (found !== undefined) {
+      return found;
     }
   }
   return { kind: 'not-found', searched };

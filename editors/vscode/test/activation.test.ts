@@ -5,13 +5,13 @@
 // is bounded.
 
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { after, afterEach, before, describe, test } from 'node:test';
 import { COMMANDS, INSTALL_GUIDE_URL } from '../src/server';
-import { changeConfiguration, install, reset, state } from './vscode-fake';
+import { changeConfiguration, install, reset, state, Uri } from './vscode-fake';
 
 /** The extension's own commands, and the one the server runs (the checklist lens). */
 const EXPECTED_COMMANDS = [...Object.values(COMMANDS), 'ddia.showDesignChecklist'].sort();
@@ -124,6 +124,48 @@ describe('the extension in a fake VS Code', bounded, () => {
     ]);
     await state.commands.get(COMMANDS.showRuleDocumentation)?.('no-such-rule');
     assert.deepEqual(problems(), [['error', 'ddia: no rule has the code `no-such-rule`.', []]]);
+  });
+
+  test('the checklist and the graph of the active file open beside it', bounded, async () => {
+    await activate({}, folder);
+    const compose = path.join(folder, 'compose.yaml');
+    writeFileSync(compose, 'services:\n  db:\n    image: postgres:16\n');
+    state.activeDocument = { uri: Uri.file(compose), isDirty: false };
+    await state.commands.get(COMMANDS.showChecklist)?.();
+    await state.commands.get(COMMANDS.showGraph)?.();
+    assert.equal(state.shown.length, 2, JSON.stringify(state.shown));
+    const [checklist, graph] = state.shown;
+    assert.equal(checklist?.language, 'plaintext');
+    assert.match(checklist?.content ?? '', /^Design checklist for .*compose\.yaml: 0 of \d+ covered/);
+    assert.equal(graph?.language, 'markdown');
+    assert.match(graph?.content ?? '', /```mermaid\nflowchart LR\n {2}ds_db\[\("db<br>postgres/);
+    assert.deepEqual(problems(), []);
+    // Without an active file, a message says what to do.
+    state.activeDocument = undefined;
+    await state.commands.get(COMMANDS.showGraph)?.();
+    assert.deepEqual(problems(), [['error', 'ddia: open a YAML file saved on disk first.', []]]);
+  });
+
+  test('importStrategy picks PATH or the bundled binary, and the output names it', bounded, async () => {
+    // An extension folder with a bundled binary (as the platform-specific .vsix has).
+    const withBundle = mkdtempSync(path.join(folder, 'bundled-'));
+    mkdirSync(path.join(withBundle, 'extension', 'bin'), { recursive: true });
+    const bundled = path.join(withBundle, 'extension', 'bin', 'ddia');
+    copyFileSync(binary, bundled);
+    const start = async (config: Record<string, unknown>): Promise<string> => {
+      reset({ 'server.path': '', 'trace.server': 'off', select: [], ignore: [], severity: {}, ...config });
+      process.env['PATH'] = folder;
+      context = { subscriptions: [], extensionPath: path.join(withBundle, 'extension') };
+      await extension.activate(context);
+      return state.output.join('');
+    };
+    const fromEnvironment = await start({});
+    assert.ok(fromEnvironment.includes(`ddia: using ${path.join(folder, 'ddia')} (from PATH)`), fromEnvironment);
+    await extension.deactivate();
+    context.subscriptions.forEach((disposable) => disposable.dispose());
+    const useBundled = await start({ importStrategy: 'useBundled' });
+    assert.ok(useBundled.includes(`ddia: using ${bundled} (from the binary bundled with the extension)`), useBundled);
+    assert.ok(useBundled.includes(`starting ${bundled} lsp`), useBundled);
   });
 
   test('no binary: an error with a button to the install guide', bounded, async () => {

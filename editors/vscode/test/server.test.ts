@@ -61,9 +61,29 @@ describe('resolveServer', () => {
     assert.deepEqual(resolveServer(env), { kind: 'found', path: '/usr/bin/ddia', source: 'path' });
   });
 
-  test('the bundled binary comes before PATH', () => {
+  test('fromEnvironment (the default): PATH comes before the bundled binary', () => {
     const env = environment({ files: ['/ext/bin/ddia', '/usr/local/bin/ddia'] });
+    assert.deepEqual(resolveServer(env), { kind: 'found', path: '/usr/local/bin/ddia', source: 'path' });
+    assert.deepEqual(resolveServer({ ...env, importStrategy: 'fromEnvironment' }), {
+      kind: 'found',
+      path: '/usr/local/bin/ddia',
+      source: 'path',
+    });
+    assert.deepEqual(resolveServer(environment({ files: ['/ext/bin/ddia'] })), {
+      kind: 'found',
+      path: '/ext/bin/ddia',
+      source: 'bundled',
+    });
+  });
+
+  test('useBundled: the bundled binary comes before PATH', () => {
+    const env = environment({ importStrategy: 'useBundled', files: ['/ext/bin/ddia', '/usr/local/bin/ddia'] });
     assert.deepEqual(resolveServer(env), { kind: 'found', path: '/ext/bin/ddia', source: 'bundled' });
+    assert.deepEqual(resolveServer({ ...env, isExecutable: (file) => file === '/usr/local/bin/ddia' }), {
+      kind: 'found',
+      path: '/usr/local/bin/ddia',
+      source: 'path',
+    });
   });
 
   test('PATH is searched in order, skipping empty and relative entries', () => {
@@ -73,14 +93,14 @@ describe('resolveServer', () => {
 
   test('nothing found lists what was searched', () => {
     const env = environment({ pathEnv: '/a:/b' });
-    assert.deepEqual(resolveServer(env), { kind: 'not-found', searched: ['/ext/bin/ddia', '/a/ddia', '/b/ddia'] });
+    assert.deepEqual(resolveServer(env), { kind: 'not-found', searched: ['/a/ddia', '/b/ddia', '/ext/bin/ddia'] });
   });
 
   test('an unset PATH only looks at the bundled binary', () => {
     assert.deepEqual(resolveServer(environment({ pathEnv: undefined })), { kind: 'not-found', searched: ['/ext/bin/ddia'] });
   });
 
-  test('Windows: bin\\ddia.exe, then PATH with PATHEXT and quoted entries', () => {
+  test('Windows: PATH with PATHEXT and quoted entries, then bin\\ddia.exe', () => {
     const base = {
       platform: 'win32' as const,
       extensionPath: 'C:\\ext',
@@ -197,7 +217,13 @@ describe('commands', () => {
     const contributed = manifest.contributes.commands.map((command) => command.command).sort();
     assert.deepEqual(contributed, Object.values(COMMANDS).sort());
     const titles = manifest.contributes.commands.map((command) => `${command.category}: ${command.title}`).sort();
-    assert.deepEqual(titles, ['ddia: Restart Server', 'ddia: Show Output', 'ddia: Show Rule Documentation']);
+    assert.deepEqual(titles, [
+      'ddia: Restart Server',
+      'ddia: Show Dependency Graph',
+      'ddia: Show Design Checklist',
+      'ddia: Show Rule Documentation',
+      'ddia: Show Server Logs',
+    ]);
   });
 });
 

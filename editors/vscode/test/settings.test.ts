@@ -30,7 +30,10 @@ const manifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8'
   main: string;
   engines: { vscode: string };
   activationEvents: string[];
-  contributes: { yamlValidation: { fileMatch: string[]; url: string }[] };
+  contributes: {
+    yamlValidation: { fileMatch: string[]; url: string }[];
+    tomlValidation: { fileMatch: string; url: string }[];
+  };
 };
 const properties = manifest.contributes.configuration.properties as Record<string, Schema>;
 
@@ -106,21 +109,29 @@ describe('package.json manifest', () => {
     assert.deepEqual(manifest.activationEvents, ['onLanguage:yaml', 'onLanguage:dockercompose']);
   });
 
-  test('server path and trace settings', () => {
+  test('server path, import strategy and trace settings', () => {
     assert.equal(property('ddia.server.path').type, 'string');
     assert.equal(property('ddia.server.path').default, '');
+    assert.deepEqual(property('ddia.importStrategy').enum, ['fromEnvironment', 'useBundled']);
+    assert.equal(property('ddia.importStrategy').default, 'fromEnvironment');
     assert.deepEqual(property('ddia.trace.server').enum, ['off', 'messages', 'verbose']);
   });
 
-  test('system specs get the JSON Schema the build copies from grammars/', () => {
+  test('system specs and ddia.toml get the JSON Schemas the build copies from grammars/', () => {
     assert.deepEqual(manifest.contributes.yamlValidation, [
-      { fileMatch: ['*.ddia.yaml', '*.ddia.yml', 'ddia.yaml'], url: './schemas/system-spec.schema.json' },
+      { fileMatch: ['*.ddia.yaml', '*.ddia.yml', 'ddia.yaml', 'ddia.yml'], url: './schemas/system-spec.schema.json' },
     ]);
-    const source = path.resolve(root, '..', '..', 'grammars', 'system-spec.schema.json');
-    assert.ok(existsSync(source), `no schema at ${source}`);
-    const copied = path.join(root, 'schemas', 'system-spec.schema.json');
-    if (existsSync(copied)) {
-      assert.equal(readFileSync(copied, 'utf8'), readFileSync(source, 'utf8'), 'schemas/ is stale: run `npm run build`');
+    assert.deepEqual(manifest.contributes.tomlValidation, [
+      { fileMatch: 'ddia.toml', url: './schemas/ddia-toml.schema.json' },
+    ]);
+    for (const name of ['system-spec.schema.json', 'ddia-toml.schema.json']) {
+      const source = path.resolve(root, '..', '..', 'grammars', name);
+      assert.ok(existsSync(source), `no schema at ${source}`);
+      const copied = path.join(root, 'schemas', name);
+      if (existsSync(copied)) {
+        assert.equal(readFileSync(copied, 'utf8'), readFileSync(source, 'utf8'), 'schemas/ is stale: run `npm run build`');
+      }
     }
   });
+
 });

@@ -19,6 +19,10 @@ export interface FakeState {
   output: string[];
   /** The button a notification "clicks", by a substring of its message. */
   answers: Map<string, string>;
+  /** The active editor's document (`window.activeTextEditor.document`). */
+  activeDocument: { uri: Uri; isDirty: boolean } | undefined;
+  /** Documents opened with workspace.openTextDocument({content, language}). */
+  shown: { content: string; language: string }[];
   /** Listeners of workspace.onDidChangeConfiguration. */
   configurationListeners: ((event: { affectsConfiguration(section: string): boolean }) => void)[];
 }
@@ -30,6 +34,8 @@ export const state: FakeState = {
   opened: [],
   output: [],
   answers: new Map(),
+  activeDocument: undefined,
+  shown: [],
   configurationListeners: [],
 };
 
@@ -39,6 +45,8 @@ export function reset(config: Record<string, unknown>): void {
   state.opened = [];
   state.output = [];
   state.answers = new Map();
+  state.activeDocument = undefined;
+  state.shown = [];
 }
 
 /** Changes settings and tells the listeners, as VS Code does. */
@@ -79,7 +87,7 @@ class EventEmitter<T> {
   }
 }
 
-class Uri {
+export class Uri {
   readonly scheme: string;
   readonly fsPath: string;
   constructor(private readonly text: string) {
@@ -176,6 +184,7 @@ const vscode = withDefault({
   Uri,
   CodeActionKind,
   DiagnosticSeverity: { Error: 0, Warning: 1, Information: 2, Hint: 3 },
+  ViewColumn: { Active: -1, Beside: -2, One: 1, Two: 2 },
   commands: withDefault({
     registerCommand(id: string, callback: (...args: any[]) => unknown): Disposable {
       // As VS Code: one command id, one handler.
@@ -200,7 +209,10 @@ const vscode = withDefault({
     showInformationMessage: notify('info'),
     showQuickPick: async <T>(items: T[] | Promise<T[]>): Promise<T | undefined> => (await items)[0],
     visibleTextEditors: [],
-    activeTextEditor: undefined,
+    get activeTextEditor() {
+      return state.activeDocument === undefined ? undefined : { document: state.activeDocument };
+    },
+    showTextDocument: async () => undefined,
     onDidChangeActiveTextEditor: noEvent,
     onDidChangeVisibleTextEditors: noEvent,
     tabGroups: { all: [], onDidChangeTabs: noEvent, onDidChangeTabGroups: noEvent },
@@ -222,6 +234,10 @@ const vscode = withDefault({
       return new Disposable(() => {
         state.configurationListeners = state.configurationListeners.filter((other) => other !== listener);
       });
+    },
+    openTextDocument: async (options: { content: string; language: string }) => {
+      state.shown.push({ content: options.content, language: options.language });
+      return options;
     },
     textDocuments: [],
     notebookDocuments: [],

@@ -62,7 +62,8 @@ impl CheckedFile {
 }
 
 enum Source {
-    /// A file, and whether it was found by walking a directory (then `exclude` applies).
+    /// A file, and whether it was found by walking a directory (then `exclude` applies;
+    /// with `--force-exclude` it applies to named files too).
     File(PathBuf, bool),
     Stdin,
 }
@@ -156,7 +157,8 @@ pub fn run(args: &CheckArgs) -> u8 {
                 configs.for_file(&name)
             }
         };
-        if let (Source::File(path, true), Some(config)) = (&source, &config)
+        if let (Source::File(path, walked), Some(config)) = (&source, &config)
+            && (*walked || args.force_exclude)
             && config.excluded(&std::path::absolute(path).unwrap_or_else(|_| path.clone()))
         {
             continue;

@@ -101,6 +101,10 @@ pub struct CheckArgs {
     /// overrides `max-file-size` in ddia.toml [default: 20MB].
     #[arg(long, value_name = "SIZE", value_parser = parse_file_size)]
     pub max_file_size: Option<usize>,
+    /// Apply `exclude` and `extend-exclude` to files named on the command line too
+    /// (pre-commit and editors pass files one by one).
+    #[arg(long)]
+    pub force_exclude: bool,
 }
 
 fn parse_file_size(text: &str) -> Result<usize, String> {
