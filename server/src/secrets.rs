@@ -28,7 +28,8 @@ pub const SECRET_WORDS: [&str; 8] = [
 /// not where one is (`*_FILE`, `*_PATH`) or whether an empty one is allowed.
 pub fn names_a_secret(name: &str) -> bool {
     let upper = name.to_ascii_uppercase().replace(['-', '.'], "_");
-    if upper.ends_with("_FILE") || upper.starts_with("ALLOW_EMPTY") || upper.ends_with("_PATH") {
+    // Where the secret is kept (`POSTGRES_PASSWORD_FILE`, `STKEEPER_PG_SU_PASSWORDFILE`).
+    if upper.ends_with("FILE") || upper.starts_with("ALLOW_EMPTY") || upper.ends_with("_PATH") {
         return false;
     }
     // Where a secret is, or what it is called, is not the secret (`ALLOYDB_SECRET_NAME`,
@@ -58,6 +59,8 @@ pub fn names_a_secret(name: &str) -> bool {
     }
     SECRET_WORDS.iter().any(|word| upper.contains(word))
         || upper.ends_with("_PASS")
+        // A database's password glued to its prefix (`PAPERLESS_DBPASS`).
+        || upper.ends_with("DBPASS")
         || upper.ends_with("_PWD")
 }
 

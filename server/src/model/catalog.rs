@@ -551,6 +551,8 @@ pub static SERVER_COMMANDS: &[ServerCommand] = &[
     command(&["valkey-server"], &[], "valkey"),
     command(&["mongod"], &[], "mongodb"),
     command(&["postgres"], &[], "postgres"),
+    // Managers that run PostgreSQL as their child (Patroni, Stolon's keeper).
+    command(&["patroni", "stolon-keeper"], &[], "postgres"),
     command(&["mysqld"], &[], "mysql"),
     command(&["mariadbd"], &[], "mariadb"),
     command(&["etcd"], &[], "etcd"),
@@ -622,6 +624,8 @@ fn system_of_command(command: &[String]) -> Option<&'static StatefulSystem> {
         // shell's `-c` (never a host name in a client's arguments, `--host mongod`).
         let commands = at == 0
             || matches!(words[at - 1], "&&" | "||" | "|" | "exec" | "-c" | "-ec")
+            // `gosu postgres postgres`, `su-exec redis redis-server`: run as a user.
+            || (at >= 2 && matches!(words[at - 2], "gosu" | "su-exec"))
             || raw[at - 1].ends_with(';')
             || raw[at].starts_with(['"', '\'']);
         if !commands {
@@ -990,6 +994,42 @@ impl ImageRef {
             ("wurstmeister", "zookeeper") => Some(&["/opt/zookeeper-3.4.13/data"]),
             _ => None,
         }
+    }
+
+    /// Where the official PostgreSQL image keeps its data from version 18 on
+    /// (`/var/lib/postgresql/18/docker`, one folder per major version, so that
+    /// `pg_upgrade` can run in place): for `postgres` 18 and later, untagged or
+    /// `latest` (which is 18 and later now), and for PostGIS and pgvector builds of 18
+    /// and later. `None` for older versions and for tags that do not say.
+    pub fn postgres_versioned_data_dir(&self) -> Option<String> {
+        let official = matches!(
+            self.namespace.as_deref(),
+            None | Some("library" | "docker.io")
+        );
+        let tag = self.tag.as_deref();
+        if self.interpolated && tag.is_none_or(|tag| tag.contains('$')) {
+            return None;
+        }
+        let leading_number = |text: &str| -> Option<u32> {
+            let digits: String = text.chars().take_while(char::is_ascii_digit).collect();
+            digits.parse().ok()
+        };
+        let major = match (self.namespace.as_deref(), self.name.as_str()) {
+            (_, "postgres") if official => match tag {
+                // `postgres`, `postgres:latest`, `postgres:alpine`, `postgres:bookworm`.
+                None => Some(18),
+                Some(tag) => leading_number(tag)
+                    .or_else(|| (!tag.chars().any(|c| c.is_ascii_digit())).then_some(18)),
+            },
+            // `postgis/postgis:18-3.6`.
+            (Some("postgis"), "postgis") => tag.and_then(leading_number),
+            // `pgvector/pgvector:pg18`, `pgvector/pgvector:0.8.1-pg18`.
+            (Some("pgvector"), "pgvector") => tag
+                .and_then(|tag| tag.rsplit_once("pg").map(|(_, after)| after))
+                .and_then(leading_number),
+            _ => None,
+        }?;
+        (major >= 18).then(|| format!("/var/lib/postgresql/{major}/docker"))
     }
 
     /// Where a vendor's builds of this image keep their data, when they move it:

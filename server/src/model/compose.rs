@@ -1094,6 +1094,7 @@ pub(crate) fn kafka_streams(workload: &Workload, text: &str, model: &mut SystemM
                 let range = var.value_range?;
                 Some((value.to_owned(), range, var.name_range, var.name.clone()))
             })
+            .or_else(|| command_override(workload, text, name))
     };
     let integer = |name: &str| {
         setting(name).and_then(|(value, range, key, variable)| {
@@ -1150,6 +1151,58 @@ pub(crate) fn kafka_streams(workload: &Workload, text: &str, model: &mut SystemM
         stream.unclean_leader_election = unclean;
         model.streams.push(stream);
     }
+}
+
+/// A broker setting given on `kafka-server-start.sh`'s command line as `--override
+/// default.replication.factor=1` (`name` is the variable's spelling,
+/// `DEFAULT_REPLICATION_FACTOR`): its value, the value's range, the range of the
+/// setting's name, and how it is written.
+fn command_override(
+    workload: &Workload,
+    text: &str,
+    name: &str,
+) -> Option<(String, TextRange, TextRange, String)> {
+    let dotted = name.to_ascii_lowercase().replace('_', ".");
+    let words: Vec<&str> = workload
+        .command
+        .iter()
+        .flat_map(|word| word.split_whitespace())
+        .collect();
+    let given = words.windows(2).any(|pair| {
+        pair[0] == "--override"
+            && pair[1]
+                .trim_matches(['"', '\''])
+                .strip_prefix(dotted.as_str())
+                .is_some_and(|rest| rest.starts_with('='))
+    });
+    if !given {
+        return None;
+    }
+    // Where it is written: inside the workload's own section of the file.
+    let section = workload.section.range;
+    let within = text.get(section.start..section.end)?;
+    let needle = format!("{dotted}=");
+    let mut from = 0;
+    let at = loop {
+        let found = within[from..].find(&needle)? + from;
+        let before = within[..found].trim_end();
+        if before.ends_with("--override") {
+            break found;
+        }
+        from = found + needle.len();
+    };
+    let name_start = section.start + at;
+    let value_start = name_start + needle.len();
+    let value_len = text[value_start..]
+        .find(|c: char| c.is_whitespace() || c == '"' || c == '\'' || c == '\\')
+        .unwrap_or(text.len() - value_start);
+    let value = text[value_start..value_start + value_len].to_owned();
+    Some((
+        value,
+        TextRange::new(value_start, value_start + value_len),
+        TextRange::new(name_start, value_start - 1),
+        format!("--override {dotted}"),
+    ))
 }
 
 /// A stream for topic settings of a Kafka workload, named and placed on it, with no

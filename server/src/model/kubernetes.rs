@@ -278,6 +278,9 @@ fn read_resource(reader: &Reader<'_>, resource: NodeId, model: &mut SystemModel)
         "ReplicaSet" => Some(WorkloadKind::ReplicaSet),
         "DaemonSet" => Some(WorkloadKind::DaemonSet),
         "ReplicationController" => Some(WorkloadKind::ReplicationController),
+        "DeploymentConfig" if api_version.starts_with("apps.openshift.io/") => {
+            Some(WorkloadKind::DeploymentConfig)
+        }
         "Pod" => Some(WorkloadKind::Pod),
         _ => None,
     };
@@ -516,6 +519,15 @@ const OPERATORS: &[Operator] = &[
         group: "elasticsearch.k8s.elastic.co",
         display: "Elasticsearch",
         size: Size::SumOf(&["spec", "nodeSets"], "count"),
+        ephemeral_at: None,
+    },
+    // ECK's first API (`v1alpha1`) named them `nodes` and `nodeCount`.
+    Operator {
+        technology: "elasticsearch",
+        kind: "Elasticsearch",
+        group: "elasticsearch.k8s.elastic.co",
+        display: "Elasticsearch",
+        size: Size::SumOf(&["spec", "nodes"], "nodeCount"),
         ephemeral_at: None,
     },
 ];

@@ -955,6 +955,9 @@ pub enum WorkloadKind {
     DaemonSet,
     Pod,
     ReplicationController,
+    /// OpenShift's `DeploymentConfig` (`apps.openshift.io/v1`): replicas of a pod
+    /// template, like a ReplicationController.
+    DeploymentConfig,
 }
 
 impl WorkloadKind {
@@ -968,6 +971,7 @@ impl WorkloadKind {
             WorkloadKind::DaemonSet => "DaemonSet",
             WorkloadKind::Pod => "Pod",
             WorkloadKind::ReplicationController => "ReplicationController",
+            WorkloadKind::DeploymentConfig => "DeploymentConfig",
         }
     }
 }
@@ -1195,13 +1199,32 @@ impl Workload {
         if system.id == "minio"
             && let Some(server) = self.command.iter().position(|w| w == "server")
         {
-            dirs.extend(
-                self.command[server + 1..]
-                    .iter()
-                    .take_while(|w| !w.starts_with('-'))
-                    .filter_map(|word| path_of_location(word))
-                    .flat_map(|path| expand_ellipses(&path)),
-            );
+            // Flags (`--console-address ":9001"`, `--certs-dir /certs`) and their
+            // values are not drives.
+            const SWITCHES: [&str; 4] = ["--quiet", "--anonymous", "--json", "--no-compat"];
+            let mut drives = Vec::new();
+            let mut words = self.command[server + 1..].iter();
+            while let Some(word) = words.next() {
+                // A word of a `sh -c '... minio server /data'` script keeps its quote.
+                let word = word.trim_matches(['"', '\'', ';']);
+                if word.starts_with('-') {
+                    if !word.contains('=') && !SWITCHES.contains(&word) {
+                        words.next();
+                    }
+                    continue;
+                }
+                drives.extend(path_of_location(word).map(|path| expand_ellipses(&path)));
+            }
+            dirs.extend(drives.into_iter().flatten());
+        }
+        if dirs.is_empty()
+            && system.id == "postgres"
+            && let Some(dir) = self
+                .image
+                .as_ref()
+                .and_then(|image| image.value.postgres_versioned_data_dir())
+        {
+            dirs.push(dir);
         }
         if dirs.is_empty()
             && let Some(own) = self
@@ -1261,7 +1284,7 @@ impl Workload {
     /// restarted whenever it exits) running a shell script is taken for a server's
     /// start script unless the script runs a client.
     pub fn command_runs_client(command: &[String], long_running: bool) -> bool {
-        const CLIENTS: [&str; 24] = [
+        const CLIENTS: [&str; 32] = [
             "mongosh",
             "mongo",
             "psql",
@@ -1286,6 +1309,16 @@ impl Workload {
             "mc",
             "curl",
             "wget",
+            // Proxies and managers started from a datastore's image: they serve or
+            // watch the datastore but keep none of its data.
+            "haproxy",
+            "nginx",
+            "envoy",
+            "pgbouncer",
+            "pgpool",
+            "traefik",
+            "stolon-proxy",
+            "stolon-sentinel",
         ];
         const SHELLS: [&str; 6] = ["sh", "bash", "ash", "dash", "zsh", "sleep"];
         let words: Vec<&str> = command
@@ -1399,15 +1432,32 @@ impl Workload {
             "--seeds",
             "--cluster-name",
         ];
-        VARIABLES.iter().any(|name| self.env(name).is_some())
-            || self
-                .command
-                .iter()
-                .flat_map(|word| word.split_whitespace())
-                .any(|word| {
-                    let flag = word.split_once('=').map_or(word, |(flag, _)| flag);
-                    FLAGS.contains(&flag)
+        // Seeds or join addresses that only name this StatefulSet's own pods
+        // (`cassandra-0.cassandra.default.svc`) make a cluster of its replicas alone.
+        let own_pod = |address: &str| {
+            let host = address.trim().split([':', '.']).next().unwrap_or("");
+            host.strip_prefix(self.name.value.as_str())
+                .and_then(|rest| rest.strip_prefix('-'))
+                .is_some_and(|ordinal| {
+                    !ordinal.is_empty() && ordinal.bytes().all(|b| b.is_ascii_digit())
                 })
+        };
+        let only_own_pods = |value: &str| {
+            self.kind == WorkloadKind::StatefulSet
+                && !value.trim().is_empty()
+                && value.split(',').all(own_pod)
+        };
+        VARIABLES.iter().any(|name| {
+            self.env(name)
+                .is_some_and(|v| !v.value.as_deref().is_some_and(only_own_pods))
+        }) || self
+            .command
+            .iter()
+            .flat_map(|word| word.split_whitespace())
+            .any(|word| {
+                let flag = word.split_once('=').map_or(word, |(flag, _)| flag);
+                FLAGS.contains(&flag)
+            })
     }
 
     /// The environment variable called `name`, if set.

@@ -188,15 +188,50 @@ fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
             ctx.report(diagnostic);
             continue;
         }
-        let diagnostic = ctx
-            .diagnostic(
-                range,
-                format!(
-                    "{runner} runs {} with no volume on `{dir}`: {what} is lost when the container is recreated",
-                    system.display
+        // PostgreSQL 18 images keep the data in a folder per major version, under
+        // `/var/lib/postgresql`: a volume on the old `/var/lib/postgresql/data` misses it
+        // (and the image's entrypoint refuses to start on one there).
+        let versioned_postgres = system.id == "postgres"
+            && dir.starts_with("/var/lib/postgresql/")
+            && dir.ends_with("/docker");
+        let old_mount = workload
+            .mounts
+            .iter()
+            .find(|mount| mount.target.trim_end_matches('/') == "/var/lib/postgresql/data");
+        let message = match old_mount {
+            Some(mount) if versioned_postgres => format!(
+                "{runner} runs PostgreSQL 18 or later (`{}`), which keeps its data in `{dir}`, not in `{}` where its volume is: {what} is lost when the container is recreated; mount the volume on `/var/lib/postgresql` instead",
+                workload.image.as_ref().map_or_else(
+                    || "postgres".to_owned(),
+                    |image| match &image.value.tag {
+                        Some(tag) => format!("{}:{tag}", image.value.name),
+                        None => image.value.name.clone(),
+                    }
                 ),
-            )
-            .with_fix(volume_fix(model, workload, dir, ctx.text));
+                mount.target.trim_end_matches('/'),
+            ),
+            _ => format!(
+                "{runner} runs {} with no volume on `{dir}`: {what} is lost when the container is recreated",
+                system.display
+            ),
+        };
+        let fix_dir = if versioned_postgres {
+            "/var/lib/postgresql"
+        } else {
+            dir.as_str()
+        };
+        let fix = if old_mount.is_some() && versioned_postgres {
+            None
+        } else {
+            volume_fix(model, workload, fix_dir, ctx.text)
+        };
+        let mut diagnostic = ctx.diagnostic(range, message).with_fix(fix);
+        if let (Some(mount), true) = (old_mount, versioned_postgres) {
+            diagnostic = diagnostic.with_related(
+                mount.range,
+                "this volume is on the data directory of PostgreSQL 17 and earlier".to_owned(),
+            );
+        }
         ctx.report(diagnostic);
     }
 }
@@ -237,7 +272,13 @@ fn layout_is_known(workload: &Workload) -> bool {
 /// official image or Bitnami's, run with its own command) that mounts persistent
 /// volumes, none of them on that directory: the one it mounts, when there is one.
 fn misplaced_volume<'a>(workload: &'a Workload, dirs: &[String]) -> Option<&'a Mount> {
-    if workload.kind == WorkloadKind::ComposeService || !workload.command.is_empty() {
+    // A DeploymentConfig's image is usually replaced by its image stream's (an
+    // `ImageChange` trigger), whose layout the file does not tell.
+    if matches!(
+        workload.kind,
+        WorkloadKind::ComposeService | WorkloadKind::DeploymentConfig
+    ) || !workload.command.is_empty()
+    {
         return None;
     }
     let image = &workload.image.as_ref()?.value;
@@ -245,10 +286,20 @@ fn misplaced_volume<'a>(workload: &'a Workload, dirs: &[String]) -> Option<&'a M
         image.namespace.as_deref(),
         None | Some("library" | "docker.io" | "bitnami" | "bitnamilegacy")
     );
+    // A volume inside the data directory (Cassandra's `/var/lib/cassandra/data`, its
+    // tables without the commit log) keeps part of the data: not this finding.
+    let inside_data_dir = |target: &str| {
+        dirs.iter()
+            .any(|dir| target.starts_with(&format!("{}/", dir.trim_end_matches('/'))))
+    };
     if !known_layout
         || dirs
             .iter()
             .any(|dir| workload.mount_covering(dir).is_some())
+        || workload.mounts.iter().any(|m| {
+            matches!(m.source, MountSource::Volume(_) | MountSource::Bind(_))
+                && inside_data_dir(&m.target)
+        })
     {
         return None;
     }

@@ -133,6 +133,11 @@ fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
         let Some(system) = workload.system_or_amended() else {
             continue;
         };
+        // A proxy, a client or a job started from the datastore's image (`command:
+        // haproxy` in a Patroni image) publishes its own ports, not the datastore's.
+        if workload.runs_client() {
+            continue;
+        }
         if let Some(range) = workload.host_network {
             let diagnostic = ctx.diagnostic(
                 range,

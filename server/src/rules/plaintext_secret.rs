@@ -115,6 +115,33 @@ fn literal_default(value: &str) -> Option<&str> {
     is_literal_secret(default).then_some(default)
 }
 
+/// The first interpolation inside a value of a variable named for a secret whose
+/// default is a literal secret (`postgres://app:${DB_PASSWORD:-hunter2}@db/app`,
+/// `NEO4J_AUTH=neo4j/${NEO4J_PASSWORD-password}`): the secret the value falls back
+/// to when that variable is unset. Returns the variable's name.
+fn embedded_literal_default(value: &str) -> Option<&str> {
+    let mut rest = value;
+    while let Some(start) = rest.find("${") {
+        let inner = &rest[start + 2..];
+        let name_end = inner
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
+            .unwrap_or(inner.len());
+        let name = &inner[..name_end];
+        let after = &inner[name_end..];
+        let default = after.strip_prefix(":-").or_else(|| after.strip_prefix('-'));
+        if let Some(default) = default
+            && let Some(end) = default.find('}')
+            && !default[..end].contains("${")
+            && names_a_secret(name)
+            && is_literal_secret(&default[..end])
+        {
+            return Some(name);
+        }
+        rest = &inner[name_end..];
+    }
+    None
+}
+
 fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
     for workload in &model.workloads {
         let what = format!("{} `{}`", workload.kind.noun(), workload.name.value);
@@ -143,6 +170,23 @@ fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
                 );
                 ctx.report(diagnostic);
                 continue;
+            }
+            if !names_a_secret(&variable.name) || literal_default(value).is_none() {
+                // A secret-named variable inside the value (a URL's password, a
+                // `user/password` pair) with a literal default.
+                if let Some(inner) = embedded_literal_default(value)
+                    && !is_literal_named_secret(&variable.name, value)
+                {
+                    let diagnostic = ctx.diagnostic(
+                        range,
+                        format!(
+                            "`{}` of {what} falls back to a password written in plain text when `{inner}` is unset (`${{{inner}:-...}}`): everyone who can read this file has it; leave out the default",
+                            variable.name
+                        ),
+                    );
+                    ctx.report(diagnostic);
+                    continue;
+                }
             }
             if !names_a_secret(&variable.name) {
                 continue;

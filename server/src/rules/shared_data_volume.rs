@@ -52,6 +52,7 @@ fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
             WorkloadKind::Deployment
                 | WorkloadKind::ReplicaSet
                 | WorkloadKind::ReplicationController
+                | WorkloadKind::DeploymentConfig
         );
         let Some(replicas) = workload.replicas.as_ref().filter(|r| r.value > 1) else {
             continue;

@@ -148,6 +148,7 @@ fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
                 | WorkloadKind::Deployment
                 | WorkloadKind::ReplicaSet
                 | WorkloadKind::ReplicationController
+                | WorkloadKind::DeploymentConfig
                 | WorkloadKind::Pod
         );
         let Some(system) = workload.system.filter(|_| replicated_kind) else {

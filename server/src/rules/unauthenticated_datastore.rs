@@ -251,16 +251,43 @@ fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
                         .as_deref()
                         .is_none_or(|port| p.target.split('/').next().unwrap_or_default() == port)
             });
-            let reachable = match (workload.host_network, published) {
-                (Some(range), _) => Some(("it runs on the host's network".to_owned(), range)),
-                (None, Some(port)) => Some((
+            // A Kubernetes Service of type LoadBalancer or NodePort that selects its
+            // pods and serves the switched-off port (or any, when the switch names none).
+            let exposing = model.exposing_services.iter().find_map(|service| {
+                let selects = crate::model::foreign::same_namespace(
+                    workload.namespace.as_deref(),
+                    service.namespace.as_deref(),
+                ) && service.selector.matches(&workload.pod_labels);
+                if !selects {
+                    return None;
+                }
+                let port = service.ports.iter().find(|port| {
+                    switch.port.as_deref().is_none_or(|wanted| {
+                        port.port.value.to_string() == wanted
+                            || port
+                                .target
+                                .as_ref()
+                                .is_some_and(|target| target.value.to_string() == wanted)
+                    })
+                })?;
+                Some((
+                    format!(
+                        "Service `{}` of type {} exposes port {} outside the cluster",
+                        service.name.value, service.service_type, port.port.value
+                    ),
+                    port.port.range,
+                ))
+            });
+            let reachable = match (workload.host_network, published, exposing) {
+                (Some(range), _, _) => Some(("it runs on the host's network".to_owned(), range)),
+                (None, Some(port), _) => Some((
                     format!(
                         "it publishes port {} on all interfaces",
                         port.published.as_deref().unwrap_or(&port.target)
                     ),
                     port.range,
                 )),
-                (None, None) => None,
+                (None, None, exposing) => exposing,
             };
             let Some((how, where_reachable)) = reachable else {
                 continue;
@@ -269,7 +296,7 @@ fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
                 .diagnostic(
                     switch.range,
                     format!(
-                        "{} `{}` runs {} with authentication or security switched off ({}) and {how}: anyone who can reach the host can read and change its data",
+                        "{} `{}` runs {} with authentication or security switched off ({}) and {how}: anyone who can reach it can read and change its data",
                         workload.kind.noun(),
                         workload.name.value,
                         system.display,
