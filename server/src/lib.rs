@@ -15,6 +15,7 @@ pub mod fix_all;
 pub mod graph;
 pub mod kind;
 pub mod line_index;
+pub mod links;
 pub mod lsp;
 pub mod model;
 pub mod project;

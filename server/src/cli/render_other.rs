@@ -289,7 +289,7 @@ pub fn sarif(out: &mut impl Write, files: &[CheckedFile]) -> io::Result<()> {
             "tool": {"driver": {
                 "name": "ddia",
                 "version": env!("CARGO_PKG_VERSION"),
-                "informationUri": "https://github.com/ddia-lint/ddia",
+                "informationUri": crate::links::REPOSITORY,
                 "rules": rules,
             }},
             "columnKind": "unicodeCodePoints",

@@ -71,7 +71,7 @@ use crate::text::TextRange;
 pub use fix::{insert_key_fix, insert_keys_edit, replace_value_fix};
 
 /// Where the generated rule pages are published; a rule's page is `{DOCS_URL}{code}.md`.
-pub const DOCS_URL: &str = "https://github.com/ddia-lint/ddia/blob/main/server/docs/rules/";
+pub const DOCS_URL: &str = crate::links::RULE_PAGES;
 
 /// A group of related rules, for listings and configuration.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
