@@ -67,7 +67,7 @@ pub fn names_a_secret(name: &str) -> bool {
 /// Whether a name, in any tool's spelling, is one for a credential: [`names_a_secret`],
 /// and the short names servers use on their command lines (`requirepass`,
 /// `masterauth`, `pass`, `pwd`).
-fn masks_value_of(name: &str) -> bool {
+pub fn masks_value_of(name: &str) -> bool {
     let upper = name.to_ascii_uppercase().replace(['-', '.'], "_");
     // Where a secret is kept, or what it is called, is not the secret.
     let reference = ["NAME", "REF", "KEY_REF", "FILE", "PATH", "_ID"]

@@ -5,8 +5,9 @@ use super::prelude::*;
 declare_rule! {
     /// ## What it does
     /// Reports an environment variable whose name says it holds a secret (`PASSWORD`,
-    /// `PASSWD`, `SECRET`, `TOKEN`, `API_KEY`, `PRIVATE_KEY`, or ending in `_PASS` or
-    /// `_PWD`) and whose value is written
+    /// `PASSWD`, `SECRET`, `TOKEN`, `API_KEY`, `PRIVATE_KEY`, or ending in `_PASS`,
+    /// `DBPASS` or `_PWD`; not `*FILE` or `*_PATH`, which say where one is) and whose
+    /// value is written
     /// literally in the file, rather than taken from the environment (`${VAR}`) or from
     /// a file (`*_FILE` variables with Docker secrets), or falls back to a literal one
     /// (`${DB_PASSWORD:-hunter2}`); any variable holding a URL with a literal password
@@ -14,8 +15,10 @@ declare_rule! {
     /// entrypoint, a command or a health check (`sqlcmd -P x`, `cqlsh -p x`,
     /// `mysqladmin -px`, `redis-cli -a x`, `--password=x`, `--requirepass x`); and a
     /// password entry of a Kubernetes `Secret` written in the manifest (`stringData`, or
-    /// `data`, whose base64 is no protection), or of a `ConfigMap` (a password or a URL
-    /// with one, where no secret belongs). Obvious placeholders (`<password>`,
+    /// `data`, whose base64 is no protection), or of a `ConfigMap` (a password, a URL
+    /// with one, or a configuration file that sets one, `requirepass x`, where no
+    /// secret belongs). A variable named for a secret that falls back to a literal
+    /// inside another value counts too (`postgres://app:${DB_PASSWORD:-x}@db/app`). Obvious placeholders (`<password>`,
     /// `INSERT_*`, `CHANGE_ME_*`), references (`${VAR}`, `$$VAR`) and command
     /// substitutions (`$(cat /run/secrets/x)`) are not secrets.
     /// The finding never repeats the value.
@@ -53,7 +56,9 @@ declare_rule! {
     }
 }
 
-use crate::secrets::{command_credentials, is_placeholder, names_a_secret, url_password};
+use crate::secrets::{
+    command_credentials, is_placeholder, masks_value_of, names_a_secret, url_password,
+};
 
 /// Whether a value written in the file is a secret in plain text: not empty, not a
 /// reference to a variable, not a count or a switch, not a placeholder, not a path to
@@ -138,6 +143,67 @@ fn embedded_literal_default(value: &str) -> Option<&str> {
             return Some(name);
         }
         rest = &inner[name_end..];
+    }
+    None
+}
+
+/// A configuration file held in a block scalar (`redis.conf: |` in a ConfigMap) that
+/// sets a credential to a literal (`requirepass hunter2`, `password = hunter2`,
+/// `password: hunter2`): the setting's name and the value's range in the text.
+fn config_file_password(text: &str, range: TextRange) -> Option<(String, TextRange)> {
+    let raw = text.get(range.start..range.end)?;
+    // Only a file: several lines, written as a block scalar (the range may start at its
+    // `|` indicator or at its first line).
+    if !raw.trim_end().contains('\n') || raw.trim_start().starts_with(['"', '\'']) {
+        return None;
+    }
+    let header = usize::from(raw.trim_start().starts_with(['|', '>']));
+    let mut offset = range.start;
+    for (at, line) in raw.split_inclusive('\n').enumerate() {
+        if at < header {
+            offset += line.len();
+            continue;
+        }
+        let line_start = offset;
+        offset += line.len();
+        let content = line.trim_end_matches(['\n', '\r']);
+        let indent = content.len() - content.trim_start().len();
+        let content = content.trim_start();
+        if content.starts_with(['#', ';']) {
+            continue;
+        }
+        let key_end = content
+            .find(|c: char| c.is_whitespace() || c == '=' || c == ':')
+            .unwrap_or(content.len());
+        let key = &content[..key_end];
+        if key.is_empty() || !masks_value_of(key) {
+            continue;
+        }
+        let rest = &content[key_end..];
+        let value_at = rest
+            .find(|c: char| !(c.is_whitespace() || c == '=' || c == ':'))
+            .unwrap_or(rest.len());
+        let value = rest[value_at..].trim_end();
+        let unquoted = value.trim_matches(['"', '\'']);
+        // A long number set for a credential is a password (`requirepass 5241590000`),
+        // where a short one would rather be a count (`password_retries 3`).
+        // A marker that a start script replaces with the real password (Redis HA's
+        // `requirepass replace-default-auth`) is not the password.
+        let lower = unquoted.to_ascii_lowercase();
+        if ["replace-", "replace_", "replace."]
+            .iter()
+            .any(|marker| lower.starts_with(marker))
+        {
+            continue;
+        }
+        let numeric_password = unquoted.len() >= 6 && unquoted.bytes().all(|b| b.is_ascii_digit());
+        if !(is_literal_secret(unquoted) || numeric_password)
+            || unquoted.contains(char::is_whitespace)
+        {
+            continue;
+        }
+        let start = line_start + indent + key_end + value_at;
+        return Some((key.to_owned(), TextRange::new(start, start + value.len())));
     }
     None
 }
@@ -235,6 +301,18 @@ fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
         // A ConfigMap holds configuration: a password in it, or in a URL in it, is
         // readable by everything that can read the configuration.
         if entry.config_map {
+            // A configuration file in the ConfigMap that sets a password.
+            if let Some((setting, range)) = config_file_password(ctx.text, entry.value.range) {
+                let diagnostic = ctx.diagnostic(
+                    range,
+                    format!(
+                        "`{}` of ConfigMap `{}` sets `{setting}` to a password written in plain text, in a ConfigMap rather than a Secret: everyone who can read this file, its history or the cluster's configuration has it; move it to a Secret created from outside the repository",
+                        entry.key.value, entry.object.value
+                    ),
+                );
+                ctx.report(diagnostic);
+                continue;
+            }
             let in_url = has_literal_url_password(value);
             let named = is_literal_named_secret(&entry.key.value, value);
             if in_url || named {
