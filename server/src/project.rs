@@ -14,8 +14,10 @@
 //! - A finding is reported in the file where its fix belongs (a budget that blocks
 //!   drains, in the budget's file; a workload no budget selects, in the workload's).
 //!
-//! Compose files are still analysed one by one (overrides, `include` and
-//! `extends.file` are not joined yet).
+//! - Compose files are combined the way `docker compose` reads them by default: a
+//!   base file with its `*.override.*` file in the same folder; and a service that
+//!   `extends` one of another file (`extends: {file, service}`) gets that service's
+//!   volumes, health check and system. `include:` and `-f` lists are not joined yet.
 
 pub use crate::model::foreign::{Facts, ForeignBudget, ForeignWorkload};
 use crate::model::{SystemModel, WorkloadKind};
@@ -393,9 +395,40 @@ pub fn context_for(
     cache: &FactsCache,
     shown: &dyn Fn(&Path) -> String,
 ) -> Option<ProjectContext> {
-    if let Some(members) = compose_project(file) {
-        return compose_context(file, &members, read, cache, shown);
+    let extended = extended_services(file, root, read, shown);
+    let context = match compose_project(file) {
+        Some(members) => compose_context(file, &members, read, cache, shown),
+        None => kubernetes_context(file, root, read, cache, shown),
+    };
+    if extended.services.is_empty() {
+        return context;
     }
+    // The services this file extends from other files join what its project says.
+    let mut context = context.unwrap_or_else(|| ProjectContext {
+        files: 1,
+        ..ProjectContext::default()
+    });
+    let mut others = (*context.others).clone();
+    others.extend(&extended);
+    context.others = Arc::new(others);
+    context.files += extended
+        .services
+        .iter()
+        .map(|service| service.file.as_str())
+        .collect::<HashSet<_>>()
+        .len();
+    Some(context)
+}
+
+/// The project context of a Kubernetes file (or any other than a default-named
+/// Compose file): its kustomization's or its folder's other files.
+fn kubernetes_context(
+    file: &Path,
+    root: Option<&Path>,
+    read: &ReadText<'_>,
+    cache: &FactsCache,
+    shown: &dyn Fn(&Path) -> String,
+) -> Option<ProjectContext> {
     let list_folder = |folder: &Path| yaml_files_in(folder, MAX_FOLDER_FILES);
     let kustomizations = match root {
         Some(root) => cache.kustomizations(&normalise(root), read),
@@ -457,6 +490,86 @@ fn compose_context(
         namespace: None,
         files: members.len(),
     })
+}
+
+/// The services a Compose file's services extend from other files (`extends: {file:
+/// common.yml, service: db}`), each named after the service that extends it and marked
+/// `extended`. Files outside `root` (the workspace, or the working directory of `ddia
+/// check`) are not read; a base that itself extends another file is taken as written.
+fn extended_services(
+    file: &Path,
+    root: Option<&Path>,
+    read: &ReadText<'_>,
+    shown: &dyn Fn(&Path) -> String,
+) -> Facts {
+    let mut facts = Facts::default();
+    let Some(text) = read(file).filter(|text| text.contains("extends")) else {
+        return facts;
+    };
+    let parse = crate::syntax::parse(&text);
+    let Some(doc) = parse.stream.first_document() else {
+        return facts;
+    };
+    let Some(services) = doc.root.and_then(|root| doc.get(root, "services")) else {
+        return facts;
+    };
+    let this = normalise(file);
+    let folder = this.parent().unwrap_or(Path::new("")).to_path_buf();
+    let root = root.map(normalise);
+    let mut read_files: HashMap<PathBuf, Option<Facts>> = HashMap::new();
+    for entry in doc.entries(services) {
+        let Some(local) = doc.key_text(entry.key) else {
+            continue;
+        };
+        let Some(extends) = doc.get(entry.value, "extends") else {
+            continue;
+        };
+        let (Some(other), Some(service)) = (
+            doc.get(extends, "file").and_then(|f| doc.str(f)),
+            doc.get(extends, "service").and_then(|s| doc.str(s)),
+        ) else {
+            continue;
+        };
+        let path = normalise(&folder.join(other));
+        let inside = root.as_ref().is_none_or(|root| path.starts_with(root));
+        if path == this || !inside {
+            continue;
+        }
+        let other_facts = read_files.entry(path.clone()).or_insert_with(|| {
+            read(&path).and_then(|text| compose_facts(&text, &path, &shown(&path)))
+        });
+        let Some(base) = other_facts
+            .as_ref()
+            .and_then(|facts| facts.services.iter().find(|s| s.name == service))
+        else {
+            continue;
+        };
+        let mut base = base.clone();
+        base.name = local.to_owned();
+        base.extended = true;
+        facts.services.push(base);
+    }
+    facts
+}
+
+/// The facts of a Compose file whatever its name (an `extends.file` target).
+fn compose_facts(text: &str, path: &Path, file: &str) -> Option<Facts> {
+    if text.len() > crate::analysis::DEFAULT_MAX_FILE_SIZE {
+        return None;
+    }
+    let parse = crate::syntax::parse(text);
+    if crate::kind::detect(Some(path), None, &parse.stream) != crate::kind::FileKind::Compose
+        || crate::analysis::is_template(text, &parse.stream)
+    {
+        return None;
+    }
+    let model = crate::model::from_compose_reusing(
+        parse.stream.first_document()?,
+        text,
+        &|_: &str| None,
+        None,
+    );
+    Some(Facts::of(&model, file))
 }
 
 /// The most YAML files of one folder read as one project.

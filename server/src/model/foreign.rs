@@ -27,6 +27,10 @@ pub struct ForeignService {
     pub healthcheck: bool,
     /// Whether that file is applied after the analysed one (an override of it).
     pub applied_later: bool,
+    /// Whether it is the base a service of the analysed file extends from another file
+    /// (`extends: {file: common.yml, service: db}`); then `name` is the extending
+    /// service's.
+    pub extended: bool,
 }
 
 /// A PodDisruptionBudget of another file.
@@ -120,6 +124,7 @@ impl Facts {
                     mount_targets: workload.mounts.iter().map(|m| m.target.clone()).collect(),
                     healthcheck: workload.healthcheck.is_some(),
                     applied_later: false,
+                    extended: false,
                 })
                 .collect(),
         }
@@ -157,7 +162,11 @@ impl Facts {
             if workload.kind != WorkloadKind::ComposeService {
                 continue;
             }
-            // A model reused after an edit still has the overlay of its last analysis.
+            // A model reused after an edit still has the overlay of its last analysis
+            // (and the system an extended service lent it, which it did not have).
+            if workload.overlay.extends.is_some() {
+                workload.system = None;
+            }
             workload.overlay = crate::model::Overlay::default();
             let defines = workload.image.is_some() || workload.built_locally;
             for service in self
@@ -165,6 +174,23 @@ impl Facts {
                 .iter()
                 .filter(|s| s.name == workload.name.value)
             {
+                // What a service extends from another file, it has: that file's
+                // volumes, health check and, when this file names no image, its system.
+                if service.extended {
+                    workload
+                        .overlay
+                        .mount_targets
+                        .extend(service.mount_targets.iter().cloned());
+                    workload.overlay.healthcheck |= service.healthcheck;
+                    if !defines
+                        && workload.system.is_none()
+                        && let Some(system) = service.system
+                    {
+                        workload.system = Some(system);
+                        workload.overlay.extends = Some((system, service.file.clone()));
+                    }
+                    continue;
+                }
                 if service.applied_later {
                     workload
                         .overlay

@@ -1036,6 +1036,9 @@ pub struct Overlay {
     /// For a service this file only amends (no `image` or `build` here): the system the
     /// file that defines it runs, and that file.
     pub amends: Option<(&'static StatefulSystem, String)>,
+    /// For a service that extends one of another file and names no image itself: the
+    /// system it inherits (also set as its `system`), and that file.
+    pub extends: Option<(&'static StatefulSystem, String)>,
 }
 
 impl Workload {
