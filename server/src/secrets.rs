@@ -110,7 +110,18 @@ pub fn is_reference(value: &str) -> bool {
         return true;
     }
     let name = match value.strip_prefix("${").and_then(|v| v.strip_suffix('}')) {
-        Some(name) => name,
+        // `${PASSWORD:?must be set}` fails when unset; `${A:+x}` is empty when unset:
+        // neither falls back to a literal (`${PASSWORD:-x}` does).
+        Some(inner) => match inner.find([':', '?', '+', '-']) {
+            Some(at)
+                if ["?", ":?", "+", ":+"]
+                    .iter()
+                    .any(|op| inner[at..].starts_with(op)) =>
+            {
+                &inner[..at]
+            }
+            _ => inner,
+        },
         None => match value.strip_prefix('$') {
             Some(name) => name,
             None => return false,
@@ -249,6 +260,44 @@ pub fn command_credentials(text: &str, range: TextRange) -> Vec<(TextRange, Stri
                     );
                     continue;
                 }
+            }
+            // `curl -u user:password`, `--user user:password`.
+            if matches!(word, "-u" | "--user")
+                && let Some(&(next_at, value)) = next
+                && let Some((user, password)) = value.split_once(':')
+                && !user.is_empty()
+                && !user.starts_with('$')
+                && !password.is_empty()
+            {
+                push(
+                    next_at + user.len() + 1,
+                    password,
+                    format!("`{word} user:password`"),
+                );
+                continue;
+            }
+            // A URL with a password (`hummock+minio://admin:secret@minio:9000/`).
+            if word.contains("://")
+                && let Some(password) = url_password(word)
+            {
+                let value = &word[password.clone()];
+                if !value.contains('$') {
+                    push(
+                        at + password.start,
+                        value,
+                        "a URL with a password".to_owned(),
+                    );
+                }
+                continue;
+            }
+            // A Java system property named for a secret (`-Djavax.jdo.option.
+            // ConnectionPassword=x`).
+            if let Some(property) = word.strip_prefix("-D")
+                && let Some((name, value)) = property.split_once('=')
+                && masks_value_of(name.rsplit('.').next().unwrap_or(name))
+            {
+                push(at + 2 + name.len() + 1, value, format!("`-D{name}`"));
+                continue;
             }
             let flag = word.trim_start_matches('-');
             match flag.split_once('=') {

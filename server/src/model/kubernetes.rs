@@ -49,9 +49,9 @@ pub fn from_kubernetes(stream: &YamlStream, text: &str) -> SystemModel {
     model
 }
 
-/// Strimzi `KafkaNodePool`s with the broker role, as the Kafka clusters' brokers: a pool
-/// whose storage is `ephemeral` (or a JBOD of ephemeral volumes) loses its logs with
-/// its pods, and a cluster defined in the file whose broker pools there add up to one
+/// Strimzi `KafkaNodePool`s, as the Kafka clusters' nodes: a pool whose storage is
+/// `ephemeral` (or a JBOD of ephemeral volumes) loses its logs (a controller's, the
+/// metadata log) with its pods, and a cluster defined in the file whose broker pools there add up to one
 /// broker has no second copy of anything. A pool alone says nothing about the size of
 /// its cluster (other pools may sit in other files).
 fn strimzi_node_pools(stream: &YamlStream, model: &mut SystemModel) {
@@ -96,14 +96,14 @@ fn strimzi_node_pools(stream: &YamlStream, model: &mut SystemModel) {
         })
     };
     for &(doc, pool) in &pools {
-        if !brokers(doc, pool) {
-            continue;
-        }
+        // A controller-only pool holds no topic, but keeps the cluster's metadata log:
+        // only its storage matters.
+        let broker_pool = brokers(doc, pool);
         let Some(name) = spanned_str(doc, pool, &["metadata", "name"]) else {
             continue;
         };
         let cluster = cluster_of(doc, pool);
-        let replicas = spanned_int(doc, pool, &["spec", "replicas"]);
+        let replicas = spanned_int(doc, pool, &["spec", "replicas"]).filter(|_| broker_pool);
         let cluster_brokers: i64 = pools
             .iter()
             .filter(|&&(other_doc, other)| {

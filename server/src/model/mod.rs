@@ -1272,8 +1272,30 @@ impl Workload {
     pub fn runs_client(&self) -> bool {
         // A Consul agent without `-server` is a client of the servers: it keeps no
         // Raft data of its own.
+        // Its configuration may make it a server: a server's flag says so, or a
+        // configuration file (the image reads `/consul/config`) and a name that says so
+        // (`consul-server1`).
+        // `-bootstrap-expect` is a server's flag; a client refuses it.
+        let flags = |names: &[&str]| {
+            self.command.iter().any(|word| {
+                let flag = word.split_once('=').map_or(word.as_str(), |(flag, _)| flag);
+                names.contains(&flag)
+            })
+        };
+        let configured_server = flags(&["-bootstrap-expect", "--bootstrap-expect", "-bootstrap"])
+            || (self.name.value.to_ascii_lowercase().contains("server")
+                && (flags(&[
+                    "-config-file",
+                    "--config-file",
+                    "-config-dir",
+                    "--config-dir",
+                ]) || self
+                    .mounts
+                    .iter()
+                    .any(|mount| mount.target.starts_with("/consul/config"))));
         let consul_client = self.system.is_some_and(|s| s.id == "consul")
             && self.command.iter().any(|word| word == "agent")
+            && !configured_server
             && !self
                 .command
                 .iter()
@@ -1404,6 +1426,9 @@ impl Workload {
         self.system
             .is_some_and(|s| matches!(s.id, "redis" | "valkey"))
             && (self.env("SENTINEL").and_then(|v| v.value.as_deref()) == Some("true")
+                // Named for it (`sentinel-cluster`, `redis-sentinel-1`), as the
+                // images that start Sentinel from their own scripts are.
+                || self.name.value.to_ascii_lowercase().contains("sentinel")
                 || self
                     .command
                     .iter()

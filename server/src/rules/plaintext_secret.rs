@@ -147,6 +147,19 @@ fn embedded_literal_default(value: &str) -> Option<&str> {
     None
 }
 
+/// The name of the first Java system property in a value that is named for a secret
+/// and set to a literal (`-Djavax.jdo.option.ConnectionPassword=hunter2`).
+fn java_property_secret(value: &str) -> Option<&str> {
+    value.split_whitespace().find_map(|word| {
+        let (name, secret) = word
+            .trim_matches(['"', '\''])
+            .strip_prefix("-D")?
+            .split_once('=')?;
+        let last = name.rsplit('.').next().unwrap_or(name);
+        (masks_value_of(last) && is_literal_secret(secret)).then_some(name)
+    })
+}
+
 /// A configuration file held in a block scalar (`redis.conf: |` in a ConfigMap) that
 /// sets a credential to a literal (`requirepass hunter2`, `password = hunter2`,
 /// `password: hunter2`): the setting's name and the value's range in the text.
@@ -255,6 +268,28 @@ fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
                 }
             }
             if !names_a_secret(&variable.name) {
+                // Options for a program in a variable (`JAVA_OPTS`, `SERVICE_OPTS`): a
+                // Java system property named for a secret.
+                if let Some(property) = java_property_secret(value) {
+                    // On the property itself when the value is written over lines.
+                    let needle = format!("-D{property}=");
+                    let at = ctx
+                        .text
+                        .get(range.as_range())
+                        .and_then(|written| written.find(&needle))
+                        .map_or(range, |at| {
+                            TextRange::new(range.start + at, range.start + at + needle.len())
+                        });
+                    let diagnostic = ctx.diagnostic(
+                        at,
+                        format!(
+                            "`{}` of {what} sets `-D{property}` to a password written in plain text: everyone who can read this file or its history, or the process list, has it; {}",
+                            variable.name,
+                            fix_hint.replace("NAME", &variable.name)
+                        ),
+                    );
+                    ctx.report(diagnostic);
+                }
                 continue;
             }
             let message = if is_literal_named_secret(&variable.name, value) {
