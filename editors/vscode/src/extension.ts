@@ -70,6 +70,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.commands.registerCommand(COMMANDS.showGraph, () => showReport('graph')),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (
+        event.affectsConfiguration(`${SECTION}.path`) ||
         event.affectsConfiguration(`${SECTION}.server.path`) ||
         event.affectsConfiguration(`${SECTION}.importStrategy`)
       ) {
@@ -84,7 +85,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     }),
     vscode.workspace.onDidGrantWorkspaceTrust(() => {
       // A workspace's own `ddia.server.path` counts only once it is trusted.
-      if (vscode.workspace.getConfiguration(SECTION).inspect('server.path')?.workspaceValue !== undefined) {
+      const config = vscode.workspace.getConfiguration(SECTION);
+      const inWorkspace = ['path', 'server.path', 'importStrategy'].some(
+        (key) => config.inspect(key)?.workspaceValue !== undefined,
+      );
+      if (inWorkspace) {
         void restart();
       }
     }),
@@ -109,7 +114,7 @@ function settings(): RawSettings {
 function findServer(): Resolution {
   return resolveServer({
     platform: process.platform,
-    configuredPath: vscode.workspace.getConfiguration(SECTION).get<string>('server.path', ''),
+    configuredPath: configuredPath(),
     importStrategy: importStrategy(),
     extensionPath,
     workspaceFolder: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath,
@@ -118,6 +123,13 @@ function findServer(): Resolution {
     pathExt: process.env['PATHEXT'],
     isExecutable,
   });
+}
+
+/** `ddia.path`, or its older name `ddia.server.path` when it is empty. */
+function configuredPath(): string {
+  const config = vscode.workspace.getConfiguration(SECTION);
+  const path = config.get<string>('path', '');
+  return path.trim() !== '' ? path : config.get<string>('server.path', '');
 }
 
 function importStrategy(): ImportStrategy {
@@ -147,7 +159,7 @@ function serverBinary(): string | undefined {
       output.appendLine(`ddia: using ${resolution.path} (from ${describeSource(resolution.source)})`);
       return resolution.path;
     case 'configured-missing': {
-      const message = `ddia: the ddia.server.path setting names ${resolution.path}, which is not an executable file.`;
+      const message = `ddia: the ddia.path setting names ${resolution.path}, which is not an executable file.`;
       output.appendLine(message);
       void vscode.window.showErrorMessage(message, OPEN_SETTINGS, OPEN_INSTALL_GUIDE).then(onNotFoundChoice);
       return undefined;
@@ -156,7 +168,7 @@ function serverBinary(): string | undefined {
       output.appendLine(`ddia: no server binary found; looked at:\n  ${resolution.searched.join('\n  ')}`);
       void vscode.window
         .showErrorMessage(
-          'ddia: the `ddia` binary was not found (set ddia.server.path, or put `ddia` on PATH). Linting of YAML designs is off.',
+          'ddia: the `ddia` binary was not found (set ddia.path, or put `ddia` on PATH). Linting of YAML designs is off.',
           OPEN_INSTALL_GUIDE,
           OPEN_SETTINGS,
         )
@@ -170,7 +182,7 @@ function onNotFoundChoice(choice: string | undefined): void {
   if (choice === OPEN_INSTALL_GUIDE) {
     void vscode.env.openExternal(vscode.Uri.parse(INSTALL_GUIDE_URL));
   } else if (choice === OPEN_SETTINGS) {
-    void vscode.commands.executeCommand('workbench.action.openSettings', `${SECTION}.server.path`);
+    void vscode.commands.executeCommand('workbench.action.openSettings', `${SECTION}.path`);
   }
 }
 

@@ -35,7 +35,7 @@ export function serverOnlyCommands(commands: readonly string[] | undefined): str
 export interface ResolveEnvironment {
   /** `process.platform`. */
   platform: NodeJS.Platform;
-  /** The `ddia.server.path` setting ("" when unset). */
+  /** The `ddia.path` setting, or its older name `ddia.server.path` ("" when unset). */
   configuredPath: string;
   /**
    * The `ddia.importStrategy` setting: `fromEnvironment` prefers a `ddia` on `PATH`
@@ -45,9 +45,9 @@ export interface ResolveEnvironment {
   importStrategy?: ImportStrategy;
   /** The extension's install folder (a bundled binary lives in `bin/`). */
   extensionPath: string;
-  /** The first workspace folder, against which a relative `ddia.server.path` is resolved. */
+  /** The first workspace folder, against which a relative `ddia.path` is resolved. */
   workspaceFolder: string | undefined;
-  /** The user's home folder, for a `~` in `ddia.server.path`. */
+  /** The user's home folder, for a `~` in `ddia.path`. */
   homeDir: string;
   /** `process.env.PATH` (or `Path` on Windows). */
   pathEnv: string | undefined;
@@ -66,7 +66,7 @@ export type ImportStrategy = (typeof IMPORT_STRATEGIES)[number];
 export function describeSource(source: ServerSource): string {
   switch (source) {
     case 'setting':
-      return 'the ddia.server.path setting';
+      return 'the ddia.path setting';
     case 'bundled':
       return 'the binary bundled with the extension';
     case 'path':
@@ -76,7 +76,7 @@ export function describeSource(source: ServerSource): string {
 
 export type Resolution =
   | { kind: 'found'; path: string; source: ServerSource }
-  /** `ddia.server.path` is set but names no executable file: an error, never a fallback. */
+  /** `ddia.path` is set but names no executable file: an error, never a fallback. */
   | { kind: 'configured-missing'; path: string }
   | { kind: 'not-found'; searched: string[] };
 
@@ -84,7 +84,7 @@ function pathFor(platform: NodeJS.Platform): path.PlatformPath {
   return platform === 'win32' ? path.win32 : path.posix;
 }
 
-/** `ddia.server.path` as a path: `~` expanded, relative to the workspace folder. */
+/** `ddia.path` as a path: `~` expanded, relative to the workspace folder. */
 export function expandConfiguredPath(env: ResolveEnvironment): string {
   const p = pathFor(env.platform);
   let configured = env.configuredPath.trim();
@@ -113,7 +113,7 @@ export function executableNames(platform: NodeJS.Platform, pathExt: string | und
 }
 
 /**
- * Finds the server: the `ddia.server.path` setting; else, by `ddia.importStrategy`,
+ * Finds the server: the `ddia.path` setting; else, by `ddia.importStrategy`,
  * `ddia` on `PATH` then the binary bundled in the extension (`bin/ddia`, `bin/ddia.exe`;
  * `fromEnvironment`, the default), or the bundled binary then `PATH` (`useBundled`).
  */

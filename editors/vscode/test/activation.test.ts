@@ -182,6 +182,15 @@ describe('the extension in a fake VS Code', bounded, () => {
     await state.commands.get(COMMANDS.showOutput)?.();
   });
 
+  test('ddia.path wins over its older name ddia.server.path', bounded, async () => {
+    await activate({ path: path.join(folder, 'ddia'), 'server.path': path.join(folder, 'no-such-ddia') }, '');
+    assert.ok(
+      state.output.join('').includes(`ddia: using ${path.join(folder, 'ddia')} (from the ddia.path setting)`),
+      state.output.join('').slice(0, 2000),
+    );
+    assert.deepEqual(problems(), []);
+  });
+
   test('a ddia.server.path naming no file is reported, not replaced by PATH', bounded, async () => {
     const missing = path.join(folder, 'missing', 'ddia');
     await activate({ 'server.path': missing }, folder);

@@ -22,6 +22,7 @@ interface Schema {
   items?: Schema;
   propertyNames?: Schema;
   additionalProperties?: Schema;
+  markdownDeprecationMessage?: string;
 }
 
 const manifest = JSON.parse(readFileSync(path.join(root, 'package.json'), 'utf8')) as Manifest & {
@@ -110,8 +111,11 @@ describe('package.json manifest', () => {
   });
 
   test('server path, import strategy and trace settings', () => {
+    assert.equal(property('ddia.path').type, 'string');
+    assert.equal(property('ddia.path').default, '');
+    // The older name is still read, and marked as such.
     assert.equal(property('ddia.server.path').type, 'string');
-    assert.equal(property('ddia.server.path').default, '');
+    assert.ok(property('ddia.server.path').markdownDeprecationMessage);
     assert.deepEqual(property('ddia.importStrategy').enum, ['fromEnvironment', 'useBundled']);
     assert.equal(property('ddia.importStrategy').default, 'fromEnvironment');
     assert.deepEqual(property('ddia.trace.server').enum, ['off', 'messages', 'verbose']);
