@@ -221,15 +221,67 @@ impl Config {
     /// The settings for one file: the file's own, its per-file ignores, and the
     /// profile (the file's `# ddia: profile=development` comment wins).
     pub fn settings_for(&self, file: &Path, text: &str) -> Settings {
-        let mut settings = self.settings.clone();
+        self.settings_with(file, text, &RuleOverrides::default())
+    }
+
+    /// [`Config::settings_for`] with the command line's selection and profile over the
+    /// file's.
+    pub fn settings_with(&self, file: &Path, text: &str, overrides: &RuleOverrides) -> Settings {
+        let mut settings = overrides.over(self.settings.clone());
         let relative = self.relative(file);
         for (globs, codes) in &self.per_file {
             if globs.is_match(relative) {
                 settings.ignore.extend(codes.iter().cloned());
             }
         }
-        apply_profile(&mut settings, profile_of(text).unwrap_or(self.profile));
+        let profile = overrides
+            .profile
+            .or_else(|| profile_of(text))
+            .unwrap_or(self.profile);
+        apply_profile(&mut settings, profile);
         settings
+    }
+}
+
+/// Rule selection and profile from the command line, over a configuration's (as ruff
+/// layers them): `select` replaces the configuration's selection and ignores,
+/// `extend-select` adds rules (also ones the configuration ignores), `ignore` removes
+/// more.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct RuleOverrides {
+    pub select: Option<Vec<String>>,
+    pub extend_select: Vec<String>,
+    pub ignore: Vec<String>,
+    pub profile: Option<Profile>,
+}
+
+impl RuleOverrides {
+    /// `settings` with these over them.
+    pub fn over(&self, mut settings: Settings) -> Settings {
+        if let Some(select) = &self.select {
+            settings.select = Some(select.clone());
+            settings.extend_select.clear();
+            settings.ignore.clear();
+        }
+        settings
+            .ignore
+            .retain(|ignored| !self.extend_select.contains(ignored));
+        settings
+            .extend_select
+            .extend(self.extend_select.iter().cloned());
+        settings.ignore.extend(self.ignore.iter().cloned());
+        settings
+    }
+
+    /// Selectors that name no rule and no category.
+    pub fn unknown_selectors(&self) -> Vec<String> {
+        Settings {
+            select: self.select.clone(),
+            extend_select: self.extend_select.clone(),
+            ignore: self.ignore.clone(),
+            ..Settings::default()
+        }
+        .unknown_selectors()
     }
 }
 

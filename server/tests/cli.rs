@@ -669,7 +669,10 @@ fn fix_applies_safe_fixes_only_and_converges() {
     run_in(&dir, &["check", "--fix", "shop.ddia.yaml"]);
     assert_eq!(std::fs::read_to_string(&file).expect("read"), fixed);
     // Unsafe fixes too.
-    run_in(&dir, &["check", "--unsafe-fixes", "shop.ddia.yaml"]);
+    run_in(
+        &dir,
+        &["check", "--fix", "--unsafe-fixes", "shop.ddia.yaml"],
+    );
     let unsafe_fixed = std::fs::read_to_string(&file).expect("read");
     assert!(
         // R rises to 3, then the all-replica-quorum fix settles on majorities.
@@ -1064,7 +1067,6 @@ fn fixes_of_standard_input_go_to_standard_output_never_to_the_named_file() {
     for flags in [
         &["--fix"][..],
         &["--fix", "--unsafe-fixes"],
-        &["--unsafe-fixes"],
         &["--add-ignore"],
     ] {
         for name in ["target.ddia.yaml", "../outside-stdin/x.ddia.yaml"] {
@@ -1530,4 +1532,189 @@ fn the_summary_says_what_was_not_checked() {
         stdout(&output),
         "All checks passed: 1 file found nothing to report. 2 files were not checked: not a system spec, Compose file or Kubernetes manifest (templates and other YAML are skipped).\n"
     );
+}
+
+/// The codes of a concise report, one per finding, in order.
+fn codes(output: &Output) -> Vec<String> {
+    stdout(output)
+        .lines()
+        .filter_map(|line| {
+            let start = line.find('[')? + 1;
+            let end = line[start..].find(']')? + start;
+            Some(line[start..end].to_owned())
+        })
+        .collect()
+}
+
+#[test]
+fn select_extend_select_and_ignore_on_the_command_line_layer_over_ddia_toml() {
+    let dir = scratch("cli-selection");
+    std::fs::write(dir.join("ddia.toml"), "ignore = [\"missing-backup\"]\n").expect("write");
+    std::fs::write(dir.join("shop.ddia.yaml"), QUORUM_SPEC).expect("write");
+    let concise = ["check", "--output-format", "concise", "shop.ddia.yaml"];
+    let base = codes(&run_in(&dir, &concise));
+    assert!(
+        base.contains(&"non-overlapping-quorums".to_owned()),
+        "{base:?}"
+    );
+    assert!(
+        !base.contains(&"missing-backup".to_owned()),
+        "the file's ignore: {base:?}"
+    );
+    // `--select` replaces the selection and the file's ignores.
+    let selected = codes(&run_in(
+        &dir,
+        &[
+            &concise[..],
+            &["--select", "missing-backup,non-overlapping-quorums"],
+        ]
+        .concat(),
+    ));
+    assert_eq!(selected, ["missing-backup", "non-overlapping-quorums"]);
+    // `--extend-select` brings back what the file ignores; `--ignore` adds to it.
+    let extended = codes(&run_in(
+        &dir,
+        &[
+            &concise[..],
+            &[
+                "--extend-select",
+                "missing-backup",
+                "--ignore",
+                "non-overlapping-quorums",
+            ],
+        ]
+        .concat(),
+    ));
+    assert!(
+        extended.contains(&"missing-backup".to_owned()),
+        "{extended:?}"
+    );
+    assert!(
+        !extended.contains(&"non-overlapping-quorums".to_owned()),
+        "{extended:?}"
+    );
+    // A category works as in ddia.toml; a misspelt one is an error with a suggestion.
+    let category = codes(&run_in(
+        &dir,
+        &[&concise[..], &["--select", "replication"]].concat(),
+    ));
+    assert_eq!(category, ["non-overlapping-quorums"]);
+    let typo = run_in(&dir, &[&concise[..], &["--select", "replicaton"]].concat());
+    assert_eq!(typo.status.code(), Some(2));
+    assert_eq!(
+        stderr(&typo),
+        "error: `replicaton` names no rule and no category; did you mean `replication`?\n"
+    );
+}
+
+#[test]
+fn profile_and_exit_zero_on_the_command_line() {
+    let dir = scratch("cli-profile");
+    let compose = "services:\n  db:\n    image: postgres:16.4\n    ports: [\"5432:5432\"]\n    volumes: [db:/var/lib/postgresql/data]\nvolumes:\n  db:\n";
+    std::fs::write(dir.join("compose.yaml"), compose).expect("write");
+    let production = run_in(
+        &dir,
+        &["check", "--output-format", "concise", "compose.yaml"],
+    );
+    assert_eq!(production.status.code(), Some(1));
+    assert_eq!(codes(&production), ["exposed-datastore-port"]);
+    let development = run_in(
+        &dir,
+        &[
+            "check",
+            "--profile",
+            "development",
+            "--output-format",
+            "concise",
+            "compose.yaml",
+        ],
+    );
+    assert_eq!(
+        development.status.code(),
+        Some(0),
+        "{}",
+        stdout(&development)
+    );
+    assert!(codes(&development).is_empty());
+    // `--exit-zero` reports the findings and exits 0.
+    let exit_zero = run_in(
+        &dir,
+        &[
+            "check",
+            "--exit-zero",
+            "--output-format",
+            "concise",
+            "compose.yaml",
+        ],
+    );
+    assert_eq!(exit_zero.status.code(), Some(0));
+    assert_eq!(codes(&exit_zero), ["exposed-datastore-port"]);
+}
+
+#[test]
+fn unsafe_fixes_needs_fix_or_diff() {
+    let dir = scratch("cli-unsafe-fixes");
+    std::fs::write(dir.join("shop.ddia.yaml"), QUORUM_SPEC).expect("write");
+    let alone = run_in(&dir, &["check", "--unsafe-fixes", "shop.ddia.yaml"]);
+    assert_eq!(alone.status.code(), Some(2));
+    assert!(
+        stderr(&alone).contains("<--fix|--diff>"),
+        "{}",
+        stderr(&alone)
+    );
+    assert_eq!(
+        std::fs::read_to_string(dir.join("shop.ddia.yaml")).expect("read"),
+        QUORUM_SPEC,
+        "nothing is written"
+    );
+    let diff = run_in(
+        &dir,
+        &["check", "--unsafe-fixes", "--diff", "shop.ddia.yaml"],
+    );
+    assert_eq!(diff.status.code(), Some(1));
+    assert!(
+        stdout(&diff).contains("+      read_quorum: 2"),
+        "{}",
+        stdout(&diff)
+    );
+}
+
+#[test]
+fn explain_takes_any_case_and_suggests_the_nearest_code() {
+    let dir = scratch("cli-explain");
+    let upper = run_in(&dir, &["explain", "Non_Overlapping_Quorums"]);
+    assert_eq!(upper.status.code(), Some(0));
+    assert!(stdout(&upper).starts_with("# non-overlapping-quorums\n"));
+    let typo = run_in(&dir, &["explain", "non-overlaping-quorums"]);
+    assert_eq!(typo.status.code(), Some(2));
+    assert_eq!(
+        stderr(&typo),
+        "error: no rule has the code `non-overlaping-quorums`; did you mean `non-overlapping-quorums`?\n"
+    );
+}
+
+#[test]
+fn lsp_accepts_stdio_and_version_names_the_build() {
+    let dir = scratch("cli-lsp-stdio");
+    let lsp = ddia()
+        .current_dir(&dir)
+        .args(["lsp", "--stdio"])
+        .stdin(std::process::Stdio::null())
+        .output()
+        .expect("runs");
+    assert!(lsp.status.success(), "{}", stderr(&lsp));
+    let version = stdout(&run_in(&dir, &["--version"]));
+    let expected = format!("ddia {}", env!("CARGO_PKG_VERSION"));
+    assert!(version.starts_with(&expected), "{version}");
+    // From a checkout, the commit and its date follow: `ddia 0.1.0 (1a2b3c4 2026-12-07)`.
+    if repo_root().join(".git").is_dir() {
+        let rest = version
+            .trim_end()
+            .strip_prefix(&expected)
+            .unwrap_or_default();
+        assert!(
+            rest.starts_with(" (") && rest.ends_with(')') && rest.split(' ').count() == 3,
+            "{version}"
+        );
+    }
 }

@@ -138,6 +138,25 @@ pub fn run(args: &CheckArgs) -> u8 {
     if reads_stdin {
         sources.push(Source::Stdin);
     }
+    let overrides = args.overrides();
+    let unknown = overrides.unknown_selectors();
+    if !unknown.is_empty() {
+        let codes: Vec<&str> = crate::rules::ALL_RULES
+            .iter()
+            .map(|rule| rule.code)
+            .chain(crate::rules::Category::ALL.iter().map(|c| c.as_str()))
+            .collect();
+        for selector in unknown {
+            let hint = crate::model::suggest::closest(&selector, &codes)
+                .map(|near| format!("; did you mean `{near}`?"))
+                .unwrap_or_default();
+            eprintln!(
+                "error: `{}` names no rule and no category{hint}",
+                crate::text::printable(&selector)
+            );
+        }
+        return exit::FAILURE;
+    }
     let mut configs = match Configs::new(args) {
         Ok(configs) => configs,
         Err(error) => {
@@ -189,6 +208,7 @@ pub fn run(args: &CheckArgs) -> u8 {
                 source,
                 args.stdin_filename.as_deref(),
                 config.as_deref(),
+                &overrides,
                 limit,
                 project,
             )
@@ -202,7 +222,7 @@ pub fn run(args: &CheckArgs) -> u8 {
         }
     }
     checked.sort_by(|a, b| a.name.cmp(&b.name));
-    let fixing = args.fix || args.unsafe_fixes || args.add_ignore;
+    let fixing = args.fix || args.add_ignore;
     let stdin_fixed = fixing && !args.diff && checked.iter().any(|file| file.from_stdin);
     if fixing || args.diff {
         let changed = super::fix::run(args, &mut checked, &mut errors);
@@ -269,7 +289,11 @@ pub fn run(args: &CheckArgs) -> u8 {
             .flat_map(|file| &file.diagnostics)
             .any(|d| d.severity <= threshold)
     });
-    if failing { exit::FINDINGS } else { exit::CLEAN }
+    if failing && !args.exit_zero {
+        exit::FINDINGS
+    } else {
+        exit::CLEAN
+    }
 }
 
 fn render(out: &mut impl Write, args: &CheckArgs, checked: &[CheckedFile]) -> std::io::Result<()> {
@@ -334,6 +358,7 @@ fn check_source(
     source: Source,
     stdin_filename: Option<&Path>,
     config: Option<&Config>,
+    overrides: &crate::config::RuleOverrides,
     max_file_size: usize,
     project: Option<&crate::project::ProjectContext>,
 ) -> Result<CheckedFile, String> {
@@ -398,11 +423,14 @@ fn check_source(
                 .as_deref()
                 .map(|p| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf()))
                 .unwrap_or_default();
-            config.settings_for(&absolute, &text)
+            config.settings_with(&absolute, &text, overrides)
         }
         None => {
-            let mut settings = crate::settings::Settings::default();
-            if let Some(profile) = crate::config::profile_of(&text) {
+            let mut settings = overrides.over(crate::settings::Settings::default());
+            if let Some(profile) = overrides
+                .profile
+                .or_else(|| crate::config::profile_of(&text))
+            {
                 crate::config::apply_profile(&mut settings, profile);
             }
             settings

@@ -14,7 +14,7 @@ use std::process::ExitCode;
 
 /// Reviews the design of data systems: system specs, Compose files, Kubernetes manifests.
 #[derive(Debug, Parser)]
-#[command(name = "ddia", version, about, long_about = None)]
+#[command(name = "ddia", version = env!("DDIA_LONG_VERSION"), about, long_about = None)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,
@@ -53,10 +53,15 @@ pub enum Command {
     },
     /// Run the language server over stdin and stdout (for editors).
     #[command(alias = "server")]
-    Lsp,
+    Lsp {
+        /// Accepted for clients that always pass it: stdio is the only transport.
+        #[arg(long)]
+        stdio: bool,
+    },
 }
 
 #[derive(Debug, clap::Args)]
+#[command(group = clap::ArgGroup::new("fix_or_diff").args(["fix", "diff"]).multiple(true))]
 pub struct CheckArgs {
     /// Files or directories to check; `-` reads standard input.
     #[arg(default_value = ".")]
@@ -73,6 +78,24 @@ pub struct CheckArgs {
     /// The lowest severity that makes the exit status 1.
     #[arg(long, value_enum, default_value_t = FailOn::Warning)]
     pub fail_on: FailOn,
+    /// Exit with status 0 even when there are findings (errors of use or reading still
+    /// give 2).
+    #[arg(long)]
+    pub exit_zero: bool,
+    /// Only these rules run (codes or categories, comma-separated), instead of the
+    /// configuration's `select`.
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub select: Option<Vec<String>>,
+    /// Rules that run in addition to the selection (codes or categories).
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub extend_select: Vec<String>,
+    /// Rules that do not run, in addition to the configuration's `ignore`.
+    #[arg(long, value_delimiter = ',', value_name = "RULES")]
+    pub ignore: Vec<String>,
+    /// The profile for every file, over the configuration's and the files' own
+    /// (`# ddia: profile=development`).
+    #[arg(long, value_enum)]
+    pub profile: Option<ProfileArg>,
     /// Print the findings only: no summary line.
     #[arg(long, short)]
     pub quiet: bool,
@@ -88,8 +111,9 @@ pub struct CheckArgs {
     /// Apply the safe fixes to the files.
     #[arg(long)]
     pub fix: bool,
-    /// Apply the unsafe fixes too (they change the design: review the result).
-    #[arg(long)]
+    /// With `--fix` or `--diff`: the unsafe fixes too (they change the design: review
+    /// the result).
+    #[arg(long, requires = "fix_or_diff")]
     pub unsafe_fixes: bool,
     /// Print the fixes as a unified diff instead of writing them.
     #[arg(long)]
@@ -105,6 +129,36 @@ pub struct CheckArgs {
     /// (pre-commit and editors pass files one by one).
     #[arg(long)]
     pub force_exclude: bool,
+}
+
+/// The profiles on the command line.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ProfileArg {
+    /// Everything is reported (the default).
+    Production,
+    /// A single-host development stack: what it does on purpose is quiet.
+    Development,
+}
+
+impl From<ProfileArg> for crate::config::Profile {
+    fn from(profile: ProfileArg) -> Self {
+        match profile {
+            ProfileArg::Production => crate::config::Profile::Production,
+            ProfileArg::Development => crate::config::Profile::Development,
+        }
+    }
+}
+
+impl CheckArgs {
+    /// The rule selection and profile given on the command line.
+    pub fn overrides(&self) -> crate::config::RuleOverrides {
+        crate::config::RuleOverrides {
+            select: self.select.clone(),
+            extend_select: self.extend_select.clone(),
+            ignore: self.ignore.clone(),
+            profile: self.profile.map(Into::into),
+        }
+    }
 }
 
 fn parse_file_size(text: &str) -> Result<usize, String> {
@@ -183,7 +237,7 @@ pub fn main() -> ExitCode {
         }
     };
     let code = match cli.command {
-        Command::Lsp => return crate::lsp::run_stdio(),
+        Command::Lsp { .. } => return crate::lsp::run_stdio(),
         Command::Check(args) => check::run(&args),
         Command::Review {
             file,
@@ -237,9 +291,17 @@ fn rules(json: bool) -> u8 {
 
 fn explain(code: &str) -> u8 {
     use std::io::Write;
-    let Some(rule) = crate::rules::rule(code) else {
+    let lowered = code.trim().to_ascii_lowercase().replace('_', "-");
+    let Some(rule) = crate::rules::rule(&lowered) else {
+        let codes: Vec<&str> = crate::rules::ALL_RULES
+            .iter()
+            .map(|rule| rule.code)
+            .collect();
+        let hint = crate::model::suggest::closest(&lowered, &codes)
+            .map(|near| format!("; did you mean `{near}`?"))
+            .unwrap_or_else(|| "; `ddia rules` lists them all".to_owned());
         eprintln!(
-            "error: no rule has the code `{}`; `ddia rules` lists them all",
+            "error: no rule has the code `{}`{hint}",
             crate::text::printable(code)
         );
         return exit::FAILURE;

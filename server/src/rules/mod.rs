@@ -91,6 +91,21 @@ pub enum Category {
 }
 
 impl Category {
+    /// Every category, in listing order.
+    pub const ALL: [Category; 11] = [
+        Category::Syntax,
+        Category::Replication,
+        Category::Partitioning,
+        Category::Transactions,
+        Category::Streams,
+        Category::Reliability,
+        Category::Consensus,
+        Category::Storage,
+        Category::Operations,
+        Category::Infrastructure,
+        Category::Access,
+    ];
+
     pub fn as_str(self) -> &'static str {
         match self {
             Category::Syntax => "syntax",
