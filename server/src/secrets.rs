@@ -158,6 +158,8 @@ const TOOLS: &[(&str, &str, bool)] = &[
     ("mysqldump", "-p", true),
     ("mariadb", "-p", true),
     ("mariadb-admin", "-p", true),
+    // SAP HANA's client.
+    ("hdbsql", "-p", false),
 ];
 
 /// The passwords written on command lines (commands, entrypoints, health checks) in

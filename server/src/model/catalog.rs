@@ -314,7 +314,8 @@ pub static SYSTEMS: &[StatefulSystem] = &[
         id: "nats",
         display: "NATS",
         role: SystemRole::Broker,
-        images: &["nats"],
+        // NATS Streaming (STAN), NATS's older persistence layer.
+        images: &["nats", "nats-streaming"],
         data_dirs: &["/data", "/tmp/nats/jetstream"],
         data_dir_variables: &[],
         ports: &[4222],
@@ -981,6 +982,14 @@ impl ImageRef {
             && matches!(self.name.as_str(), "free" | "express" | "enterprise")
         {
             return SYSTEMS.iter().find(|system| system.id == "oracle");
+        }
+        // A repository of several images that says which by its tag
+        // (`ghcr.io/typeorm/docker:postgres-14.22-postgis-3.6`).
+        if matches!(self.name.as_str(), "docker" | "images" | "containers")
+            && let Some(tag) = &self.tag
+        {
+            let first = tag.split(['-', ':', '.']).next().unwrap_or_default();
+            return system_of_image_name(&first.to_ascii_lowercase());
         }
         system_of_image_name(&self.name)
     }

@@ -88,13 +88,15 @@ fn strimzi_node_pools(stream: &YamlStream, model: &mut SystemModel) {
     let cluster_of = |doc: &YamlDocument, pool: NodeId| {
         str_at(doc, pool, &["metadata", "labels", "strimzi.io/cluster"]).map(str::to_owned)
     };
-    let brokers = |doc: &YamlDocument, pool: NodeId| {
+    let has_role = |doc: &YamlDocument, pool: NodeId, wanted: &str| {
         doc.get_path(pool, &["spec", "roles"]).is_some_and(|roles| {
             doc.items(roles)
                 .iter()
-                .any(|&role| doc.str(role) == Some("broker"))
+                .any(|&role| doc.str(role) == Some(wanted))
         })
     };
+    let brokers = |doc: &YamlDocument, pool: NodeId| has_role(doc, pool, "broker");
+    let controllers = |doc: &YamlDocument, pool: NodeId| has_role(doc, pool, "controller");
     for &(doc, pool) in &pools {
         // A controller-only pool holds no topic, but keeps the cluster's metadata log:
         // only its storage matters.
@@ -103,7 +105,7 @@ fn strimzi_node_pools(stream: &YamlStream, model: &mut SystemModel) {
             continue;
         };
         let cluster = cluster_of(doc, pool);
-        let replicas = spanned_int(doc, pool, &["spec", "replicas"]).filter(|_| broker_pool);
+        let replicas = spanned_int(doc, pool, &["spec", "replicas"]);
         let cluster_brokers: i64 = pools
             .iter()
             .filter(|&&(other_doc, other)| {
@@ -113,8 +115,23 @@ fn strimzi_node_pools(stream: &YamlStream, model: &mut SystemModel) {
                 spanned_int(other_doc, other, &["spec", "replicas"]).map(|r| r.value)
             })
             .sum();
+        // A cluster's only controller is a metadata quorum of one.
+        let cluster_controllers: i64 = pools
+            .iter()
+            .filter(|&&(other_doc, other)| {
+                controllers(other_doc, other) && cluster_of(other_doc, other) == cluster
+            })
+            .filter_map(|&(other_doc, other)| {
+                spanned_int(other_doc, other, &["spec", "replicas"]).map(|r| r.value)
+            })
+            .sum();
         let defined_here = cluster.as_ref().is_some_and(|c| clusters.contains(c));
-        let replicas = replicas.filter(|_| defined_here && cluster_brokers == 1);
+        let alone = if broker_pool {
+            cluster_brokers == 1
+        } else {
+            controllers(doc, pool) && cluster_controllers == 1
+        };
+        let replicas = replicas.filter(|_| defined_here && alone);
         let ephemeral = match str_at(doc, pool, &["spec", "storage", "type"]) {
             Some("ephemeral") => spanned_str(doc, pool, &["spec", "storage", "type"]),
             Some("jbod") => doc

@@ -284,7 +284,7 @@ fn misplaced_volume<'a>(workload: &'a Workload, dirs: &[String]) -> Option<&'a M
     let image = &workload.image.as_ref()?.value;
     let known_layout = matches!(
         image.namespace.as_deref(),
-        None | Some("library" | "docker.io" | "bitnami" | "bitnamilegacy")
+        None | Some("library" | "docker.io" | "bitnami" | "bitnamilegacy" | "confluentinc")
     );
     // A volume inside the data directory (Cassandra's `/var/lib/cassandra/data`, its
     // tables without the commit log) keeps part of the data: not this finding.

@@ -92,6 +92,25 @@ fn is_off(value: &str) -> bool {
 }
 
 /// Whether a password is set for the server (a non-empty literal or a reference).
+/// Whether the container sets the MySQL or MariaDB root password (or has one made up).
+fn sets_root_password(workload: &Workload) -> bool {
+    [
+        "MYSQL_ROOT_PASSWORD",
+        "MYSQL_ROOT_PASSWORD_FILE",
+        "MARIADB_ROOT_PASSWORD",
+        "MARIADB_ROOT_PASSWORD_FILE",
+        "MYSQL_RANDOM_ROOT_PASSWORD",
+        "MARIADB_RANDOM_ROOT_PASSWORD",
+    ]
+    .iter()
+    .any(|name| {
+        workload
+            .env(name)
+            .and_then(|variable| variable.value.as_deref())
+            .is_some_and(|value| !value.trim().is_empty())
+    })
+}
+
 fn sets_a_password(workload: &Workload) -> bool {
     workload.environment.iter().any(|variable| {
         let name = variable.name.to_ascii_uppercase();
@@ -133,9 +152,11 @@ fn switches(workload: &Workload, text: &str) -> Vec<Switch> {
             | "ALLOW_PLAINTEXT_LISTENER"
             | "KAFKA_CFG_ALLOW_PLAINTEXT_LISTENER"
             | "DISABLE_SECURITY_PLUGIN" => is_on(value),
-            "ALLOW_EMPTY_PASSWORD"
-            | "MYSQL_ALLOW_EMPTY_PASSWORD"
-            | "MARIADB_ALLOW_EMPTY_ROOT_PASSWORD" => is_on(value) && !sets_a_password(workload),
+            "ALLOW_EMPTY_PASSWORD" => is_on(value) && !sets_a_password(workload),
+            // The root account's password decides; `MYSQL_PASSWORD` is another user's.
+            "MYSQL_ALLOW_EMPTY_PASSWORD" | "MARIADB_ALLOW_EMPTY_ROOT_PASSWORD" => {
+                is_on(value) && !sets_root_password(workload)
+            }
             "POSTGRES_HOST_AUTH_METHOD" => value.trim().eq_ignore_ascii_case("trust"),
             "XPACK.SECURITY.ENABLED" | "XPACK_SECURITY_ENABLED" => is_off(value),
             "PLUGINS.SECURITY.DISABLED" => is_on(value),
