@@ -174,14 +174,18 @@ impl Facts {
                 .iter()
                 .filter(|s| s.name == workload.name.value)
             {
-                // What a service extends from another file, it has: that file's
-                // volumes, health check and, when this file names no image, its system.
-                if service.extended {
+                // What a later file adds, and what a service extends from another
+                // file, it has: their volumes and health check.
+                if service.extended || service.applied_later {
                     workload
                         .overlay
                         .mount_targets
                         .extend(service.mount_targets.iter().cloned());
                     workload.overlay.healthcheck |= service.healthcheck;
+                }
+                // An extended service also lends its system when this file names no
+                // image.
+                if service.extended {
                     if !defines
                         && workload.system.is_none()
                         && let Some(system) = service.system
@@ -190,13 +194,6 @@ impl Facts {
                         workload.overlay.extends = Some((system, service.file.clone()));
                     }
                     continue;
-                }
-                if service.applied_later {
-                    workload
-                        .overlay
-                        .mount_targets
-                        .extend(service.mount_targets.iter().cloned());
-                    workload.overlay.healthcheck |= service.healthcheck;
                 }
                 if !defines
                     && service.defines
