@@ -130,6 +130,17 @@ pub fn is_reference(value: &str) -> bool {
     !name.is_empty() && name.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
 }
 
+/// The default of a value that is one Compose interpolation with a default
+/// (`${VAR:-default}`, `${VAR-default}`): what it is when the variable is unset. `None`
+/// for anything else, and for a default that is itself a reference.
+pub fn interpolation_default(value: &str) -> Option<&str> {
+    let inner = value.trim().strip_prefix("${")?.strip_suffix('}')?;
+    let name_end = inner.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))?;
+    let rest = &inner[name_end..];
+    let default = rest.strip_prefix(":-").or_else(|| rest.strip_prefix('-'))?;
+    (!default.contains('$')).then_some(default)
+}
+
 /// Whether a value is an obvious placeholder, not a secret: `<password>`,
 /// `INSERT_PASSWORD_HERE`, `CHANGE_ME_PLEASE`.
 pub fn is_placeholder(value: &str) -> bool {

@@ -106,25 +106,21 @@ fn strimzi_node_pools(stream: &YamlStream, model: &mut SystemModel) {
         };
         let cluster = cluster_of(doc, pool);
         let replicas = spanned_int(doc, pool, &["spec", "replicas"]);
-        let cluster_brokers: i64 = pools
-            .iter()
-            .filter(|&&(other_doc, other)| {
-                brokers(other_doc, other) && cluster_of(other_doc, other) == cluster
-            })
-            .filter_map(|&(other_doc, other)| {
-                spanned_int(other_doc, other, &["spec", "replicas"]).map(|r| r.value)
-            })
-            .sum();
-        // A cluster's only controller is a metadata quorum of one.
-        let cluster_controllers: i64 = pools
-            .iter()
-            .filter(|&&(other_doc, other)| {
-                controllers(other_doc, other) && cluster_of(other_doc, other) == cluster
-            })
-            .filter_map(|&(other_doc, other)| {
-                spanned_int(other_doc, other, &["spec", "replicas"]).map(|r| r.value)
-            })
-            .sum();
+        // How many nodes of a role the pools of this pool's cluster add up to (a
+        // cluster's only controller is a metadata quorum of one).
+        let in_cluster = |role: &dyn Fn(&YamlDocument, NodeId) -> bool| -> i64 {
+            pools
+                .iter()
+                .filter(|&&(other_doc, other)| {
+                    role(other_doc, other) && cluster_of(other_doc, other) == cluster
+                })
+                .filter_map(|&(other_doc, other)| {
+                    spanned_int(other_doc, other, &["spec", "replicas"]).map(|r| r.value)
+                })
+                .sum()
+        };
+        let cluster_brokers = in_cluster(&brokers);
+        let cluster_controllers = in_cluster(&controllers);
         let defined_here = cluster.as_ref().is_some_and(|c| clusters.contains(c));
         let alone = if broker_pool {
             cluster_brokers == 1

@@ -113,11 +113,7 @@ fn names_itself(name: &str, value: &str) -> bool {
 /// The literal default of a Compose interpolation (`${DB_PASSWORD:-hunter2}`,
 /// `${DB_PASSWORD-hunter2}`), when it is a secret: used whenever the variable is unset.
 fn literal_default(value: &str) -> Option<&str> {
-    let inner = value.trim().strip_prefix("${")?.strip_suffix('}')?;
-    let name_end = inner.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))?;
-    let rest = &inner[name_end..];
-    let default = rest.strip_prefix(":-").or_else(|| rest.strip_prefix('-'))?;
-    is_literal_secret(default).then_some(default)
+    crate::secrets::interpolation_default(value).filter(|default| is_literal_secret(default))
 }
 
 /// The first interpolation inside a value of a variable named for a secret whose

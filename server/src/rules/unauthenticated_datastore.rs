@@ -125,16 +125,6 @@ fn sets_a_password(workload: &Workload) -> bool {
 }
 
 /// The settings of the workload that switch authentication or security off.
-/// The default of a value that is one interpolation with a default
-/// (`${VAR:-default}`, `${VAR-default}`): what it is when the variable is unset.
-fn interpolation_default(value: &str) -> Option<&str> {
-    let inner = value.trim().strip_prefix("${")?.strip_suffix('}')?;
-    let name_end = inner.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))?;
-    let rest = &inner[name_end..];
-    let default = rest.strip_prefix(":-").or_else(|| rest.strip_prefix('-'))?;
-    (!default.contains('$')).then_some(default)
-}
-
 fn switches(workload: &Workload, text: &str) -> Vec<Switch> {
     let mut found = Vec::new();
     for variable in &workload.environment {
@@ -142,7 +132,7 @@ fn switches(workload: &Workload, text: &str) -> Vec<Switch> {
             continue;
         };
         // `${POSTGRES_HOST_AUTH_METHOD:-trust}` is `trust` unless the variable is set.
-        let value = interpolation_default(written).unwrap_or(written);
+        let value = crate::secrets::interpolation_default(written).unwrap_or(written);
         let range = variable.value_range.unwrap_or(variable.name_range);
         let name = variable.name.as_str();
         let upper = name.to_ascii_uppercase();
