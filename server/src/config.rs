@@ -3,6 +3,7 @@
 //! (or the workspace root); every mistake in it is an error naming the file, the line
 //! and the key, never silently accepted.
 
+use crate::resolve::SettingsLayer;
 use crate::settings::{Settings, SeverityName};
 use globset::{Glob, GlobSet, GlobSetBuilder};
 use serde::Deserialize;
@@ -63,8 +64,7 @@ struct ConfigFile {
     extend_exclude: Vec<String>,
     #[serde(default)]
     per_file_ignores: BTreeMap<String, Vec<String>>,
-    #[serde(default)]
-    profile: Profile,
+    profile: Option<Profile>,
     /// Files above this size are not analysed.
     max_file_size: Option<crate::settings::FileSize>,
 }
@@ -78,21 +78,44 @@ pub struct Config {
     pub path: PathBuf,
     /// The directory globs are relative to.
     pub root: PathBuf,
-    pub settings: Settings,
-    pub profile: Profile,
-    /// `max-file-size`: files above it are not analysed.
-    pub max_file_size: Option<usize>,
+    /// What the file sets: rule selection, severities, profile and size limit.
+    pub layer: SettingsLayer,
     exclude: GlobSet,
-    per_file: Vec<(GlobSet, Vec<String>)>,
+    /// Each `per-file-ignores` pattern as written, its globs and its codes.
+    per_file: Vec<(String, GlobSet, Vec<String>)>,
 }
 
-/// An error in a configuration file: `path:line:column: message`.
+/// An error in a configuration file: `path:line:column: message` (without a position
+/// when the file could not be read).
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ConfigError(pub String);
+pub struct ConfigError {
+    pub path: PathBuf,
+    /// The 1-based line and column the error is at.
+    pub position: Option<(usize, usize)>,
+    pub message: String,
+}
+
+impl ConfigError {
+    fn at(path: &Path, text: &str, offset: usize, message: String) -> ConfigError {
+        ConfigError {
+            path: path.to_path_buf(),
+            position: Some(line_col(text, offset)),
+            message,
+        }
+    }
+}
 
 impl std::fmt::Display for ConfigError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str(&self.0)
+        match self.position {
+            Some((line, column)) => write!(
+                f,
+                "{}:{line}:{column}: {}",
+                self.path.display(),
+                self.message
+            ),
+            None => write!(f, "{}: {}", self.path.display(), self.message),
+        }
     }
 }
 
@@ -123,39 +146,39 @@ fn glob_set(path: &Path, text: &str, patterns: &[String]) -> Result<GlobSet, Con
         for candidate in [full.clone(), format!("{full}/**")] {
             let glob = Glob::new(&candidate).map_err(|error| {
                 let offset = text.find(pattern.as_str()).unwrap_or(0);
-                let (line, column) = line_col(text, offset);
-                ConfigError(format!(
-                    "{}:{line}:{column}: invalid glob `{pattern}`: {error}",
-                    path.display()
-                ))
+                ConfigError::at(
+                    path,
+                    text,
+                    offset,
+                    format!("invalid glob `{pattern}`: {error}"),
+                )
             })?;
             builder.add(glob);
         }
     }
-    builder
-        .build()
-        .map_err(|error| ConfigError(format!("{}: {error}", path.display())))
+    builder.build().map_err(|error| ConfigError {
+        path: path.to_path_buf(),
+        position: None,
+        message: error.to_string(),
+    })
 }
 
 impl Config {
     /// Reads and checks a configuration file.
     pub fn load(path: &Path) -> Result<Config, ConfigError> {
-        let text = std::fs::read_to_string(path)
-            .map_err(|error| ConfigError(format!("{}: cannot read: {error}", path.display())))?;
+        let text = std::fs::read_to_string(path).map_err(|error| ConfigError {
+            path: path.to_path_buf(),
+            position: None,
+            message: format!("cannot read: {error}"),
+        })?;
         Config::parse(path, &text)
     }
 
     /// Checks a configuration's text (`path` names it in errors and anchors its globs).
     pub fn parse(path: &Path, text: &str) -> Result<Config, ConfigError> {
         let file: ConfigFile = toml::from_str(text).map_err(|error| {
-            let (line, column) = error
-                .span()
-                .map_or((1, 1), |span| line_col(text, span.start));
-            ConfigError(format!(
-                "{}:{line}:{column}: {}",
-                path.display(),
-                error.message().trim_end()
-            ))
+            let offset = error.span().map_or(0, |span| span.start);
+            ConfigError::at(path, text, offset, error.message().trim_end().to_owned())
         })?;
         let settings = Settings {
             select: file.select,
@@ -176,15 +199,16 @@ impl Config {
                 .find(&format!("\"{selector}\""))
                 .or_else(|| text.find(selector.as_str()))
                 .unwrap_or(0);
-            let (line, column) = line_col(text, offset);
             let known: Vec<&str> = crate::rules::ALL_RULES.iter().map(|r| r.code).collect();
             let hint = crate::model::suggest::closest(selector, &known)
                 .map(|code| format!("; did you mean `{code}`?"))
                 .unwrap_or_else(|| "; `ddia rules` lists the codes".to_owned());
-            return Err(ConfigError(format!(
-                "{}:{line}:{column}: unknown rule code or category `{selector}`{hint}",
-                path.display()
-            )));
+            return Err(ConfigError::at(
+                path,
+                text,
+                offset,
+                format!("unknown rule code or category `{selector}`{hint}"),
+            ));
         }
         let mut exclude_patterns: Vec<String> = if file.exclude.is_empty() {
             DEFAULT_EXCLUDE.iter().map(|p| (*p).to_owned()).collect()
@@ -196,14 +220,22 @@ impl Config {
         let per_file = file
             .per_file_ignores
             .into_iter()
-            .map(|(pattern, codes)| Ok((glob_set(path, text, &[pattern])?, codes)))
+            .map(|(pattern, codes)| {
+                let globs = glob_set(path, text, std::slice::from_ref(&pattern))?;
+                Ok((pattern, globs, codes))
+            })
             .collect::<Result<Vec<_>, ConfigError>>()?;
         Ok(Config {
             root: path.parent().map_or_else(PathBuf::new, Path::to_path_buf),
             path: path.to_path_buf(),
-            settings,
-            profile: file.profile,
-            max_file_size: file.max_file_size.map(|size| size.0),
+            layer: SettingsLayer {
+                select: settings.select,
+                extend_select: settings.extend_select,
+                ignore: settings.ignore,
+                severity: settings.severity.into_iter().collect(),
+                profile: file.profile,
+                max_file_size: file.max_file_size.map(|size| size.0),
+            },
             exclude,
             per_file,
         })
@@ -218,79 +250,15 @@ impl Config {
         self.exclude.is_match(self.relative(file))
     }
 
-    /// The settings for one file: the file's own, its per-file ignores, and the
-    /// profile (the file's `# ddia: profile=development` comment wins).
-    pub fn settings_for(&self, file: &Path, text: &str) -> Settings {
-        self.settings_with(file, text, &RuleOverrides::default())
-    }
-
-    /// [`Config::settings_for`] with the command line's selection and profile over the
-    /// file's.
-    pub fn settings_with(&self, file: &Path, text: &str, overrides: &RuleOverrides) -> Settings {
-        let mut settings = overrides.over(self.settings.clone());
+    /// The `per-file-ignores` entries whose pattern matches `file`: the pattern as
+    /// written and its codes.
+    pub fn per_file_ignores<'c>(&'c self, file: &Path) -> Vec<(&'c str, &'c [String])> {
         let relative = self.relative(file);
-        for (globs, codes) in &self.per_file {
-            if globs.is_match(relative) {
-                settings.ignore.extend(codes.iter().cloned());
-            }
-        }
-        let profile = overrides
-            .profile
-            .or_else(|| profile_of(text))
-            .unwrap_or(self.profile);
-        apply_profile(&mut settings, profile);
-        settings
-    }
-}
-
-/// Rule selection and profile from the command line, over a configuration's (as ruff
-/// layers them): `select` replaces the configuration's selection and ignores,
-/// `extend-select` adds rules (also ones the configuration ignores), `ignore` removes
-/// more.
-#[derive(Clone, Debug, Default, PartialEq)]
-pub struct RuleOverrides {
-    pub select: Option<Vec<String>>,
-    pub extend_select: Vec<String>,
-    pub ignore: Vec<String>,
-    pub profile: Option<Profile>,
-}
-
-impl RuleOverrides {
-    /// `settings` with these over them.
-    pub fn over(&self, mut settings: Settings) -> Settings {
-        if let Some(select) = &self.select {
-            settings.select = Some(select.clone());
-            settings.extend_select.clear();
-            settings.ignore.clear();
-        }
-        settings
-            .ignore
-            .retain(|ignored| !self.extend_select.contains(ignored));
-        settings
-            .extend_select
-            .extend(self.extend_select.iter().cloned());
-        settings.ignore.extend(self.ignore.iter().cloned());
-        settings
-    }
-
-    /// Selectors that name no rule and no category.
-    pub fn unknown_selectors(&self) -> Vec<String> {
-        Settings {
-            select: self.select.clone(),
-            extend_select: self.extend_select.clone(),
-            ignore: self.ignore.clone(),
-            ..Settings::default()
-        }
-        .unknown_selectors()
-    }
-}
-
-/// Adds a profile's quieted rules to the ignored ones.
-pub fn apply_profile(settings: &mut Settings, profile: Profile) {
-    if profile == Profile::Development {
-        settings
-            .ignore
-            .extend(DEVELOPMENT_QUIETS.iter().map(|code| (*code).to_owned()));
+        self.per_file
+            .iter()
+            .filter(|(_, globs, _)| globs.is_match(relative))
+            .map(|(pattern, _, codes)| (pattern.as_str(), codes.as_slice()))
+            .collect()
     }
 }
 
@@ -371,28 +339,22 @@ missing-backup = "error"
 "#,
         )
         .expect("a valid configuration");
-        assert_eq!(config.profile, Profile::Development);
+        assert_eq!(config.layer.profile, Some(Profile::Development));
         assert!(config.excluded(Path::new("/repo/generated/a/b.yaml")));
         assert!(!config.excluded(Path::new("/repo/specs/a.yaml")));
-        let settings = config.settings_for(Path::new("/repo/dev/compose.yaml"), "");
-        assert!(
-            settings
-                .ignore
-                .contains(&"exposed-datastore-port".to_owned())
+        assert_eq!(
+            config.per_file_ignores(Path::new("/repo/dev/compose.yaml")),
+            [(
+                "dev/*.yaml",
+                ["exposed-datastore-port".to_owned()].as_slice()
+            )]
         );
         assert!(
-            settings
-                .ignore
-                .contains(&"single-point-of-failure".to_owned()),
-            "development profile"
+            config
+                .per_file_ignores(Path::new("/repo/a.yaml"))
+                .is_empty()
         );
-        let production =
-            config.settings_for(Path::new("/repo/a.yaml"), "# ddia: profile=production\n");
-        assert!(
-            !production
-                .ignore
-                .contains(&"single-point-of-failure".to_owned())
-        );
+        assert_eq!(config.layer.ignore, ["last-write-wins"]);
     }
 
     #[test]
@@ -400,29 +362,31 @@ missing-backup = "error"
         let error = parse("select = [\"replication\"]\nignroe = []\n").expect_err("unknown key");
         assert!(
             error
-                .0
+                .to_string()
                 .starts_with("/repo/ddia.toml:2:1: unknown field `ignroe`"),
             "{}",
-            error.0
+            error
         );
         let error = parse("ignore = \"missing-backup\"\n").expect_err("wrong type");
         assert!(
-            error.0.starts_with("/repo/ddia.toml:1:10: invalid type"),
+            error
+                .to_string()
+                .starts_with("/repo/ddia.toml:1:10: invalid type"),
             "{}",
-            error.0
+            error
         );
         let error = parse("\nignore = [\"missing-bakup\"]\n").expect_err("unknown code");
         assert_eq!(
-            error.0,
+            error.to_string(),
             "/repo/ddia.toml:2:11: unknown rule code or category `missing-bakup`; did you mean `missing-backup`?"
         );
         let error = parse("[severity]\nmissing-backup = \"fatal\"\n").expect_err("bad severity");
         assert!(
             error
-                .0
+                .to_string()
                 .starts_with("/repo/ddia.toml:2:18: unknown variant `fatal`"),
             "{}",
-            error.0
+            error
         );
     }
 

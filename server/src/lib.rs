@@ -19,6 +19,7 @@ pub mod links;
 pub mod lsp;
 pub mod model;
 pub mod project;
+pub mod resolve;
 pub mod review;
 pub mod rules;
 pub mod secrets;

@@ -171,6 +171,10 @@ pub struct ClientSettings {
     /// `maxFileSize`: files above it are not analysed (default: the workspace's
     /// `ddia.toml`, else 20 MB).
     pub max_file_size: Option<FileSize>,
+    /// `profile`: the profile of files that neither `ddia.toml` nor a comment gives one.
+    pub profile: Option<crate::config::Profile>,
+    /// `configurationPreference`: how these settings and `ddia.toml` combine.
+    pub configuration_preference: crate::resolve::ConfigurationPreference,
 }
 
 impl ClientSettings {
@@ -191,11 +195,24 @@ impl ClientSettings {
             Some(size) if !size.is_null() => Some(serde_json::from_value(size)?),
             _ => None,
         };
+        let mut take = |key: &str| {
+            value
+                .as_object_mut()
+                .and_then(|object| object.remove(key))
+                .filter(|taken| !taken.is_null())
+        };
+        let profile = take("profile").map(serde_json::from_value).transpose()?;
+        let configuration_preference = take("configurationPreference")
+            .map(serde_json::from_value)
+            .transpose()?
+            .unwrap_or_default();
         Ok(ClientSettings {
             rules: serde_json::from_value(value)?,
             inlay_hints,
             code_lens,
             max_file_size,
+            profile,
+            configuration_preference,
         })
     }
 }

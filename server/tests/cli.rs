@@ -1718,3 +1718,67 @@ fn lsp_accepts_stdio_and_version_names_the_build() {
         );
     }
 }
+
+#[test]
+fn show_settings_prints_each_setting_with_where_it_came_from() {
+    let dir = scratch("show-settings");
+    std::fs::create_dir_all(dir.join("dev")).expect("mkdir");
+    std::fs::write(
+        dir.join("ddia.toml"),
+        "ignore = [\"missing-backup\"]\n[severity]\nunpinned-image = \"error\"\n[per-file-ignores]\n\"dev/*\" = [\"plaintext-secret\"]\n",
+    )
+    .expect("write");
+    std::fs::write(
+        dir.join("dev/compose.yaml"),
+        "# ddia: profile=development\nservices: {}\n",
+    )
+    .expect("write");
+    let output = run_in(
+        &dir,
+        &[
+            "check",
+            "--show-settings",
+            "--ignore",
+            "last-write-wins",
+            "dev/compose.yaml",
+        ],
+    );
+    assert_eq!(output.status.code(), Some(0), "{}", stderr(&output));
+    let config = dir.join("ddia.toml").display().to_string();
+    let text = stdout(&output).replace(&config, "ddia.toml");
+    assert!(
+        text.starts_with(
+            "Settings for dev/compose.yaml
+  configuration file: ddia.toml
+  profile: development (the file's `# ddia: profile` comment)
+  select: every rule (default)
+  extend-select: none
+  ignore:
+    missing-backup (ddia.toml)
+    last-write-wins (command line)
+    plaintext-secret (per-file-ignores \"dev/*\" in ddia.toml)
+    single-point-of-failure (development profile)
+"
+        ),
+        "{text}"
+    );
+    assert!(
+        text.ends_with(
+            "  severity:
+    unpinned-image = error (ddia.toml)
+  max-file-size: 20.0 MB (default)
+"
+        ),
+        "{text}"
+    );
+    // `--isolated`: nothing from the file.
+    let output = run_in(
+        &dir,
+        &["check", "--show-settings", "--isolated", "dev/compose.yaml"],
+    );
+    assert!(
+        stdout(&output).contains("  configuration file: none\n"),
+        "{}",
+        stdout(&output)
+    );
+}

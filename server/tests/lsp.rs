@@ -820,23 +820,204 @@ async fn show_documentation_asks_the_editor_to_open_the_rule_page() {
     assert_eq!(response["result"], Value::Null);
 }
 
-#[tokio::test]
-async fn the_workspace_ddia_toml_applies_when_the_client_sends_no_settings() {
-    let dir = std::env::temp_dir().join(format!("ddia-lsp-config-{}", std::process::id()));
+/// A scratch folder for one test.
+fn scratch_dir(name: &str) -> std::path::PathBuf {
+    let dir = std::env::temp_dir().join(format!("ddia-lsp-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).expect("mkdir");
-    std::fs::write(dir.join("ddia.toml"), "ignore = [\"missing-backup\"]\n").expect("write");
+    dir
+}
+
+/// The codes and the severity of the quorum finding.
+fn codes_and_quorum_severity(diagnostics: &[Value]) -> (Vec<String>, Value) {
+    let mut codes: Vec<String> = diagnostics
+        .iter()
+        .filter_map(|d| d["code"].as_str().map(str::to_owned))
+        .collect();
+    codes.sort();
+    let severity = diagnostics
+        .iter()
+        .find(|d| d["code"] == "non-overlapping-quorums")
+        .map_or(Value::Null, |d| d["severity"].clone());
+    (codes, severity)
+}
+
+#[tokio::test]
+async fn editor_settings_and_ddia_toml_combine_by_the_configuration_preference() {
+    let dir = scratch_dir("preference");
+    std::fs::write(
+        dir.join("ddia.toml"),
+        "ignore = [\"missing-backup\"]\n[severity]\nnon-overlapping-quorums = \"info\"\n",
+    )
+    .expect("write");
     let root = format!("file://{}", dir.display());
     let uri = format!("{root}/shop.ddia.yaml");
     let mut client = Client::start();
     client.initialize_at(&root).await;
     client.open_at(&uri, SPEC).await;
-    let diagnostics = client.diagnostics(&uri, 1).await;
-    assert!(
-        diagnostics
-            .iter()
-            .any(|d| d["code"] == "non-overlapping-quorums")
+    // No editor settings: the file alone.
+    let (codes, severity) = codes_and_quorum_severity(&client.diagnostics(&uri, 1).await);
+    assert_eq!(
+        codes,
+        [
+            "missing-load-parameters",
+            "missing-monitoring",
+            "non-overlapping-quorums"
+        ]
     );
-    assert!(diagnostics.iter().all(|d| d["code"] != "missing-backup"));
+    assert_eq!(severity, 3);
+    let editor = |preference: Option<&str>| {
+        let mut settings = json!({"ignore": ["missing-monitoring"], "severity": {"non-overlapping-quorums": "error"}});
+        if let Some(preference) = preference {
+            settings["configurationPreference"] = json!(preference);
+        }
+        json!({"settings": {"ddia": settings}})
+    };
+    // filesystemFirst (the default): one editor ignore adds to the file's; where both
+    // set a severity, the file wins.
+    client
+        .notify("workspace/didChangeConfiguration", editor(None))
+        .await;
+    let (codes, severity) = codes_and_quorum_severity(&client.diagnostics(&uri, 1).await);
+    assert_eq!(
+        codes,
+        ["missing-load-parameters", "non-overlapping-quorums"]
+    );
+    assert_eq!(severity, 3);
+    client
+        .notify(
+            "workspace/didChangeConfiguration",
+            editor(Some("editorFirst")),
+        )
+        .await;
+    let (codes, severity) = codes_and_quorum_severity(&client.diagnostics(&uri, 1).await);
+    assert_eq!(
+        codes,
+        ["missing-load-parameters", "non-overlapping-quorums"]
+    );
+    assert_eq!(severity, 1);
+    client
+        .notify(
+            "workspace/didChangeConfiguration",
+            editor(Some("editorOnly")),
+        )
+        .await;
+    let (codes, severity) = codes_and_quorum_severity(&client.diagnostics(&uri, 1).await);
+    assert_eq!(
+        codes,
+        [
+            "missing-backup",
+            "missing-load-parameters",
+            "non-overlapping-quorums"
+        ]
+    );
+    assert_eq!(severity, 1);
+    let _ = std::fs::remove_dir_all(&dir);
+}
+
+#[tokio::test]
+async fn ddia_toml_is_found_per_file_read_again_when_it_changes_and_shown_when_broken() {
+    let dir = scratch_dir("config");
+    std::fs::create_dir_all(dir.join("legacy")).expect("mkdir");
+    let config = dir.join("ddia.toml");
+    std::fs::write(&config, "ignore = [\"missing-backup\"]\n").expect("write");
+    std::fs::write(
+        dir.join("legacy/ddia.toml"),
+        "ignore = [\"non-overlapping-quorums\"]\n",
+    )
+    .expect("write");
+    let root = format!("file://{}", dir.display());
+    let shop = format!("{root}/shop.ddia.yaml");
+    let legacy = format!("{root}/legacy/old.ddia.yaml");
+    let config_uri = format!("{root}/ddia.toml");
+    let mut client = Client::start();
+    client
+        .initialize(json!({"workspace": {"didChangeWatchedFiles": {"dynamicRegistration": true}}}))
+        .await;
+    // The server asked to hear of `ddia.toml` changes.
+    let registration = client
+        .receive_until(|m| m["method"] == "client/registerCapability")
+        .await;
+    let watchers = registration["params"]["registrations"][0]["registerOptions"]["watchers"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default();
+    assert!(watchers.iter().any(|w| w["globPattern"] == "**/ddia.toml"));
+    client
+        .send(json!({"jsonrpc": "2.0", "id": registration["id"], "result": null}))
+        .await;
+
+    client.open_at(&shop, SPEC).await;
+    client.open_at(&legacy, SPEC).await;
+    let (codes, _) = codes_and_quorum_severity(&client.diagnostics(&shop, 1).await);
+    assert!(!codes.contains(&"missing-backup".to_owned()), "{codes:?}");
+    // The nested `ddia.toml` is the one that applies under it (the nearest, alone).
+    let (codes, _) = codes_and_quorum_severity(&client.diagnostics(&legacy, 1).await);
+    assert!(codes.contains(&"missing-backup".to_owned()), "{codes:?}");
+    assert!(
+        !codes.contains(&"non-overlapping-quorums".to_owned()),
+        "{codes:?}"
+    );
+
+    // An edit of `ddia.toml` on disk re-publishes the open files under it.
+    std::fs::write(&config, "ignore = [\"missing-monitoring\"]\n").expect("write");
+    client
+        .notify(
+            "workspace/didChangeWatchedFiles",
+            json!({"changes": [{"uri": config_uri, "type": 2}]}),
+        )
+        .await;
+    let (codes, _) = codes_and_quorum_severity(&client.diagnostics(&shop, 1).await);
+    assert!(codes.contains(&"missing-backup".to_owned()), "{codes:?}");
+    assert!(
+        !codes.contains(&"missing-monitoring".to_owned()),
+        "{codes:?}"
+    );
+
+    // A broken one is a diagnostic in that file; files under it are checked without it.
+    std::fs::write(&config, "ignore = [\"missing-monitoring\"]\nignroe = []\n").expect("write");
+    client
+        .notify(
+            "workspace/didChangeWatchedFiles",
+            json!({"changes": [{"uri": config_uri, "type": 2}]}),
+        )
+        .await;
+    let (codes, _) = codes_and_quorum_severity(&client.diagnostics(&shop, 1).await);
+    assert!(
+        codes.contains(&"missing-monitoring".to_owned()),
+        "{codes:?}"
+    );
+    let published = client
+        .receive_until(|m| {
+            m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == config_uri
+        })
+        .await;
+    let problem = &published["params"]["diagnostics"][0];
+    assert_eq!(problem["code"], "invalid-configuration");
+    assert_eq!(
+        problem["range"]["start"],
+        json!({"line": 1, "character": 0})
+    );
+    assert!(
+        problem["message"]
+            .as_str()
+            .is_some_and(|m| m.starts_with("unknown field `ignroe`")),
+        "{problem}"
+    );
+    // Fixed again: the problem is cleared.
+    std::fs::write(&config, "ignore = [\"missing-backup\"]\n").expect("write");
+    client
+        .notify(
+            "workspace/didChangeWatchedFiles",
+            json!({"changes": [{"uri": config_uri, "type": 2}]}),
+        )
+        .await;
+    let cleared = client
+        .receive_until(|m| {
+            m["method"] == "textDocument/publishDiagnostics" && m["params"]["uri"] == config_uri
+        })
+        .await;
+    assert_eq!(cleared["params"]["diagnostics"], json!([]));
     let _ = std::fs::remove_dir_all(&dir);
 }
 

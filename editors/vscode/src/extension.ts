@@ -108,6 +108,7 @@ function settings(): RawSettings {
     ignore: config.get('ignore'),
     severity: config.get('severity'),
     maxFileSize: config.get('maxFileSize'),
+    configurationPreference: config.get('configurationPreference'),
   };
 }
 

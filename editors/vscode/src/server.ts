@@ -178,7 +178,12 @@ export interface ServerSettings {
   severity?: Record<string, SeverityName>;
   /** Files above this size (`"20MB"`, or bytes) are not analysed. */
   maxFileSize?: string | number;
+  /** How these settings and `ddia.toml` combine (omitted for the default, `filesystemFirst`). */
+  configurationPreference?: ConfigurationPreference;
 }
+
+export const PREFERENCES = ['filesystemFirst', 'editorFirst', 'editorOnly'] as const;
+export type ConfigurationPreference = (typeof PREFERENCES)[number];
 
 /** The `ddia.*` settings as read from VS Code (any shape: users edit JSON by hand). */
 export interface RawSettings {
@@ -186,6 +191,7 @@ export interface RawSettings {
   ignore: unknown;
   severity: unknown;
   maxFileSize?: unknown;
+  configurationPreference?: unknown;
 }
 
 function selectors(value: unknown): string[] {
@@ -235,6 +241,10 @@ export function toServerSettings(raw: RawSettings): ServerSettings {
     settings.maxFileSize = raw.maxFileSize.trim();
   } else if (typeof raw.maxFileSize === 'number' && Number.isInteger(raw.maxFileSize) && raw.maxFileSize > 0) {
     settings.maxFileSize = raw.maxFileSize;
+  }
+  const preference = raw.configurationPreference;
+  if (typeof preference === 'string' && preference !== 'filesystemFirst' && (PREFERENCES as readonly string[]).includes(preference)) {
+    settings.configurationPreference = preference as ConfigurationPreference;
   }
   return settings;
 }

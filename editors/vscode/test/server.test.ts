@@ -149,6 +149,15 @@ describe('settings for the server', () => {
     });
   });
 
+  test('configurationPreference passes through unless it is the default or unknown', () => {
+    const base = { select: [], ignore: [], severity: {} };
+    assert.deepEqual(toServerSettings({ ...base, configurationPreference: 'editorFirst' }), {
+      configurationPreference: 'editorFirst',
+    });
+    assert.deepEqual(toServerSettings({ ...base, configurationPreference: 'filesystemFirst' }), {});
+    assert.deepEqual(toServerSettings({ ...base, configurationPreference: 'fileFirst' }), {});
+  });
+
   test('maxFileSize passes through when set, and is omitted when empty or malformed', () => {
     assert.deepEqual(toServerSettings({ select: [], ignore: [], severity: {}, maxFileSize: ' 5MB ' }), {
       maxFileSize: '5MB',

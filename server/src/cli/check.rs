@@ -6,6 +6,7 @@ use crate::analysis::{AnalysisInput, analyze};
 use crate::config::Config;
 use crate::diagnostic::{Diagnostic, Severity};
 use crate::line_index::LineIndex;
+use crate::resolve::Resolver;
 use rayon::prelude::*;
 use std::collections::HashMap;
 use std::io::{Read, Write};
@@ -68,52 +69,27 @@ enum Source {
     Stdin,
 }
 
-/// Finds the configuration of each file: `--config`, `--isolated`, or the nearest
-/// `ddia.toml` above it (each directory is looked up once).
-struct Configs {
-    fixed: Option<Option<Arc<Config>>>,
-    by_dir: HashMap<PathBuf, Option<Arc<Config>>>,
-    errors: Vec<String>,
+/// The settings resolution of the command line: `--config`, `--isolated`, or the nearest
+/// `ddia.toml` above each file, under the command line's own settings.
+fn resolver(args: &CheckArgs) -> Result<Resolver, String> {
+    let fixed = if args.isolated {
+        Some(None)
+    } else if let Some(path) = &args.config {
+        Some(Some(Arc::new(
+            Config::load(path).map_err(|e| e.to_string())?,
+        )))
+    } else {
+        None
+    };
+    Ok(Resolver::command_line(args.overrides(), fixed))
 }
 
-impl Configs {
-    fn new(args: &CheckArgs) -> Result<Configs, String> {
-        let fixed = if args.isolated {
-            Some(None)
-        } else if let Some(path) = &args.config {
-            Some(Some(Arc::new(
-                Config::load(path).map_err(|e| e.to_string())?,
-            )))
-        } else {
-            None
-        };
-        Ok(Configs {
-            fixed,
-            by_dir: HashMap::new(),
-            errors: Vec::new(),
-        })
-    }
-
-    fn for_file(&mut self, file: &Path) -> Option<Arc<Config>> {
-        if let Some(fixed) = &self.fixed {
-            return fixed.clone();
-        }
-        let dir = std::path::absolute(file)
-            .ok()
-            .and_then(|p| p.parent().map(Path::to_path_buf))
-            .unwrap_or_default();
-        if let Some(found) = self.by_dir.get(&dir) {
-            return found.clone();
-        }
-        let config = crate::config::discover(&dir).and_then(|path| match Config::load(&path) {
-            Ok(config) => Some(Arc::new(config)),
-            Err(error) => {
-                self.errors.push(error.to_string());
-                None
-            }
-        });
-        self.by_dir.insert(dir, config.clone());
-        config
+/// The path a source's configuration is looked up from: standard input's is
+/// `--stdin-filename`, else a file in the working directory.
+fn lookup_path(source: &Source, stdin_filename: Option<&Path>) -> PathBuf {
+    match source {
+        Source::File(path, _) => path.clone(),
+        Source::Stdin => stdin_filename.map_or_else(|| PathBuf::from("./-"), Path::to_path_buf),
     }
 }
 
@@ -157,8 +133,8 @@ pub fn run(args: &CheckArgs) -> u8 {
         }
         return exit::FAILURE;
     }
-    let mut configs = match Configs::new(args) {
-        Ok(configs) => configs,
+    let resolver = match resolver(args) {
+        Ok(resolver) => resolver,
         Err(error) => {
             eprintln!("error: {}", crate::text::printable(&error));
             return exit::FAILURE;
@@ -166,16 +142,10 @@ pub fn run(args: &CheckArgs) -> u8 {
     };
     let mut jobs: Vec<(Source, Option<Arc<Config>>)> = Vec::new();
     for source in sources {
-        let config = match &source {
-            Source::File(path, _) => configs.for_file(path),
-            Source::Stdin => {
-                let name = args
-                    .stdin_filename
-                    .clone()
-                    .unwrap_or_else(|| PathBuf::from("./-"));
-                configs.for_file(&name)
-            }
-        };
+        let config = resolver
+            .config_for(&lookup_path(&source, args.stdin_filename.as_deref()))
+            .ok()
+            .flatten();
         if let (Source::File(path, walked), Some(config)) = (&source, &config)
             && (*walked || args.force_exclude)
             && config.excluded(&std::path::absolute(path).unwrap_or_else(|_| path.clone()))
@@ -184,34 +154,27 @@ pub fn run(args: &CheckArgs) -> u8 {
         }
         jobs.push((source, config));
     }
-    if !configs.errors.is_empty() {
+    let config_errors = resolver.config_errors();
+    if !config_errors.is_empty() {
         // A broken configuration is never silently ignored.
-        for error in &configs.errors {
-            eprintln!("error: {}", crate::text::printable(error));
+        for error in &config_errors {
+            eprintln!("error: {}", crate::text::printable(&error.to_string()));
         }
         return exit::FAILURE;
+    }
+    if args.show_settings {
+        return show_settings(&resolver, &jobs, args.stdin_filename.as_deref());
     }
 
     let projects = project_contexts(&jobs);
     let results: Vec<Result<CheckedFile, String>> = jobs
         .into_par_iter()
-        .map(|(source, config)| {
-            let limit = args
-                .max_file_size
-                .or_else(|| config.as_ref().and_then(|config| config.max_file_size))
-                .unwrap_or(crate::analysis::DEFAULT_MAX_FILE_SIZE);
+        .map(|(source, _)| {
             let project = match &source {
                 Source::File(path, _) => projects.get(path),
                 Source::Stdin => None,
             };
-            check_source(
-                source,
-                args.stdin_filename.as_deref(),
-                config.as_deref(),
-                &overrides,
-                limit,
-                project,
-            )
+            check_source(source, args.stdin_filename.as_deref(), &resolver, project)
         })
         .collect();
     let mut checked: Vec<CheckedFile> = Vec::new();
@@ -357,11 +320,12 @@ fn relative(path: &Path) -> PathBuf {
 fn check_source(
     source: Source,
     stdin_filename: Option<&Path>,
-    config: Option<&Config>,
-    overrides: &crate::config::RuleOverrides,
-    max_file_size: usize,
+    resolver: &Resolver,
     project: Option<&crate::project::ProjectContext>,
 ) -> Result<CheckedFile, String> {
+    let lookup = lookup_path(&source, stdin_filename);
+    // The size limit does not depend on the text; the rest of the settings may.
+    let max_file_size = resolver.resolve(Some(&lookup), "").max_file_size;
     let from_stdin = matches!(source, Source::Stdin);
     let (name, path, bytes) = match source {
         Source::File(path, _) => match read_file(&path, max_file_size)? {
@@ -415,27 +379,7 @@ fn check_source(
         project,
         ..AnalysisInput::default()
     });
-    // The configuration's settings (with per-file ignores and the profile), or just a
-    // profile the file opts into with a comment.
-    let settings = match config {
-        Some(config) => {
-            let absolute = path
-                .as_deref()
-                .map(|p| std::path::absolute(p).unwrap_or_else(|_| p.to_path_buf()))
-                .unwrap_or_default();
-            config.settings_with(&absolute, &text, overrides)
-        }
-        None => {
-            let mut settings = overrides.over(crate::settings::Settings::default());
-            if let Some(profile) = overrides
-                .profile
-                .or_else(|| crate::config::profile_of(&text))
-            {
-                crate::config::apply_profile(&mut settings, profile);
-            }
-            settings
-        }
-    };
+    let settings = resolver.resolve(Some(&lookup), &text).settings;
     settings.apply(&mut analysis.diagnostics);
     for failure in &analysis.failures {
         eprintln!(
@@ -472,4 +416,35 @@ fn check_source(
 fn display_name(path: &Path) -> String {
     let shown = path.strip_prefix(".").unwrap_or(path);
     shown.display().to_string()
+}
+
+/// `--show-settings`: the resolved settings of each file, and where each came from.
+fn show_settings(
+    resolver: &Resolver,
+    jobs: &[(Source, Option<Arc<Config>>)],
+    stdin_filename: Option<&Path>,
+) -> u8 {
+    let mut out = anstream::stdout().lock();
+    for (index, (source, _)) in jobs.iter().enumerate() {
+        let lookup = lookup_path(source, stdin_filename);
+        let text = match source {
+            Source::File(path, _) => std::fs::read(path)
+                .ok()
+                .and_then(|bytes| String::from_utf8(bytes).ok())
+                .unwrap_or_default(),
+            Source::Stdin => {
+                let mut text = String::new();
+                let _ = std::io::stdin().lock().read_to_string(&mut text);
+                text
+            }
+        };
+        let name = display_name(&lookup);
+        let separator = if index == 0 { "" } else { "\n" };
+        let described = resolver.resolve(Some(&lookup), &text).describe(&name);
+        if write!(out, "{separator}{described}").is_err() {
+            return exit::FAILURE;
+        }
+    }
+    let _ = out.flush();
+    exit::CLEAN
 }

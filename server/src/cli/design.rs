@@ -22,17 +22,12 @@ struct Analysed {
 fn analyse(path: &Path) -> Result<Analysed, String> {
     let name = path.display().to_string();
     let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
-    let directory = absolute.parent().map(Path::to_path_buf).unwrap_or_default();
-    let config = match crate::config::discover(&directory) {
-        Some(config_path) => {
-            Some(crate::config::Config::load(&config_path).map_err(|error| error.to_string())?)
-        }
-        None => None,
-    };
-    let limit = config
-        .as_ref()
-        .and_then(|config| config.max_file_size)
-        .unwrap_or(crate::analysis::DEFAULT_MAX_FILE_SIZE);
+    // The same resolution as `ddia check` without command-line settings.
+    let resolver = crate::resolve::Resolver::command_line(Default::default(), None);
+    resolver
+        .config_for(&absolute)
+        .map_err(|error| error.to_string())?;
+    let limit = resolver.resolve(Some(&absolute), "").max_file_size;
     let bytes = match read_file(path, limit)? {
         FileRead::Bytes(bytes) => bytes,
         FileRead::TooLarge(size) => {
@@ -68,13 +63,7 @@ fn analyse(path: &Path) -> Result<Analysed, String> {
             ));
         }
     };
-    let mut settings = match &config {
-        Some(config) => config.settings_for(&absolute, &text),
-        None => crate::settings::Settings::default(),
-    };
-    if let Some(profile) = crate::config::profile_of(&text) {
-        crate::config::apply_profile(&mut settings, profile);
-    }
+    let settings = resolver.resolve(Some(&absolute), &text).settings;
     settings.apply(&mut analysis.diagnostics);
     // An empty document still has a (empty) design.
     let model = analysis

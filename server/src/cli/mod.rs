@@ -125,6 +125,10 @@ pub struct CheckArgs {
     /// overrides `max-file-size` in ddia.toml [default: 20MB].
     #[arg(long, value_name = "SIZE", value_parser = parse_file_size)]
     pub max_file_size: Option<usize>,
+    /// Print the settings each file is checked with, and where each came from, instead
+    /// of checking.
+    #[arg(long, conflicts_with_all = ["fix", "diff", "add_ignore", "statistics"])]
+    pub show_settings: bool,
     /// Apply `exclude` and `extend-exclude` to files named on the command line too
     /// (pre-commit and editors pass files one by one).
     #[arg(long)]
@@ -150,13 +154,15 @@ impl From<ProfileArg> for crate::config::Profile {
 }
 
 impl CheckArgs {
-    /// The rule selection and profile given on the command line.
-    pub fn overrides(&self) -> crate::config::RuleOverrides {
-        crate::config::RuleOverrides {
+    /// The rule selection, profile and size limit given on the command line.
+    pub fn overrides(&self) -> crate::resolve::SettingsLayer {
+        crate::resolve::SettingsLayer {
             select: self.select.clone(),
             extend_select: self.extend_select.clone(),
             ignore: self.ignore.clone(),
+            severity: std::collections::BTreeMap::new(),
             profile: self.profile.map(Into::into),
+            max_file_size: self.max_file_size,
         }
     }
 }

@@ -37,15 +37,14 @@ pub struct Backend {
     /// Publishes diagnostics serialised once, straight to stdout (`None` in-process:
     /// then through the client).
     publisher: Option<super::transport::Publisher>,
-    /// Rule selection and severities from the client's settings.
-    settings: RwLock<crate::settings::Settings>,
+    /// Resolves each file's settings: the nearest `ddia.toml` and the client's settings,
+    /// combined by the client's `configurationPreference`.
+    resolver: RwLock<Arc<crate::resolve::Resolver>>,
+    /// The configuration files whose errors are published as their diagnostics.
+    config_problems: tokio::sync::Mutex<Vec<crate::config::ConfigError>>,
     /// The workspace folder: files that documents name are read only inside it (or
     /// beside the document).
     workspace: RwLock<Option<std::path::PathBuf>>,
-    /// The client's `maxFileSize`, if it sets one.
-    max_file_size: RwLock<Option<usize>>,
-    /// The workspace's `ddia.toml`, used when the client sends no settings.
-    config: RwLock<Option<Arc<crate::config::Config>>>,
     documents: DashMap<Uri, Document>,
     /// What each file of the workspace tells the others of its project: open
     /// documents' from their buffers, other files' read from disk when first needed.
@@ -72,10 +71,12 @@ impl Backend {
         Backend {
             client,
             publisher,
-            settings: RwLock::new(crate::settings::Settings::default()),
-            max_file_size: RwLock::new(None),
+            resolver: RwLock::new(Arc::new(crate::resolve::Resolver::editor(
+                crate::resolve::SettingsLayer::default(),
+                crate::resolve::ConfigurationPreference::default(),
+            ))),
+            config_problems: tokio::sync::Mutex::new(Vec::new()),
             workspace: RwLock::new(None),
-            config: RwLock::new(None),
             documents: DashMap::new(),
             facts: Arc::new(crate::project::FactsCache::default()),
             encoding: RwLock::new(ColumnEncoding::Utf16),
@@ -121,14 +122,7 @@ impl Backend {
             )
         };
         let snapshot_uri = uri.clone();
-        let client_settings = self.settings.read().map(|s| s.clone()).unwrap_or_default();
-        let config = self.config.read().ok().and_then(|c| c.clone());
-        let max_file_size = self
-            .max_file_size
-            .read()
-            .ok()
-            .and_then(|size| *size)
-            .or_else(|| config.as_ref().and_then(|config| config.max_file_size));
+        let resolver = self.resolver();
         let workspace = self.workspace.read().ok().and_then(|root| root.clone());
         // Over stdio, the publish frame is written right after the analysis, on its
         // thread (see `refresh`).
@@ -137,17 +131,9 @@ impl Backend {
         .then(|| self.encoding());
         let facts = self.facts.clone();
         let analyzed = tokio::task::spawn_blocking(move || {
-            // The client's settings win; else the workspace's `ddia.toml`; a file's
-            // `# ddia: profile=...` comment applies either way.
-            let mut settings = match &config {
-                Some(config) if client_settings == crate::settings::Settings::default() => {
-                    config.settings_for(&super::document::path_of(&snapshot_uri), &text)
-                }
-                _ => client_settings,
-            };
-            if let Some(profile) = crate::config::profile_of(&text) {
-                crate::config::apply_profile(&mut settings, profile);
-            }
+            // The same resolution as the command line's ([`crate::resolve`]).
+            let resolved = resolver.resolve(Some(&super::document::path_of(&snapshot_uri)), &text);
+            let (settings, max_file_size) = (resolved.settings, Some(resolved.max_file_size));
             let snapshot = super::document::Snapshot {
                 text,
                 version,
@@ -473,22 +459,6 @@ impl LanguageServer for Backend {
         {
             *slot = Some(super::document::path_of(root));
         }
-        if let Some(root) = root
-            && let Some(path) = crate::config::discover(&super::document::path_of(&root))
-        {
-            match crate::config::Config::load(&path) {
-                Ok(config) => {
-                    if let Ok(mut slot) = self.config.write() {
-                        *slot = Some(Arc::new(config));
-                    }
-                }
-                Err(error) => {
-                    self.client
-                        .show_message(MessageType::ERROR, format!("ddia: {error}"))
-                        .await;
-                }
-            }
-        }
         Ok(InitializeResult {
             server_info: Some(ServerInfo {
                 name: "ddia".to_owned(),
@@ -550,7 +520,7 @@ impl LanguageServer for Backend {
         // tool): registered the way rust-analyzer does, when the client allows it.
         if self.watch_files.load(Ordering::Relaxed) {
             let options = DidChangeWatchedFilesRegistrationOptions {
-                watchers: ["**/*.yaml", "**/*.yml", "**/Kustomization"]
+                watchers: ["**/*.yaml", "**/*.yml", "**/Kustomization", "**/ddia.toml"]
                     .into_iter()
                     .map(|pattern| FileSystemWatcher {
                         glob_pattern: GlobPattern::String(pattern.to_owned()),
@@ -582,8 +552,13 @@ impl LanguageServer for Backend {
     async fn did_change_watched_files(&self, params: DidChangeWatchedFilesParams) {
         // An open document speaks for itself; a file on disk is read again when needed.
         let mut changed = Vec::new();
+        let mut configuration_changed = false;
         for event in params.changes {
             let path = super::document::path_of(&event.uri);
+            if path.file_name() == Some(std::ffi::OsStr::new(crate::config::FILE_NAME)) {
+                configuration_changed = true;
+                continue;
+            }
             // A kustomization is read from disk even while open: saving it counts.
             if crate::project::is_kustomization(&path) {
                 self.facts.forget_kustomizations();
@@ -601,6 +576,13 @@ impl LanguageServer for Backend {
                 changed.push(path);
             }
         }
+        if configuration_changed {
+            // A `ddia.toml` was created, changed or removed: every file is resolved again.
+            self.resolver().forget_configs();
+            self.reanalyze_all().await;
+            self.publish_config_problems().await;
+            return;
+        }
         for path in changed {
             self.refresh_dependents(&path).await;
         }
@@ -617,6 +599,8 @@ impl LanguageServer for Backend {
             Document::new(document.text, document.version, document.language_id),
         );
         self.refresh(document.uri).await;
+        // The document's folder may have brought a `ddia.toml` that cannot be used.
+        self.publish_config_problems().await;
     }
 
     async fn did_change(&self, params: DidChangeTextDocumentParams) {
@@ -703,20 +687,8 @@ impl LanguageServer for Backend {
         if !self.update_settings(params.settings).await {
             return;
         }
-        // Analyse every open document again with the new settings.
-        let uris: Vec<Uri> = self
-            .documents
-            .iter()
-            .map(|entry| entry.key().clone())
-            .collect();
-        for uri in &uris {
-            if let Some(mut document) = self.documents.get_mut(uri) {
-                document.analysis = None;
-            }
-        }
-        for uri in uris {
-            self.refresh(uri).await;
-        }
+        self.reanalyze_all().await;
+        self.publish_config_problems().await;
         // Hints and lenses may have been switched on or off.
         if self.inlay_hint_refresh.load(Ordering::Relaxed) {
             let _ = self.client.inlay_hint_refresh().await;
@@ -1257,6 +1229,80 @@ impl Backend {
     /// Reads settings (`{"select": ..., "ignore": ..., "severity": ..., "inlayHints":
     /// {"enable": ...}, "codeLens": {"enable": ...}}`, at the top level or under
     /// `ddia`); invalid ones are reported to the user and ignored.
+    /// The current settings resolution.
+    fn resolver(&self) -> Arc<crate::resolve::Resolver> {
+        self.resolver
+            .read()
+            .map(|resolver| resolver.clone())
+            .unwrap_or_else(|poisoned| poisoned.into_inner().clone())
+    }
+
+    /// Analyses and publishes every open document again (the settings changed).
+    async fn reanalyze_all(&self) {
+        let uris: Vec<Uri> = self
+            .documents
+            .iter()
+            .map(|entry| entry.key().clone())
+            .collect();
+        for uri in &uris {
+            if let Some(mut document) = self.documents.get_mut(uri) {
+                document.analysis = None;
+            }
+        }
+        for uri in uris {
+            self.refresh(uri).await;
+        }
+    }
+
+    /// Publishes each broken `ddia.toml` met so far as a diagnostic in that file (and
+    /// clears the ones fixed since), telling the user once with a message too.
+    async fn publish_config_problems(&self) {
+        let errors = self.resolver().config_errors();
+        let mut published = self.config_problems.lock().await;
+        if *published == errors {
+            return;
+        }
+        let uri_of = super::document::uri_of;
+        for fixed in published
+            .iter()
+            .filter(|old| !errors.iter().any(|new| new.path == old.path))
+        {
+            if let Some(uri) = uri_of(&fixed.path) {
+                self.client.publish_diagnostics(uri, Vec::new(), None).await;
+            }
+        }
+        for error in errors.iter().filter(|error| !published.contains(error)) {
+            self.client
+                .show_message(MessageType::ERROR, format!("ddia: {error}"))
+                .await;
+        }
+        for error in &errors {
+            let Some(uri) = uri_of(&error.path) else {
+                continue;
+            };
+            let (line, column) = error.position.unwrap_or((1, 1));
+            let start = Position::new(
+                u32::try_from(line.saturating_sub(1)).unwrap_or(u32::MAX),
+                u32::try_from(column.saturating_sub(1)).unwrap_or(u32::MAX),
+            );
+            let diagnostic = Diagnostic {
+                range: Range::new(start, Position::new(start.line.saturating_add(1), 0)),
+                severity: Some(DiagnosticSeverity::ERROR),
+                code: Some(NumberOrString::String("invalid-configuration".to_owned())),
+                source: Some("ddia".to_owned()),
+                message: format!(
+                    "{}; until it is fixed, files under it are checked without it",
+                    error.message
+                ),
+                ..Default::default()
+            };
+            self.client
+                .publish_diagnostics(uri, vec![diagnostic], None)
+                .await;
+        }
+        *published = errors;
+    }
+
     async fn update_settings(&self, value: serde_json::Value) -> bool {
         let value = value.get("ddia").cloned().unwrap_or(value);
         match crate::settings::ClientSettings::from_json(value) {
@@ -1265,11 +1311,12 @@ impl Backend {
                     .store(client.inlay_hints.enable, Ordering::Relaxed);
                 self.code_lens
                     .store(client.code_lens.enable, Ordering::Relaxed);
-                if let Ok(mut slot) = self.max_file_size.write() {
-                    *slot = client.max_file_size.map(|size| size.0);
-                }
-                let settings = client.rules;
-                let unknown = settings.unknown_selectors();
+                let layer = crate::resolve::SettingsLayer {
+                    profile: client.profile,
+                    max_file_size: client.max_file_size.map(|size| size.0),
+                    ..crate::resolve::SettingsLayer::from_rules(client.rules)
+                };
+                let unknown = layer.unknown_selectors();
                 if !unknown.is_empty() {
                     self.client
                         .show_message(
@@ -1281,8 +1328,11 @@ impl Backend {
                         )
                         .await;
                 }
-                if let Ok(mut slot) = self.settings.write() {
-                    *slot = settings;
+                if let Ok(mut slot) = self.resolver.write() {
+                    *slot = Arc::new(crate::resolve::Resolver::editor(
+                        layer,
+                        client.configuration_preference,
+                    ));
                 }
                 true
             }

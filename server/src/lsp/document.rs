@@ -475,6 +475,25 @@ pub fn path_of(uri: &Uri) -> PathBuf {
     PathBuf::from(percent_decode(path))
 }
 
+/// The `file://` URI of an absolute path (bytes other than letters, digits, `/` and
+/// `-._~` percent-encoded).
+pub fn uri_of(path: &std::path::Path) -> Option<Uri> {
+    use std::fmt::Write as _;
+    let text = path.to_str()?;
+    let mut uri = String::from("file://");
+    if !text.starts_with('/') {
+        uri.push('/');
+    }
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || b"/-._~".contains(&byte) {
+            uri.push(char::from(byte));
+        } else {
+            let _ = write!(uri, "%{byte:02X}");
+        }
+    }
+    std::str::FromStr::from_str(&uri).ok()
+}
+
 fn percent_decode(text: &str) -> String {
     let bytes = text.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
