@@ -32,6 +32,10 @@ pub fn names_a_secret(name: &str) -> bool {
     if upper.ends_with("FILE") || upper.starts_with("ALLOW_EMPTY") || upper.ends_with("_PATH") {
         return false;
     }
+    // Switches that ask the image to make one up (`MYSQL_RANDOM_ROOT_PASSWORD: "yes"`).
+    if upper.contains("RANDOM_") {
+        return false;
+    }
     // Where a secret is, or what it is called, is not the secret (`ALLOYDB_SECRET_NAME`,
     // `TOKEN_ENDPOINT`, `AWS_ACCESS_KEY_ID`), nor how it behaves (`TOKEN_TTL`).
     const ABOUT_A_SECRET: [&str; 11] = [
@@ -541,6 +545,9 @@ mod tests {
             ["\"p4ss\""]
         );
         assert_eq!(masked("DB_PWD: x1\n"), ["x1"]);
+        // A switch that asks for a generated password is not one.
+        assert!(masked("MYSQL_RANDOM_ROOT_PASSWORD: \"yes\"\n").is_empty());
+        assert!(!super::names_a_secret("MARIADB_RANDOM_ROOT_PASSWORD"));
         // Where a secret is, or its name, is not the secret.
         assert!(masked("secretName: db-credentials\nPASSWORD_FILE: /run/secrets/db\n").is_empty());
         assert!(masked("POSTGRES_PASSWORD: ${POSTGRES_PASSWORD}\n").is_empty());

@@ -710,6 +710,15 @@ pub const SERVER_VARIABLES: &[(&str, &[&str])] = &[
     ),
     ("oracle", &["ORACLE_PWD", "ORACLE_PASSWORD", "ORACLE_SID"]),
     (
+        "sqlserver",
+        &[
+            "MSSQL_SA_PASSWORD",
+            "SA_PASSWORD",
+            "MSSQL_PID",
+            "MSSQL_AGENT_ENABLED",
+        ],
+    ),
+    (
         "kafka",
         &[
             "KAFKA_BROKER_ID",
@@ -996,9 +1005,17 @@ impl ImageRef {
 
     /// Where this particular image keeps its data, when it is not where the system's
     /// own image does (`wurstmeister/kafka` under `/kafka`, `debezium/kafka` under
-    /// `/kafka/data`): only these directories hold it.
-    pub fn image_data_dirs(&self) -> Option<&'static [&'static str]> {
+    /// `/kafka/data`; the Pulsar image's ZooKeeper under `/pulsar/data/zookeeper`), for
+    /// the `system` it runs: only these directories hold it.
+    pub fn image_data_dirs(&self, system: &str) -> Option<&'static [&'static str]> {
         match (self.namespace.as_deref()?, self.name.as_str()) {
+            // One image for every Pulsar component, each keeping its data in a folder
+            // of `/pulsar/data`.
+            ("apachepulsar", "pulsar" | "pulsar-all") => match system {
+                "zookeeper" => Some(&["/pulsar/data/zookeeper"]),
+                "bookkeeper" => Some(&["/pulsar/data/bookkeeper"]),
+                _ => Some(&["/pulsar/data"]),
+            },
             ("wurstmeister", "kafka") => Some(&["/kafka"]),
             ("debezium", "kafka") => Some(&["/kafka/data", "/kafka"]),
             ("debezium", "zookeeper") => Some(&["/zookeeper/data", "/zookeeper"]),

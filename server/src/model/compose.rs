@@ -485,6 +485,7 @@ impl Compose<'_> {
             volumes: volumes_section,
             ports,
             environment,
+            sidecar_environment: Vec::new(),
             command,
             healthcheck,
             depends_on,

@@ -52,8 +52,9 @@ pub fn from_kubernetes(stream: &YamlStream, text: &str) -> SystemModel {
 /// Strimzi `KafkaNodePool`s, as the Kafka clusters' nodes: a pool whose storage is
 /// `ephemeral` (or a JBOD of ephemeral volumes) loses its logs (a controller's, the
 /// metadata log) with its pods, and a cluster defined in the file whose broker pools there add up to one
-/// broker has no second copy of anything. A pool alone says nothing about the size of
-/// its cluster (other pools may sit in other files).
+/// broker has no second copy of anything. A broker-only or controller-only pool alone
+/// says nothing about the size of its cluster (other pools may sit in other files); a
+/// combined pool of one node is a one-node cluster.
 fn strimzi_node_pools(stream: &YamlStream, model: &mut SystemModel) {
     let mut pools = Vec::new();
     let mut clusters: Vec<String> = Vec::new();
@@ -121,7 +122,11 @@ fn strimzi_node_pools(stream: &YamlStream, model: &mut SystemModel) {
         };
         let cluster_brokers = in_cluster(&brokers);
         let cluster_controllers = in_cluster(&controllers);
-        let defined_here = cluster.as_ref().is_some_and(|c| clusters.contains(c));
+        // A pool that is both the brokers and the controllers of its cluster is read as
+        // the whole cluster even when the `Kafka` resource is in another file: a
+        // combined pool beside other pools is not how clusters are laid out.
+        let defined_here = cluster.as_ref().is_some_and(|c| clusters.contains(c))
+            || (broker_pool && controllers(doc, pool));
         let alone = if broker_pool {
             cluster_brokers == 1
         } else {
@@ -759,29 +764,43 @@ fn read_workload(reader: &Reader<'_>, resource: NodeId, kind: WorkloadKind) -> O
                 .collect()
         })
         .unwrap_or_default();
-    let environment: Vec<EnvVar> = doc
-        .get(container, "env")
-        .map(|list| {
-            doc.items(list)
-                .iter()
-                .filter_map(|&item| {
-                    let name_entry = doc.get_entry(item, "name")?;
-                    let value_entry = doc.get_entry(item, "value");
-                    let value = value_entry
-                        .and_then(|e| doc.scalar(e.value))
-                        .filter(|s| s.value != ScalarValue::Null)
-                        .map(|s| s.text.clone());
-                    Some(EnvVar {
-                        name: doc.str(name_entry.value)?.to_owned(),
-                        value_range: value.as_ref().and(value_entry.map(|e| doc.range(e.value))),
-                        value,
-                        name_range: doc.range(name_entry.value),
-                        from_env_file: false,
+    let environment_of = |container: NodeId| -> Vec<EnvVar> {
+        doc.get(container, "env")
+            .map(|list| {
+                doc.items(list)
+                    .iter()
+                    .filter_map(|&item| {
+                        let name_entry = doc.get_entry(item, "name")?;
+                        let value_entry = doc.get_entry(item, "value");
+                        let value = value_entry
+                            .and_then(|e| doc.scalar(e.value))
+                            .filter(|s| s.value != ScalarValue::Null)
+                            .map(|s| s.text.clone());
+                        Some(EnvVar {
+                            name: doc.str(name_entry.value)?.to_owned(),
+                            value_range: value
+                                .as_ref()
+                                .and(value_entry.map(|e| doc.range(e.value))),
+                            value,
+                            name_range: doc.range(name_entry.value),
+                            from_env_file: false,
+                        })
                     })
-                })
-                .collect()
-        })
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let environment = environment_of(container);
+    let init_containers: Vec<NodeId> = doc
+        .get(pod_spec, "initContainers")
+        .map(|list| doc.items(list).to_vec())
         .unwrap_or_default();
+    let sidecar_environment: Vec<EnvVar> = containers
+        .iter()
+        .chain(&init_containers)
+        .filter(|&&other| other != container)
+        .flat_map(|&other| environment_of(other))
+        .collect();
     let mut command = Vec::new();
     for part in ["command", "args"] {
         if let Some(list) = doc.get(container, part) {
@@ -906,6 +925,7 @@ fn read_workload(reader: &Reader<'_>, resource: NodeId, kind: WorkloadKind) -> O
         volumes: None,
         ports,
         environment,
+        sidecar_environment,
         command,
         healthcheck,
         depends_on: Vec::new(),

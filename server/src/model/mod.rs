@@ -993,6 +993,9 @@ pub struct Workload {
     pub volumes: Option<Section>,
     pub ports: Vec<PublishedPort>,
     pub environment: Vec<EnvVar>,
+    /// Kubernetes: the environment of the pod's other containers and init containers,
+    /// read only for credentials written in it.
+    pub sidecar_environment: Vec<EnvVar>,
     /// The command line (entrypoint and command), split into words.
     pub command: Vec<String>,
     /// The health check (Compose `healthcheck`, Kubernetes `readinessProbe`), if any.
@@ -1233,7 +1236,7 @@ impl Workload {
             && let Some(own) = self
                 .image
                 .as_ref()
-                .and_then(|image| image.value.image_data_dirs())
+                .and_then(|image| image.value.image_data_dirs(system.id))
         {
             dirs.extend(own.iter().map(|d| (*d).to_owned()));
         }
@@ -1402,6 +1405,66 @@ impl Workload {
                 .any(|word| SERVER_STARTS.contains(&word.rsplit('/').next().unwrap_or(word)))
     }
 
+    /// Whether an Elasticsearch or OpenSearch node is coordinating only: neither a data
+    /// node nor master-eligible (`node.roles` empty or without a `data*`, `master` or
+    /// `cluster_manager` role; or `node.data` and `node.master` both false, as the
+    /// variables `NODE_DATA`/`NODE_MASTER` of older images set them), so it holds no
+    /// shard and no cluster state.
+    pub fn is_coordinating_only_search_node(&self) -> bool {
+        if !self
+            .system
+            .is_some_and(|s| matches!(s.id, "elasticsearch" | "opensearch"))
+        {
+            return false;
+        }
+        // A setting from the environment (`node.roles`, `NODE_ROLES`) or an `-E` flag.
+        let setting = |dotted: &str| -> Option<String> {
+            let variable = dotted.to_ascii_uppercase().replace('.', "_");
+            self.env(dotted)
+                .or_else(|| self.env(&variable))
+                .and_then(|v| v.value.clone())
+                .or_else(|| {
+                    self.command.iter().find_map(|word| {
+                        word.strip_prefix("-E")?
+                            .strip_prefix(dotted)?
+                            .strip_prefix('=')
+                            .map(str::to_owned)
+                    })
+                })
+                .map(|value| value.trim().trim_matches(['"', '\'']).to_owned())
+        };
+        if let Some(roles) = setting("node.roles") {
+            return roles
+                .trim_matches(['[', ']'])
+                .split(',')
+                .map(str::trim)
+                .filter(|role| !role.is_empty())
+                .all(|role| {
+                    !(role.starts_with("data") || role == "master" || role == "cluster_manager")
+                });
+        }
+        let off = |value: Option<String>| value.is_some_and(|v| v.eq_ignore_ascii_case("false"));
+        off(setting("node.data"))
+            && (off(setting("node.master")) || off(setting("node.cluster_manager")))
+    }
+
+    /// Whether a Kafka broker keeps its partitions in object storage (AutoMQ's
+    /// `s3.data.buckets` and `s3.wal.path`, its `KAFKA_S3_*` settings, its image): the
+    /// storage replicates them, so one copy per broker is the design, not a risk.
+    pub fn keeps_topics_in_object_storage(&self) -> bool {
+        self.image
+            .as_ref()
+            .is_some_and(|image| image.value.name.starts_with("automq"))
+            || self
+                .environment
+                .iter()
+                .any(|v| v.name.starts_with("KAFKA_S3_") || v.name.starts_with("AUTOMQ_"))
+            || self
+                .command
+                .iter()
+                .any(|word| word.contains("s3.data.buckets") || word.contains("s3.wal.path"))
+    }
+
     /// Whether a Kafka node is a KRaft controller only (`PROCESS_ROLES=controller`): it
     /// keeps the metadata log but no topic.
     pub fn is_kraft_controller_only(&self) -> bool {
@@ -1425,10 +1488,9 @@ impl Workload {
     pub fn runs_redis_sentinel(&self) -> bool {
         self.system
             .is_some_and(|s| matches!(s.id, "redis" | "valkey"))
+            // Not by its name: `redis-sentinel-main` is as often the primary that
+            // Sentinels watch as a Sentinel.
             && (self.env("SENTINEL").and_then(|v| v.value.as_deref()) == Some("true")
-                // Named for it (`sentinel-cluster`, `redis-sentinel-1`), as the
-                // images that start Sentinel from their own scripts are.
-                || self.name.value.to_ascii_lowercase().contains("sentinel")
                 || self
                     .command
                     .iter()
@@ -1445,8 +1507,11 @@ impl Workload {
     /// a Cassandra node with seeds, a CockroachDB node that joins others): one replica
     /// of it is not the whole service.
     pub fn joins_a_cluster(&self) -> bool {
-        const VARIABLES: [&str; 6] = [
+        const VARIABLES: [&str; 8] = [
             "WSREP_CLUSTER_ADDRESS",
+            // repmgr's partners: PostDock's, and Bitnami's PostgreSQL with repmgr.
+            "PARTNER_NODES",
+            "REPMGR_PARTNER_NODES",
             "GALERA_CLUSTER",
             "CASSANDRA_SEEDS",
             "MONGO_REPLICA_SET_NAME",
@@ -1461,9 +1526,13 @@ impl Workload {
             "--cluster-name",
         ];
         // Seeds or join addresses that only name this StatefulSet's own pods
-        // (`cassandra-0.cassandra.default.svc`) make a cluster of its replicas alone.
+        // (`cassandra-0.cassandra.default.svc`, etcd's `etcd0=http://etcd-0.etcd:2380`)
+        // make a cluster of its replicas alone.
         let own_pod = |address: &str| {
-            let host = address.trim().split([':', '.']).next().unwrap_or("");
+            let address = address.trim();
+            let address = address.split_once('=').map_or(address, |(_, url)| url);
+            let address = address.split_once("://").map_or(address, |(_, rest)| rest);
+            let host = address.split([':', '.', '/']).next().unwrap_or("");
             host.strip_prefix(self.name.value.as_str())
                 .and_then(|rest| rest.strip_prefix('-'))
                 .is_some_and(|ordinal| {
@@ -1475,17 +1544,21 @@ impl Workload {
                 && !value.trim().is_empty()
                 && value.split(',').all(own_pod)
         };
-        VARIABLES.iter().any(|name| {
-            self.env(name)
-                .is_some_and(|v| !v.value.as_deref().is_some_and(only_own_pods))
-        }) || self
+        let words: Vec<&str> = self
             .command
             .iter()
             .flat_map(|word| word.split_whitespace())
-            .any(|word| {
-                let flag = word.split_once('=').map_or(word, |(flag, _)| flag);
-                FLAGS.contains(&flag)
-            })
+            .collect();
+        VARIABLES.iter().any(|name| {
+            self.env(name)
+                .is_some_and(|v| !v.value.as_deref().is_some_and(only_own_pods))
+        }) || words.iter().enumerate().any(|(at, word)| {
+            let (flag, value) = match word.split_once('=') {
+                Some((flag, value)) => (flag, Some(value)),
+                None => (*word, words.get(at + 1).copied()),
+            };
+            FLAGS.contains(&flag) && !value.is_some_and(&only_own_pods)
+        })
     }
 
     /// The environment variable called `name`, if set.

@@ -15,7 +15,9 @@ declare_rule! {
     /// only the container's own layer or an `emptyDir` (reported on the container); or,
     /// for the official and Bitnami images run with their own command, whose data
     /// directory is certain, persistent volumes mounted only elsewhere (reported on the
-    /// mount).
+    /// mount). Containers that keep nothing are left alone: clients and one-off jobs,
+    /// core NATS without JetStream, and coordinating-only Elasticsearch or OpenSearch
+    /// nodes (no data role, not master-eligible).
     ///
     /// ## Why is this bad
     /// A container's writable layer lives and dies with the container. Recreating it (a
@@ -85,6 +87,10 @@ fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
                 .iter()
                 .any(|w| w == "-js" || w == "--jetstream")
         {
+            continue;
+        }
+        // A coordinating-only search node routes requests and holds no shard.
+        if workload.is_coordinating_only_search_node() {
             continue;
         }
         let dirs = workload.data_dirs();

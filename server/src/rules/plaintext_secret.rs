@@ -226,7 +226,11 @@ fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
             "take it from a Secret with `valueFrom.secretKeyRef`"
         };
         let mut reported: Vec<TextRange> = Vec::new();
-        for variable in &workload.environment {
+        for variable in workload
+            .environment
+            .iter()
+            .chain(&workload.sidecar_environment)
+        {
             let (Some(value), Some(range)) = (&variable.value, variable.value_range) else {
                 continue;
             };

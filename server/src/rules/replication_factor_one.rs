@@ -9,7 +9,8 @@ declare_rule! {
     /// A replication factor above the number of Kafka brokers the file runs is reported
     /// too, as an error: Kafka refuses to create such a topic. And each broker of a
     /// Compose cluster of two or more (brokers naming the same ZooKeeper, cluster id or
-    /// voters) that leaves `default.replication.factor` at Kafka's default of 1.
+    /// voters) that leaves `default.replication.factor` at Kafka's default of 1 (not
+    /// when the brokers keep their partitions in object storage, as AutoMQ's do).
     ///
     /// ## Why is this bad
     /// With one replica, each partition exists on exactly one broker. When that broker
@@ -127,7 +128,8 @@ fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
             ]
             .iter()
             .any(|name| broker.env(name).is_some());
-            if !configured_by_variables || states_default {
+            if !configured_by_variables || states_default || broker.keeps_topics_in_object_storage()
+            {
                 continue;
             }
             let diagnostic = ctx.diagnostic(

@@ -232,12 +232,20 @@ fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
     }
 }
 
-/// The ZooKeeper servers a broker's settings name (`KAFKA_ZOOKEEPER_CONNECT`: hosts
-/// with ports, then an optional chroot), or `None` when it names none.
+/// The ZooKeeper servers a broker's settings name (Kafka's `KAFKA_ZOOKEEPER_CONNECT`,
+/// Pulsar's `zookeeperServers` or `metadataStoreUrl=zk:…`: hosts with ports, then an
+/// optional chroot), or `None` when it names none.
 fn zookeeper_hosts(broker: &Workload) -> Option<Vec<&str>> {
-    let connect = ["KAFKA_ZOOKEEPER_CONNECT", "KAFKA_CFG_ZOOKEEPER_CONNECT"]
-        .iter()
-        .find_map(|name| broker.env(name)?.value.as_deref())?;
+    let connect = [
+        "KAFKA_ZOOKEEPER_CONNECT",
+        "KAFKA_CFG_ZOOKEEPER_CONNECT",
+        "zookeeperServers",
+        "metadataStoreUrl",
+    ]
+    .iter()
+    .find_map(|name| broker.env(name)?.value.as_deref())?;
+    let connect = connect.strip_prefix("zk:").unwrap_or(connect);
+    let connect = connect.strip_prefix("//").unwrap_or(connect);
     let hosts = connect.split('/').next().unwrap_or(connect);
     Some(
         hosts
@@ -263,16 +271,29 @@ fn lone_zookeepers(compose: &[&Workload], ctx: &mut RuleContext<'_>) {
             .filter_map(|name| zookeeper.env(name)?.value.as_deref())
             .any(|servers| crate::model::count_members(servers, &[' ', ',', ';']) > 1)
     };
+    // Kafka brokers, and Pulsar brokers (`pulsar broker`: they keep no data, but need
+    // ZooKeeper for every topic's ownership and metadata).
+    let pulsar_broker = |w: &Workload| {
+        let words: Vec<&str> = w
+            .command
+            .iter()
+            .flat_map(|word| word.split_whitespace())
+            .map(|word| word.trim_matches(['"', '\'', ';']))
+            .collect();
+        words
+            .windows(2)
+            .any(|pair| pair[0].ends_with("pulsar") && pair[1] == "broker")
+    };
     let brokers: Vec<&Workload> = compose
         .iter()
         .copied()
-        .filter(|w| w.is_kafka_broker())
+        .filter(|w| w.is_kafka_broker() || pulsar_broker(w))
         .collect();
     for zookeeper in &zookeepers {
         if in_an_ensemble(zookeeper) {
             continue;
         }
-        let served = brokers
+        let served: Vec<&&Workload> = brokers
             .iter()
             .filter(|broker| match zookeeper_hosts(broker) {
                 Some(hosts) => hosts == [zookeeper.name.value.as_str()],
@@ -283,12 +304,26 @@ fn lone_zookeepers(compose: &[&Workload], ctx: &mut RuleContext<'_>) {
                         && !["KAFKA_PROCESS_ROLES", "KAFKA_CFG_PROCESS_ROLES"]
                             .iter()
                             .any(|name| broker.env(name).is_some())
+                        && broker.is_kafka_broker()
                 }
             })
-            .count();
-        if served < 2 {
+            .collect();
+        if served.len() < 2 {
             continue;
         }
+        let (system, consequence) = if served.iter().all(|broker| broker.is_kafka_broker()) {
+            (
+                "Kafka",
+                "the brokers can elect no controller and change no metadata",
+            )
+        } else if served.iter().all(|broker| pulsar_broker(broker)) {
+            (
+                "Pulsar",
+                "the brokers can take over no topic and change no metadata",
+            )
+        } else {
+            ("Kafka and Pulsar", "the brokers can change no metadata")
+        };
         // On its member list when it states one, else on the service.
         let range = ["ZOOKEEPER_SERVERS", "ZOO_SERVERS"]
             .iter()
@@ -297,8 +332,9 @@ fn lone_zookeepers(compose: &[&Workload], ctx: &mut RuleContext<'_>) {
         let diagnostic = ctx.diagnostic(
             range,
             format!(
-                "one ZooKeeper (`{}`) coordinates {served} Kafka brokers: when it stops, the brokers can elect no controller and change no metadata; run an ensemble of 3",
-                zookeeper.name.value
+                "one ZooKeeper (`{}`) coordinates {} {system} brokers: when it stops, {consequence}; run an ensemble of 3",
+                zookeeper.name.value,
+                served.len()
             ),
         );
         ctx.report(diagnostic);
