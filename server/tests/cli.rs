@@ -118,6 +118,7 @@ fn json_output_is_one_array_with_the_documented_fields() {
                 "end_location",
                 "filename",
                 "fix",
+                "fixes",
                 "location",
                 "message",
                 "severity",
@@ -1520,7 +1521,7 @@ fn the_summary_says_what_was_not_checked() {
     assert_eq!(output.status.code(), Some(0));
     assert_eq!(
         stdout(&output),
-        "No file was checked: 2 files of no kind ddia reads (a system spec, a Compose file or Kubernetes manifests; templates and other YAML are skipped).\n"
+        "No file was checked. Skipped: 1 Helm or Go template (render it first, e.g. `helm template`); 1 file of no kind ddia reads (not a system spec, a Compose file or Kubernetes manifests).\n"
     );
     std::fs::write(
         dir.join("compose.yaml"),
@@ -1530,7 +1531,81 @@ fn the_summary_says_what_was_not_checked() {
     let output = run_in(&dir, &["check", "."]);
     assert_eq!(
         stdout(&output),
-        "All checks passed: 1 file found nothing to report. 2 files were not checked: not a system spec, Compose file or Kubernetes manifest (templates and other YAML are skipped).\n"
+        "All checks passed: 1 file found nothing to report. Skipped: 1 Helm or Go template (render it first, e.g. `helm template`); 1 file of no kind ddia reads (not a system spec, a Compose file or Kubernetes manifests).\n"
+    );
+    // Excluded files are counted too; an empty folder has no YAML file at all.
+    std::fs::write(dir.join("ddia.toml"), "extend-exclude = [\"ci.yaml\"]\n").expect("writable");
+    let output = run_in(&dir, &["check", "."]);
+    assert_eq!(
+        stdout(&output),
+        "All checks passed: 1 file found nothing to report. Skipped: 1 Helm or Go template (render it first, e.g. `helm template`); 1 file excluded by `exclude` in ddia.toml.\n"
+    );
+    let empty = dir.join("empty");
+    std::fs::create_dir_all(&empty).expect("mkdir");
+    let output = run_in(&empty, &["check", "."]);
+    assert_eq!(
+        stdout(&output),
+        "No file was checked: no YAML file (`.yaml`, `.yml`) was found in the paths given.\n"
+    );
+}
+
+/// `--statistics`: a row per code with a fixable mark and a total, or one JSON document.
+#[test]
+fn statistics_in_text_and_json() {
+    let output = run_in(&repo_root(), &["check", "--statistics", "examples/"]);
+    let text = stdout(&output);
+    assert!(
+        text.contains("  retry-without-jitter                      [*]  info     "),
+        "{text}"
+    );
+    assert!(
+        text.ends_with("Found 9 problems (1 fixable with `--fix`).\n"),
+        "{text}"
+    );
+    let output = run_in(
+        &repo_root(),
+        &[
+            "check",
+            "--statistics",
+            "--output-format",
+            "json",
+            "examples/",
+        ],
+    );
+    let report: serde_json::Value =
+        serde_json::from_str(&stdout(&output)).expect("one JSON document");
+    assert_eq!(report["total"], 9);
+    assert_eq!(report["fixable"], 1);
+    let jitter = report["rules"]
+        .as_array()
+        .and_then(|rules| rules.iter().find(|r| r["code"] == "retry-without-jitter"))
+        .expect("a row for retry-without-jitter");
+    assert_eq!(jitter["count"], 1);
+    assert_eq!(jitter["fixable"], 1);
+}
+
+/// After `--fix`, the summary says how many were fixed and how many remain.
+#[test]
+fn fix_reports_what_it_fixed_and_what_remains() {
+    let dir = scratch("fixed-summary");
+    for name in ["checkout.ddia.yaml", "clean.ddia.yaml"] {
+        std::fs::copy(repo_root().join("examples").join(name), dir.join(name)).expect("copy");
+    }
+    let before = run_in(&dir, &["check", "--isolated", "."]);
+    assert!(
+        stdout(&before).ends_with(
+            "Found 9 problems (2 errors, 5 warnings, 2 info) in 2 files.\n1 fixable with `ddia check --fix` (4 more with `--fix --unsafe-fixes`, which change the design: review them).\n"
+        ),
+        "{}",
+        stdout(&before)
+    );
+    let fixed = run_in(&dir, &["check", "--isolated", "--fix", "."]);
+    assert!(
+        stdout(&fixed).ends_with(
+            "Fixed 1 problem (8 remaining) in 2 files.\n4 have a fix that changes the design (review it): `ddia check --fix --unsafe-fixes`.\n"
+        ),
+        "{}",
+        stdout(&fixed)
     );
 }
 

@@ -32,9 +32,40 @@ pub struct CheckedFile {
     /// Whether the whole text was read (not when it is above the size limit: then
     /// `text` is empty and nothing may be fixed or printed in its place).
     pub read_whole: bool,
-    /// Whether ddia read it as a spec, a Compose file or Kubernetes manifests (not a
-    /// template or other YAML, which get no findings at all).
-    pub analysed: bool,
+    /// Why ddia did not read it as a spec, a Compose file or Kubernetes manifests
+    /// (`None`: it did); such files get no findings at all.
+    pub skipped: Option<Skipped>,
+    /// How many findings `--fix` removed from it.
+    pub fixed: usize,
+}
+
+/// Why a file got no analysis.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Skipped {
+    /// A Helm or Go template (`{{ … }}`): not YAML until it is rendered.
+    Template,
+    /// YAML of no kind ddia reads.
+    OtherYaml,
+    /// Above the size limit (a note says so).
+    TooLarge,
+}
+
+impl Skipped {
+    /// How a summary counts files skipped for this reason.
+    pub fn describe(self, count: usize) -> String {
+        let files = if count == 1 { "file" } else { "files" };
+        match self {
+            Skipped::Template => format!(
+                "{count} Helm or Go template{} (render {} first, e.g. `helm template`)",
+                if count == 1 { "" } else { "s" },
+                if count == 1 { "it" } else { "them" }
+            ),
+            Skipped::OtherYaml => format!(
+                "{count} {files} of no kind ddia reads (not a system spec, a Compose file or Kubernetes manifests)"
+            ),
+            Skipped::TooLarge => format!("{count} {files} above the size limit"),
+        }
+    }
 }
 
 impl CheckedFile {
@@ -56,7 +87,8 @@ impl CheckedFile {
             read_whole: false,
             // With a note, it was looked at (a spec or Compose file by its name); other
             // YAML above the limit gets nothing and counts as not checked.
-            analysed: !notes.is_empty(),
+            skipped: Some(Skipped::TooLarge),
+            fixed: 0,
             diagnostics: notes,
         }
     }
@@ -141,6 +173,7 @@ pub fn run(args: &CheckArgs) -> u8 {
         }
     };
     let mut jobs: Vec<(Source, Option<Arc<Config>>)> = Vec::new();
+    let mut excluded = 0;
     for source in sources {
         let config = resolver
             .config_for(&lookup_path(&source, args.stdin_filename.as_deref()))
@@ -150,6 +183,7 @@ pub fn run(args: &CheckArgs) -> u8 {
             && (*walked || args.force_exclude)
             && config.excluded(&std::path::absolute(path).unwrap_or_else(|_| path.clone()))
         {
+            excluded += 1;
             continue;
         }
         jobs.push((source, config));
@@ -207,7 +241,7 @@ pub fn run(args: &CheckArgs) -> u8 {
     let written = match &args.output_file {
         Some(path) => {
             let mut buffer: Vec<u8> = Vec::new();
-            let rendered = render(&mut buffer, args, &checked);
+            let rendered = render(&mut buffer, args, &checked, excluded);
             rendered
                 .and_then(|()| std::fs::write(path, &buffer))
                 .map_err(|error| {
@@ -220,14 +254,14 @@ pub fn run(args: &CheckArgs) -> u8 {
         // Fixed standard input went to standard output: the report goes beside it.
         None if stdin_fixed => {
             let mut out = anstream::stderr().lock();
-            let rendered = render(&mut out, args, &checked);
+            let rendered = render(&mut out, args, &checked, excluded);
             let _ = out.flush();
             rendered.map_err(|_| ())
         }
         None => {
             let stdout = anstream::stdout();
             let mut out = stdout.lock();
-            let rendered = render(&mut out, args, &checked);
+            let rendered = render(&mut out, args, &checked, excluded);
             let _ = out.flush();
             rendered.map_err(|_| ())
         }
@@ -259,12 +293,17 @@ pub fn run(args: &CheckArgs) -> u8 {
     }
 }
 
-fn render(out: &mut impl Write, args: &CheckArgs, checked: &[CheckedFile]) -> std::io::Result<()> {
+fn render(
+    out: &mut impl Write,
+    args: &CheckArgs,
+    checked: &[CheckedFile],
+    excluded: usize,
+) -> std::io::Result<()> {
     if args.statistics {
-        return render_other::statistics(out, checked);
+        return render_other::statistics(out, checked, args.output_format);
     }
     match args.output_format {
-        OutputFormat::Full => render_full::render(out, checked, args.quiet),
+        OutputFormat::Full => render_full::render(out, checked, args.quiet, excluded),
         OutputFormat::Json => render_json::render(out, checked),
         OutputFormat::Concise => render_other::concise(out, checked),
         OutputFormat::JsonLines => render_other::json_lines(out, checked),
@@ -390,7 +429,13 @@ fn check_source(
         );
     }
     let diagnostics = std::mem::take(&mut analysis.diagnostics);
-    let analysed = analysis.kind != crate::kind::FileKind::Other;
+    let skipped = (analysis.kind == crate::kind::FileKind::Other).then(|| {
+        if text.contains("{{") {
+            Skipped::Template
+        } else {
+            Skipped::OtherYaml
+        }
+    });
     drop(analysis);
     if crate::analysis::is_large(&text) {
         // Another thread's next large file starts from a heap given back, not one more
@@ -408,7 +453,8 @@ fn check_source(
         bom,
         settings,
         read_whole: true,
-        analysed,
+        skipped,
+        fixed: 0,
     })
 }
 

@@ -90,6 +90,7 @@ pub fn run(args: &CheckArgs, checked: &mut [CheckedFile], errors: &mut Vec<Strin
         }
         file.index = LineIndex::new(&text);
         file.text = text;
+        file.fixed += file.diagnostics.len().saturating_sub(diagnostics.len());
         file.diagnostics = diagnostics;
     }
     let _ = out.flush();

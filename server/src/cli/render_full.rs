@@ -10,17 +10,28 @@ use std::io::{self, Write};
 /// their own.
 const NEARBY_LINES: usize = 8;
 
-pub fn render(out: &mut impl Write, files: &[CheckedFile], quiet: bool) -> io::Result<()> {
+pub fn render(
+    out: &mut impl Write,
+    files: &[CheckedFile],
+    quiet: bool,
+    excluded: usize,
+) -> io::Result<()> {
     let renderer = Renderer::styled();
     let mut counts = [0usize; 3];
-    let mut fixable = 0;
+    let (mut safe, mut unsafe_only) = (0, 0);
     for file in files {
         // Snippets show the source, so secrets found in it are masked first.
         let shown = redact_secrets(&file.text, &file.diagnostics);
         for diagnostic in &file.diagnostics {
             counts[diagnostic.severity as usize] += 1;
-            if !diagnostic.fixes.is_empty() {
-                fixable += 1;
+            if diagnostic
+                .fixes
+                .iter()
+                .any(|fix| fix.applicability == Applicability::Safe)
+            {
+                safe += 1;
+            } else if !diagnostic.fixes.is_empty() {
+                unsafe_only += 1;
             }
             let report = report(file, &shown, diagnostic);
             writeln!(out, "{}\n", renderer.render(&report))?;
@@ -30,50 +41,85 @@ pub fn render(out: &mut impl Write, files: &[CheckedFile], quiet: bool) -> io::R
     if quiet {
         return Ok(());
     }
-    // Files of no kind ddia reads (Helm templates, other YAML) were not checked.
-    let checked = files.iter().filter(|file| file.analysed).count();
-    let skipped = files.len() - checked;
-    let skipped_note = match skipped {
-        0 => String::new(),
-        n => format!(
-            " {} not checked: not a system spec, Compose file or Kubernetes manifest (templates and other YAML are skipped).",
-            if n == 1 {
-                "1 file was".to_owned()
-            } else {
-                format!("{n} files were")
-            }
-        ),
+    // What was not checked, and why: templates, other YAML, excluded files.
+    let checked = files.iter().filter(|file| file.skipped.is_none()).count();
+    let mut reasons: std::collections::BTreeMap<super::check::Skipped, usize> =
+        std::collections::BTreeMap::new();
+    for reason in files.iter().filter_map(|file| file.skipped) {
+        *reasons.entry(reason).or_default() += 1;
+    }
+    // A file above the size limit has its note among the findings already.
+    reasons.remove(&super::check::Skipped::TooLarge);
+    let mut skipped: Vec<String> = reasons
+        .iter()
+        .map(|(reason, count)| reason.describe(*count))
+        .collect();
+    if excluded > 0 {
+        skipped.push(format!(
+            "{} excluded by `exclude` in ddia.toml",
+            describe_files(excluded)
+        ));
+    }
+    let skipped_note = if skipped.is_empty() {
+        String::new()
+    } else {
+        format!(" Skipped: {}.", skipped.join("; "))
     };
-    if total == 0 && checked == 0 {
+    let fixed: usize = files.iter().map(|file| file.fixed).sum();
+    if files.is_empty() && excluded == 0 {
         writeln!(
             out,
-            "No file was checked: {} of no kind ddia reads (a system spec, a Compose file or Kubernetes manifests; templates and other YAML are skipped).",
-            describe_files(files.len())
+            "No file was checked: no YAML file (`.yaml`, `.yml`) was found in the paths given."
         )
-    } else if total == 0 {
+    } else if total == 0 && checked == 0 && fixed == 0 {
+        writeln!(out, "No file was checked.{skipped_note}")
+    } else if total == 0 && fixed == 0 {
         writeln!(
             out,
             "All checks passed: {} found nothing to report.{skipped_note}",
             describe_files(checked)
         )
+    } else if fixed > 0 {
+        writeln!(
+            out,
+            "Fixed {fixed} {} ({total} remaining) in {}.{skipped_note}",
+            plural(fixed, "problem", "problems"),
+            describe_files(checked),
+        )?;
+        fix_hint(out, safe, unsafe_only)
     } else {
         let [errors, warnings, infos] = counts;
         writeln!(
             out,
-            "Found {total} {} ({errors} {}, {warnings} {}, {infos} info) in {}.",
+            "Found {total} {} ({errors} {}, {warnings} {}, {infos} info) in {}.{skipped_note}",
             plural(total, "problem", "problems"),
             plural(errors, "error", "errors"),
             plural(warnings, "warning", "warnings"),
-            describe_files(files.len()),
+            describe_files(
+                files
+                    .iter()
+                    .filter(|file| file.skipped.is_none() || !file.diagnostics.is_empty())
+                    .count()
+            ),
         )?;
-        if fixable > 0 {
-            writeln!(
-                out,
-                "{fixable} {} a suggested fix (shown as help; `--output-format json` includes the edits).",
-                plural(fixable, "has", "have"),
-            )?;
-        }
-        Ok(())
+        fix_hint(out, safe, unsafe_only)
+    }
+}
+
+/// Names `--fix` when findings have safe fixes, and `--unsafe-fixes` for the rest.
+fn fix_hint(out: &mut impl Write, safe: usize, unsafe_only: usize) -> io::Result<()> {
+    match (safe, unsafe_only) {
+        (0, 0) => Ok(()),
+        (0, n) => writeln!(
+            out,
+            "{n} {} a fix that changes the design (review it): `ddia check --fix --unsafe-fixes`.",
+            plural(n, "has", "have"),
+        ),
+        (n, 0) => writeln!(out, "{n} fixable with `ddia check --fix`."),
+        (n, m) => writeln!(
+            out,
+            "{n} fixable with `ddia check --fix` ({m} more with `--fix --unsafe-fixes`, which change the design: review them)."
+        ),
     }
 }
 

@@ -35,7 +35,10 @@ pub(super) struct JsonDiagnostic<'a> {
     filename: &'a str,
     location: Location,
     end_location: Location,
+    /// The preferred fix (the first of `fixes`), kept for consumers of one fix.
     fix: Option<JsonFix<'a>>,
+    /// Every fix, in the order the terminal shows them.
+    fixes: Vec<JsonFix<'a>>,
     url: Option<String>,
 }
 
@@ -48,6 +51,22 @@ fn location(index: &LineIndex, offset: usize) -> Location {
     }
 }
 
+fn json_fix<'a>(index: &LineIndex, fix: &'a crate::diagnostic::Fix) -> JsonFix<'a> {
+    JsonFix {
+        message: &fix.message,
+        applicability: fix.applicability,
+        edits: fix
+            .edits
+            .iter()
+            .map(|edit| JsonEdit {
+                content: &edit.content,
+                location: location(index, edit.range.start),
+                end_location: location(index, edit.range.end),
+            })
+            .collect(),
+    }
+}
+
 pub(super) fn to_json<'a>(file: &'a CheckedFile, diagnostic: &'a Diagnostic) -> JsonDiagnostic<'a> {
     let index = &file.index;
     JsonDiagnostic {
@@ -57,19 +76,12 @@ pub(super) fn to_json<'a>(file: &'a CheckedFile, diagnostic: &'a Diagnostic) -> 
         filename: &file.name,
         location: location(index, diagnostic.range.start),
         end_location: location(index, diagnostic.range.end),
-        fix: diagnostic.fix().map(|fix| JsonFix {
-            message: &fix.message,
-            applicability: fix.applicability,
-            edits: fix
-                .edits
-                .iter()
-                .map(|edit| JsonEdit {
-                    content: &edit.content,
-                    location: location(index, edit.range.start),
-                    end_location: location(index, edit.range.end),
-                })
-                .collect(),
-        }),
+        fix: diagnostic.fix().map(|fix| json_fix(index, fix)),
+        fixes: diagnostic
+            .fixes
+            .iter()
+            .map(|fix| json_fix(index, fix))
+            .collect(),
         url: rules::rule(diagnostic.code).map(|rule| rule.url()),
     }
 }

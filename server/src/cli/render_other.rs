@@ -301,22 +301,63 @@ pub fn sarif(out: &mut impl Write, files: &[CheckedFile]) -> io::Result<()> {
 }
 
 /// `--statistics`: how many findings of each code, most frequent first.
-pub fn statistics(out: &mut impl Write, files: &[CheckedFile]) -> io::Result<()> {
-    let mut counts: BTreeMap<&str, usize> = BTreeMap::new();
+pub fn statistics(
+    out: &mut impl Write,
+    files: &[CheckedFile],
+    format: super::OutputFormat,
+) -> io::Result<()> {
+    // Per code: the findings, and how many of them have a safe fix.
+    let mut counts: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
     for (_, d) in findings(files) {
-        *counts.entry(d.code).or_default() += 1;
+        let entry = counts.entry(d.code).or_default();
+        entry.0 += 1;
+        if d.fixes
+            .iter()
+            .any(|fix| fix.applicability == crate::diagnostic::Applicability::Safe)
+        {
+            entry.1 += 1;
+        }
     }
-    let mut rows: Vec<(&str, usize)> = counts.into_iter().collect();
-    rows.sort_by(|a, b| b.1.cmp(&a.1).then(a.0.cmp(b.0)));
+    let mut rows: Vec<(&str, (usize, usize))> = counts.into_iter().collect();
+    rows.sort_by(|a, b| b.1.0.cmp(&a.1.0).then(a.0.cmp(b.0)));
+    let total: usize = rows.iter().map(|(_, (count, _))| count).sum();
+    let fixable: usize = rows.iter().map(|(_, (_, fixable))| fixable).sum();
+    if matches!(
+        format,
+        super::OutputFormat::Json | super::OutputFormat::JsonLines
+    ) {
+        let rules: Vec<serde_json::Value> = rows
+            .iter()
+            .map(|(code, (count, fixable))| {
+                let rule = rules::rule(code);
+                serde_json::json!({
+                    "code": code,
+                    "severity": rule.map(|r| r.severity.as_str()),
+                    "summary": rule.map(|r| r.summary),
+                    "count": count,
+                    "fixable": fixable,
+                })
+            })
+            .collect();
+        let report = serde_json::json!({"total": total, "fixable": fixable, "rules": rules});
+        serde_json::to_writer_pretty(&mut *out, &report).map_err(io::Error::other)?;
+        return writeln!(out);
+    }
     let width = rows.iter().map(|(code, _)| code.len()).max().unwrap_or(0);
-    for (code, count) in rows {
+    for (code, (count, fixable)) in &rows {
         let rule = rules::rule(code);
+        // `[*]` marks codes whose findings `--fix` can fix, as ruff marks them.
+        let mark = if *fixable > 0 { "[*]" } else { "   " };
         writeln!(
             out,
-            "{count:>5}  {code:<width$}  {:<7}  {}",
+            "{count:>5}  {code:<width$}  {mark}  {:<7}  {}",
             rule.map_or("", |r| r.severity.as_str()),
             rule.map_or("", |r| r.summary)
         )?;
     }
-    Ok(())
+    writeln!(
+        out,
+        "Found {total} {} ({fixable} fixable with `--fix`).",
+        if total == 1 { "problem" } else { "problems" }
+    )
 }
