@@ -170,6 +170,18 @@ pub static SYSTEMS: &[StatefulSystem] = &[
         replication: "Ranges of keys replicated by Raft (three replicas by default): serializable transactions across ranges, and a majority of each range must be up.",
     },
     StatefulSystem {
+        id: "yugabytedb",
+        display: "YugabyteDB",
+        role: SystemRole::Database,
+        images: &["yugabyte"],
+        // `--fs_data_dirs` names them; the image's examples use `/mnt/disk0`.
+        data_dirs: &["/mnt/disk0", "/home/yugabyte/var"],
+        data_dir_variables: &[],
+        // YSQL, YCQL, YEDIS, and the master's and tablet server's RPC ports.
+        ports: &[5433, 9042, 6379, 7100, 9100],
+        replication: "Tablets replicated by Raft (replication factor 3 by default, set on the masters): a majority of each tablet's replicas must be up; the masters keep the catalog in a Raft group of their own.",
+    },
+    StatefulSystem {
         id: "kafka",
         display: "Apache Kafka",
         role: SystemRole::Broker,
@@ -275,7 +287,9 @@ pub static SYSTEMS: &[StatefulSystem] = &[
         display: "Neo4j",
         role: SystemRole::Database,
         images: &["neo4j"],
-        data_dirs: &["/data"],
+        // `/var/lib/neo4j/data` is a link to `/data` in the official image: a volume
+        // mounted on either path holds the same files.
+        data_dirs: &["/data", "/var/lib/neo4j/data"],
         data_dir_variables: &[],
         ports: &[7687, 7474],
         replication: "Clusters of primaries replicate with Raft (a majority commits each transaction); secondaries follow asynchronously for read scaling.",
@@ -517,7 +531,7 @@ fn system_of_image_name(name: &str) -> Option<&'static StatefulSystem> {
 
 /// Words that, beside a system's name in an image name, only say which role the image
 /// plays (`gb-redis-follower`, `mongo-replica`).
-const ROLE_WORDS: [&str; 19] = [
+const ROLE_WORDS: [&str; 22] = [
     "leader",
     "follower",
     "master",
@@ -537,6 +551,10 @@ const ROLE_WORDS: [&str; 19] = [
     "docker",
     "kubernetes",
     "k8s",
+    // What the instance is for (`redis-store`, `redis-cache`, `elasticsearch-data`).
+    "store",
+    "cache",
+    "data",
 ];
 
 /// A command line that starts a server: its executable and, for a launcher of
@@ -564,6 +582,9 @@ pub static SERVER_COMMANDS: &[ServerCommand] = &[
             "zkServer.sh",
             "zookeeper-server-start.sh",
             "zookeeper-server-start",
+            // The start scripts of Kubernetes' ZooKeeper examples and images built on them.
+            "start-zookeeper.sh",
+            "start-zookeeper",
         ],
         &[],
         "zookeeper",
@@ -591,6 +612,7 @@ pub static SERVER_COMMANDS: &[ServerCommand] = &[
     command(&["pulsar"], &["bookie"], "bookkeeper"),
     command(&["pulsar"], &["standalone"], "pulsar"),
     command(&["bookkeeper"], &["bookie"], "bookkeeper"),
+    command(&["yb-master", "yb-tserver"], &[], "yugabytedb"),
     command(&["pd-server"], &[], "tidb-pd"),
     command(&["tikv-server"], &[], "tikv"),
     command(&["tidb-server"], &[], "tidb"),
@@ -709,6 +731,25 @@ pub const SERVER_VARIABLES: &[(&str, &[&str])] = &[
         ],
     ),
     ("oracle", &["ORACLE_PWD", "ORACLE_PASSWORD", "ORACLE_SID"]),
+    (
+        "elasticsearch",
+        &[
+            "ES_JAVA_OPTS",
+            "discovery.zen.minimum_master_nodes",
+            "cluster.initial_master_nodes",
+            "transport.host",
+            "xpack.security.enabled",
+        ],
+    ),
+    (
+        "opensearch",
+        &[
+            "OPENSEARCH_JAVA_OPTS",
+            "cluster.initial_cluster_manager_nodes",
+            "OPENSEARCH_INITIAL_ADMIN_PASSWORD",
+            "DISABLE_SECURITY_PLUGIN",
+        ],
+    ),
     (
         "sqlserver",
         &[
@@ -843,7 +884,7 @@ fn system_of_flags(command: &[String]) -> Option<&'static StatefulSystem> {
 /// `pg_isready`, `mysqladmin ping`, `cqlsh -e ...`. A check that names another host
 /// (`pg_isready -h db`) probes a dependency, not the container.
 fn system_of_health_check(words: &[String]) -> Option<&'static StatefulSystem> {
-    const PROBES: [(&str, &str); 15] = [
+    const PROBES: [(&str, &str); 17] = [
         ("redis-cli", "redis"),
         ("valkey-cli", "valkey"),
         ("pg_isready", "postgres"),
@@ -858,6 +899,8 @@ fn system_of_health_check(words: &[String]) -> Option<&'static StatefulSystem> {
         ("etcdctl", "etcd"),
         ("clickhouse-client", "clickhouse"),
         ("zkServer.sh", "zookeeper"),
+        ("zookeeper-ruok.sh", "zookeeper"),
+        ("pulsar-zookeeper-ruok.sh", "zookeeper"),
         ("cockroach", "cockroachdb"),
     ];
     let words: Vec<&str> = words
@@ -1008,6 +1051,10 @@ impl ImageRef {
     /// `/kafka/data`; the Pulsar image's ZooKeeper under `/pulsar/data/zookeeper`), for
     /// the `system` it runs: only these directories hold it.
     pub fn image_data_dirs(&self, system: &str) -> Option<&'static [&'static str]> {
+        // Zalando's Spilo (PostgreSQL under Patroni), under any registry's name.
+        if system == "postgres" && self.name.starts_with("spilo") {
+            return Some(&["/home/postgres/pgdata"]);
+        }
         match (self.namespace.as_deref()?, self.name.as_str()) {
             // One image for every Pulsar component, each keeping its data in a folder
             // of `/pulsar/data`.

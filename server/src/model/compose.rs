@@ -486,6 +486,7 @@ impl Compose<'_> {
             ports,
             environment,
             sidecar_environment: Vec::new(),
+            container_ports: Vec::new(),
             command,
             healthcheck,
             depends_on,

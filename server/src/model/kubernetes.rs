@@ -31,9 +31,15 @@ pub fn from_kubernetes(stream: &YamlStream, text: &str) -> SystemModel {
             problems: Vec::new(),
         };
         let mut resources = vec![root];
-        if str_at(doc, root, &["kind"]) == Some("List") {
+        // A `List`'s items, and an OpenShift `Template`'s objects, are resources.
+        let members = match str_at(doc, root, &["kind"]) {
+            Some("List") => Some("items"),
+            Some("Template") => Some("objects"),
+            _ => None,
+        };
+        if let Some(members) = members {
             resources = doc
-                .get(root, "items")
+                .get(root, members)
                 .map(|items| doc.items(items).to_vec())
                 .unwrap_or_default();
         }
@@ -296,13 +302,23 @@ fn read_resource(reader: &Reader<'_>, resource: NodeId, model: &mut SystemModel)
         "ReplicaSet" => Some(WorkloadKind::ReplicaSet),
         "DaemonSet" => Some(WorkloadKind::DaemonSet),
         "ReplicationController" => Some(WorkloadKind::ReplicationController),
-        "DeploymentConfig" if api_version.starts_with("apps.openshift.io/") => {
+        // `v1` in OpenShift 3's templates, before the API groups.
+        "DeploymentConfig"
+            if api_version.starts_with("apps.openshift.io/") || api_version == "v1" =>
+        {
             Some(WorkloadKind::DeploymentConfig)
         }
         "Pod" => Some(WorkloadKind::Pod),
+        "Job" if api_version.starts_with("batch/") => Some(WorkloadKind::Job),
+        "CronJob" if api_version.starts_with("batch/") => Some(WorkloadKind::CronJob),
         _ => None,
     };
     if let Some(workload_kind) = workload_kind {
+        // A budget may be meant for a Job's pods, whose labels the Job's controller
+        // extends: the budget rules stay careful about what nothing here matches.
+        if matches!(workload_kind, WorkloadKind::Job | WorkloadKind::CronJob) {
+            model.unread_pod_owners = true;
+        }
         if let Some(workload) = read_workload(reader, resource, workload_kind) {
             if workload_kind == WorkloadKind::StatefulSet {
                 stateful_ensemble(&workload, model);
@@ -383,6 +399,7 @@ fn read_resource(reader: &Reader<'_>, resource: NodeId, model: &mut SystemModel)
                             Some(ServicePort {
                                 port: spanned_int(doc, port, &["port"])?,
                                 target: spanned_int(doc, port, &["targetPort"]),
+                                name: str_at(doc, port, &["name"]).map(str::to_owned),
                             })
                         })
                         .collect()
@@ -425,7 +442,6 @@ fn read_resource(reader: &Reader<'_>, resource: NodeId, model: &mut SystemModel)
                 model,
             );
         }
-        ("Job" | "CronJob", "batch") => model.unread_pod_owners = true,
         (kind, group) => {
             // A custom resource may run pods of its own (an operator's, Argo's
             // `Rollout`), labelled in ways the file does not show.
@@ -659,6 +675,26 @@ fn operator_members(
     }
 }
 
+/// The image an OpenShift `DeploymentConfig` puts in a container whose own `image` is
+/// blank: the image stream tag of its `ImageChange` trigger (`mongodb:3.6`).
+fn triggered_image(
+    doc: &YamlDocument,
+    resource: NodeId,
+    container: NodeId,
+) -> Option<Spanned<String>> {
+    let name = str_at(doc, container, &["name"])?;
+    let triggers = doc.get_path(resource, &["spec", "triggers"])?;
+    doc.items(triggers).iter().find_map(|&trigger| {
+        let params = doc.get(trigger, "imageChangeParams")?;
+        let names = doc.get(params, "containerNames")?;
+        doc.items(names)
+            .iter()
+            .any(|&listed| doc.str(listed) == Some(name))
+            .then(|| spanned_str(doc, params, &["from", "name"]))
+            .flatten()
+    })
+}
+
 fn read_workload(reader: &Reader<'_>, resource: NodeId, kind: WorkloadKind) -> Option<Workload> {
     let doc = reader.doc;
     let name = spanned_str(doc, resource, &["metadata", "name"])?;
@@ -667,6 +703,13 @@ fn read_workload(reader: &Reader<'_>, resource: NodeId, kind: WorkloadKind) -> O
         .and_then(|m| doc.get_entry(m, "name"))?;
     let (pod, replicas) = if kind == WorkloadKind::Pod {
         (resource, None)
+    } else if kind == WorkloadKind::Job {
+        (doc.get_path(resource, &["spec", "template"])?, None)
+    } else if kind == WorkloadKind::CronJob {
+        (
+            doc.get_path(resource, &["spec", "jobTemplate", "spec", "template"])?,
+            None,
+        )
     } else {
         (
             doc.get_path(resource, &["spec", "template"])?,
@@ -688,6 +731,8 @@ fn read_workload(reader: &Reader<'_>, resource: NodeId, kind: WorkloadKind) -> O
         })
         .or_else(|| containers.first().copied())?;
     let image = spanned_str(doc, container, &["image"])
+        .filter(|image| !image.value.trim().is_empty())
+        .or_else(|| triggered_image(doc, resource, container))
         .map(|image| Spanned::new(ImageRef::parse(&image.value), image.range, image.key_range));
     // Which pod volumes are persistent, by name.
     let claim_templates = doc.get_path(resource, &["spec"]).and_then(|spec| {
@@ -892,6 +937,7 @@ fn read_workload(reader: &Reader<'_>, resource: NodeId, kind: WorkloadKind) -> O
         &has_variable,
         (&mount_targets, &container_ports),
     );
+    let declared_ports = container_ports.clone();
     // A `hostPort` publishes the container's port on its node's interfaces.
     let ports: Vec<PublishedPort> = doc
         .get(container, "ports")
@@ -926,6 +972,7 @@ fn read_workload(reader: &Reader<'_>, resource: NodeId, kind: WorkloadKind) -> O
         ports,
         environment,
         sidecar_environment,
+        container_ports: declared_ports,
         command,
         healthcheck,
         depends_on: Vec::new(),
@@ -940,8 +987,8 @@ fn read_workload(reader: &Reader<'_>, resource: NodeId, kind: WorkloadKind) -> O
             })
             .map(|entry| doc.range(entry.value)),
         built_locally: false,
-        // Kubernetes Jobs are not read as workloads.
-        job: false,
+        // A Job runs to completion: a one-off task, never a server to keep.
+        job: matches!(kind, WorkloadKind::Job | WorkloadKind::CronJob),
         container: spanned_str(doc, container, &["name"]),
         client_command,
         overlay: Overlay::default(),

@@ -958,6 +958,10 @@ pub enum WorkloadKind {
     /// OpenShift's `DeploymentConfig` (`apps.openshift.io/v1`): replicas of a pod
     /// template, like a ReplicationController.
     DeploymentConfig,
+    /// A Kubernetes Job or CronJob: run to completion, read for its credentials and
+    /// images only (never a server).
+    Job,
+    CronJob,
 }
 
 impl WorkloadKind {
@@ -972,6 +976,8 @@ impl WorkloadKind {
             WorkloadKind::Pod => "Pod",
             WorkloadKind::ReplicationController => "ReplicationController",
             WorkloadKind::DeploymentConfig => "DeploymentConfig",
+            WorkloadKind::Job => "Job",
+            WorkloadKind::CronJob => "CronJob",
         }
     }
 }
@@ -996,6 +1002,9 @@ pub struct Workload {
     /// Kubernetes: the environment of the pod's other containers and init containers,
     /// read only for credentials written in it.
     pub sidecar_environment: Vec<EnvVar>,
+    /// Kubernetes: the `containerPort`s of the container (a Service that forwards to
+    /// one of a datastore's reaches the datastore, whatever its number).
+    pub container_ports: Vec<u16>,
     /// The command line (entrypoint and command), split into words.
     pub command: Vec<String>,
     /// The health check (Compose `healthcheck`, Kubernetes `readinessProbe`), if any.
@@ -1120,6 +1129,34 @@ pub struct ExposingService {
 pub struct ServicePort {
     pub port: Spanned<i64>,
     pub target: Option<Spanned<i64>>,
+    /// Its `name` (`amqp`, `ui`), if it has one.
+    pub name: Option<String>,
+}
+
+impl ServicePort {
+    /// Whether its name says it serves a web console or metrics rather than the
+    /// datastore's protocol (`ui`, `http-management`, `metrics`).
+    pub fn named_for_a_console(&self) -> bool {
+        self.name.as_deref().is_some_and(|name| {
+            let name = name.to_ascii_lowercase();
+            name.split(['-', '_', '.']).any(|word| {
+                matches!(
+                    word,
+                    "ui" | "http"
+                        | "https"
+                        | "web"
+                        | "console"
+                        | "admin"
+                        | "management"
+                        | "mgmt"
+                        | "metrics"
+                        | "dashboard"
+                        | "prometheus"
+                        | "exporter"
+                )
+            })
+        })
+    }
 }
 
 /// One entry of a Kubernetes `Secret` written in the file.
@@ -1448,6 +1485,44 @@ impl Workload {
             && (off(setting("node.master")) || off(setting("node.cluster_manager")))
     }
 
+    /// Whether a Redis (or Valkey) server writes nothing to disk: snapshots off
+    /// (`--save ""`) and no append-only file (`--appendonly yes` not given), or
+    /// Bitnami's `REDIS_RDB_POLICY_DISABLED=yes` with `REDIS_AOF_ENABLED=no`. Such a
+    /// server is a cache: a volume would hold nothing.
+    pub fn redis_persistence_off(&self) -> bool {
+        if !self
+            .system
+            .is_some_and(|s| matches!(s.id, "redis" | "valkey"))
+        {
+            return false;
+        }
+        let words: Vec<&str> = self
+            .command
+            .iter()
+            .flat_map(|word| word.split_whitespace())
+            .collect();
+        let unquoted = |word: &str| word.trim_matches(['"', '\'']).to_owned();
+        let value_of = |flag: &str| -> Option<String> {
+            words.iter().enumerate().find_map(|(at, word)| {
+                if let Some(value) = word.strip_prefix(flag).and_then(|v| v.strip_prefix('=')) {
+                    return Some(unquoted(value));
+                }
+                // `--save ""` (a word with a space, or two words); `--save` last.
+                (*word == flag).then(|| words.get(at + 1).map_or_else(String::new, |v| unquoted(v)))
+            })
+        };
+        let appendonly = value_of("--appendonly").is_some_and(|v| v.eq_ignore_ascii_case("yes"));
+        let snapshots_off = value_of("--save").is_some_and(|v| v.is_empty() || v.starts_with("--"));
+        let env = |name: &str| {
+            self.env(name)
+                .and_then(|v| v.value.as_deref())
+                .map(|v| v.trim_matches(['"', '\'']).to_ascii_lowercase())
+        };
+        let bitnami_off = env("REDIS_RDB_POLICY_DISABLED").as_deref() == Some("yes")
+            && env("REDIS_AOF_ENABLED").as_deref() == Some("no");
+        (snapshots_off && !appendonly) || bitnami_off
+    }
+
     /// Whether a Kafka broker keeps its partitions in object storage (AutoMQ's
     /// `s3.data.buckets` and `s3.wal.path`, its `KAFKA_S3_*` settings, its image): the
     /// storage replicates them, so one copy per broker is the design, not a risk.
@@ -1620,7 +1695,13 @@ fn expand_ellipses(path: &str) -> Vec<String> {
 fn is_data_flag(flag: &str) -> bool {
     matches!(
         flag,
-        "--dbpath" | "--dir" | "--data-dir" | "-data-dir" | "--datadir" | "--path.data"
+        "--dbpath"
+            | "--dir"
+            | "--data-dir"
+            | "-data-dir"
+            | "--datadir"
+            | "--path.data"
+            | "--fs_data_dirs"
     )
 }
 

@@ -78,7 +78,7 @@ macro_rules! no_ranges {
 
 // Not `usize`: a `usize` field in the model is usually an offset, which must move;
 // a type with one implements `Shift` by hand (see `Insertion`).
-no_ranges!(bool, i64, f64, String);
+no_ranges!(bool, u16, i64, f64, String);
 
 impl<A: Shift, B: Shift> Shift for (A, B) {
     fn shift(&mut self, edit: &TextEdit) {

@@ -16,8 +16,9 @@ declare_rule! {
     /// for the official and Bitnami images run with their own command, whose data
     /// directory is certain, persistent volumes mounted only elsewhere (reported on the
     /// mount). Containers that keep nothing are left alone: clients and one-off jobs,
-    /// core NATS without JetStream, and coordinating-only Elasticsearch or OpenSearch
-    /// nodes (no data role, not master-eligible).
+    /// core NATS without JetStream, coordinating-only Elasticsearch or OpenSearch
+    /// nodes (no data role, not master-eligible), and Redis run as a cache with
+    /// snapshots and the append-only file off (`--save ""`).
     ///
     /// ## Why is this bad
     /// A container's writable layer lives and dies with the container. Recreating it (a
@@ -89,8 +90,9 @@ fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
         {
             continue;
         }
-        // A coordinating-only search node routes requests and holds no shard.
-        if workload.is_coordinating_only_search_node() {
+        // A coordinating-only search node routes requests and holds no shard; a Redis
+        // with snapshots and the append-only file off is a cache that writes nothing.
+        if workload.is_coordinating_only_search_node() || workload.redis_persistence_off() {
             continue;
         }
         let dirs = workload.data_dirs();

@@ -10,7 +10,9 @@ declare_rule! {
     /// `hostNetwork: true`), where every port is; a Kubernetes `hostPort`; and a
     /// Kubernetes Service of type LoadBalancer or NodePort that forwards a datastore's
     /// port (of the pods it selects in the file, or a well-known datastore port when
-    /// they are elsewhere).
+    /// they are elsewhere; when it forwards to no well-known port of the pods it
+    /// selects, a port their datastore container declares, such as a second Kafka
+    /// listener, unless the port is named for a console or metrics).
     ///
     /// ## Why is this bad
     /// Publishing a port without a host address binds it on every interface, so the
@@ -56,36 +58,55 @@ fn exposed_system(
     model: &SystemModel,
     service: &ExposingService,
     number: i64,
+    declared_too: bool,
 ) -> Option<&'static crate::model::catalog::StatefulSystem> {
     let namespace = service.namespace.as_deref();
-    // The pods it selects: this file's, and those of the other files of its project.
-    let mut matched: Vec<Option<&'static crate::model::catalog::StatefulSystem>> = model
+    let serves = |system: &crate::model::catalog::StatefulSystem| {
+        system.ports.iter().any(|&port| i64::from(port) == number)
+    };
+    // The pods it selects in this file: a datastore whose well-known port this is, or
+    // whose container declares it (a second listener, a custom port).
+    let here: Vec<&crate::model::Workload> = model
         .workloads
         .iter()
         .filter(|w| {
             crate::model::foreign::same_namespace(w.namespace.as_deref(), namespace)
                 && service.selector.matches(&w.pod_labels)
         })
-        .map(|w| w.system)
         .collect();
-    if let Some(project) = &model.project {
-        matched.extend(
-            project
-                .workloads
+    let mut matched = !here.is_empty();
+    if let Some(system) = here.iter().find_map(|w| {
+        let system = w.system?;
+        // A client started from the image (a console consumer) declares its own ports.
+        let declared = declared_too
+            && !w.runs_client()
+            && w.container_ports
                 .iter()
-                .filter(|w| w.selected_by(&service.selector, namespace))
-                .map(|w| w.system),
-        );
+                .any(|&port| i64::from(port) == number);
+        (serves(system) || declared).then_some(system)
+    }) {
+        return Some(system);
     }
-    let serves = |system: &crate::model::catalog::StatefulSystem| {
-        system.ports.iter().any(|&port| i64::from(port) == number)
-    };
-    if !matched.is_empty() {
-        return matched
+    // And those of the other files of its project.
+    if let Some(project) = &model.project {
+        let there: Vec<Option<&'static crate::model::catalog::StatefulSystem>> = project
+            .workloads
+            .iter()
+            .filter(|w| w.selected_by(&service.selector, namespace))
+            .map(|w| w.system)
+            .collect();
+        matched |= !there.is_empty();
+        if let Some(system) = there
             .iter()
             .flatten()
             .copied()
-            .find(|system| serves(system));
+            .find(|system| serves(system))
+        {
+            return Some(system);
+        }
+    }
+    if matched {
+        return None;
     }
     // 9000 is too common a port (PHP-FPM, SonarQube, MinIO, ClickHouse) to tell.
     (number != 9000)
@@ -99,15 +120,27 @@ fn exposed_system(
 
 fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
     for service in &model.exposing_services {
-        for port in &service.ports {
-            // The Service's own port, else the pods' port it forwards to.
-            let found = exposed_system(model, service, port.port.value)
+        // The Service's own port, else the pods' port it forwards to: a well-known
+        // port of the datastore, or, when the Service forwards to none, a port its
+        // container declares (a second listener). One finding per datastore port; its
+        // admin ports beside it are not more findings.
+        let found = |port: &crate::model::ServicePort, declared_too: bool| {
+            exposed_system(model, service, port.port.value, declared_too)
                 .map(|system| (system, port.port.range, port.port.value))
                 .or_else(|| {
                     let target = port.target.as_ref()?;
-                    exposed_system(model, service, target.value)
+                    exposed_system(model, service, target.value, declared_too)
                         .map(|system| (system, target.range, target.value))
-                });
+                })
+        };
+        let well_known = service
+            .ports
+            .iter()
+            .any(|port| found(port, false).is_some());
+        for port in &service.ports {
+            // A console or metrics port is not the datastore's own unless it is its
+            // well-known port.
+            let found = found(port, !well_known && !port.named_for_a_console());
             let Some((system, range, number)) = found else {
                 continue;
             };

@@ -84,7 +84,22 @@ fn is_literal_secret(value: &str) -> bool {
 /// Whether a variable or key named for a secret holds one written literally (not a
 /// reference, a flag, a placeholder or a template of its own name).
 fn is_literal_named_secret(name: &str, value: &str) -> bool {
-    names_a_secret(name) && is_literal_secret(value) && !names_itself(name, value)
+    names_a_secret(name)
+        && (is_literal_secret(value) || is_numeric_password(name, value))
+        && !names_itself(name, value)
+}
+
+/// Whether a number is the value of a variable whose name ends in the secret itself
+/// (`MYSQL_ROOT_PASSWORD: 123456`), not a setting about one (`PASSWORD_MIN_LENGTH:
+/// 12`, `TOKEN_TTL: 3600`).
+fn is_numeric_password(name: &str, value: &str) -> bool {
+    let value = value.trim().trim_matches(['"', '\'']);
+    let upper = name.to_ascii_uppercase().replace(['-', '.'], "_");
+    value.len() >= 4
+        && value.bytes().all(|b| b.is_ascii_digit())
+        && ["PASSWORD", "PASSWD", "_PASS", "_PWD", "SECRET", "TOKEN"]
+            .iter()
+            .any(|end| upper.ends_with(end))
 }
 
 /// Whether a value is a URL whose password is written literally (not `${VAR}`, not a
@@ -239,6 +254,18 @@ fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
                 continue;
             }
             reported.push(range);
+            // Written in another service that this one `extends` in the file: reported
+            // there, where the fix belongs.
+            let within =
+                |section: TextRange| section.start <= range.start && range.end <= section.end;
+            if !within(workload.section.range)
+                && model
+                    .workloads
+                    .iter()
+                    .any(|other| !std::ptr::eq(other, workload) && within(other.section.range))
+            {
+                continue;
+            }
             if has_literal_url_password(value) {
                 let diagnostic = ctx.diagnostic(
                     range,

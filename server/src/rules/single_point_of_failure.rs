@@ -341,6 +341,85 @@ fn lone_zookeepers(compose: &[&Workload], ctx: &mut RuleContext<'_>) {
     }
 }
 
+/// One etcd member that two or more Patroni nodes (PostgreSQL managed by Patroni, as
+/// Spilo runs it) keep their leader key in: when it stops, no primary can renew its
+/// lease, and Patroni demotes it.
+fn lone_etcds(compose: &[&Workload], ctx: &mut RuleContext<'_>) {
+    // The etcd hosts a Patroni node names (`ETCD3_HOST: etcd:2379`, `PATRONI_ETCD3_HOSTS`).
+    let etcd_hosts = |node: &Workload| -> Option<Vec<String>> {
+        let value = [
+            "ETCD_HOST",
+            "ETCD3_HOST",
+            "ETCD_HOSTS",
+            "ETCD3_HOSTS",
+            "PATRONI_ETCD_HOST",
+            "PATRONI_ETCD_HOSTS",
+            "PATRONI_ETCD3_HOST",
+            "PATRONI_ETCD3_HOSTS",
+        ]
+        .iter()
+        .find_map(|name| node.env(name)?.value.clone())?;
+        Some(
+            value
+                .trim_matches(['"', '\'', '[', ']'])
+                .split(',')
+                .map(|host| {
+                    let host = host.trim().trim_matches(['"', '\'']);
+                    let host = host.split_once("://").map_or(host, |(_, rest)| rest);
+                    host.split(':').next().unwrap_or(host).to_owned()
+                })
+                .filter(|host| !host.is_empty())
+                .collect(),
+        )
+    };
+    let patroni_nodes: Vec<(&Workload, Vec<String>)> = compose
+        .iter()
+        .filter(|w| w.system.is_some_and(|s| s.id == "postgres") && !w.runs_client())
+        .filter_map(|w| Some((*w, etcd_hosts(w)?)))
+        .collect();
+    for etcd in compose
+        .iter()
+        .filter(|w| w.system.is_some_and(|s| s.id == "etcd") && !w.runs_client())
+    {
+        // A member list of more than one (`--initial-cluster a=…,b=…`) is an ensemble.
+        let words: Vec<&str> = etcd
+            .command
+            .iter()
+            .flat_map(|word| word.split_whitespace())
+            .collect();
+        let listed = words.iter().enumerate().find_map(|(at, word)| {
+            let word = word.trim_start_matches('-');
+            match word.split_once('=') {
+                Some(("initial-cluster", value)) => Some(value.to_owned()),
+                _ if word == "initial-cluster" => words.get(at + 1).map(|v| (*v).to_owned()),
+                _ => None,
+            }
+        });
+        let listed = listed.or_else(|| etcd.env("ETCD_INITIAL_CLUSTER")?.value.clone());
+        if listed.is_some_and(|members| crate::model::count_members(&members, &[',']) > 1) {
+            continue;
+        }
+        let served: Vec<&str> = patroni_nodes
+            .iter()
+            .filter(|(_, hosts)| hosts.as_slice() == std::slice::from_ref(&etcd.name.value))
+            .map(|(node, _)| node.name.value.as_str())
+            .collect();
+        if served.len() < 2 {
+            continue;
+        }
+        let diagnostic = ctx.diagnostic(
+            etcd.name.range,
+            format!(
+                "one etcd member (`{}`) holds the leader key of {} Patroni nodes ({}): when it stops, no primary can renew its lease and Patroni demotes it; run 3 etcd members",
+                etcd.name.value,
+                served.len(),
+                served.join(", ")
+            ),
+        );
+        ctx.report(diagnostic);
+    }
+}
+
 /// Coordinators smaller than what they coordinate, in Compose files (where single
 /// containers are otherwise not reported): one ZooKeeper or a one-voter KRaft quorum
 /// serving several brokers, and Redis replication that nothing fails over.
@@ -352,6 +431,7 @@ fn coordinators(model: &SystemModel, ctx: &mut RuleContext<'_>) {
         .collect();
     let brokers = compose.iter().filter(|w| w.is_kafka_broker()).count();
     lone_zookeepers(&compose, ctx);
+    lone_etcds(&compose, ctx);
     if brokers >= 2 {
         // A KRaft quorum of one voter, named by every node's voter list.
         let voters = compose.iter().find_map(|w| {
