@@ -1857,3 +1857,52 @@ fn show_settings_prints_each_setting_with_where_it_came_from() {
         stdout(&output)
     );
 }
+
+/// Shell completions, the man page, and one `--output-format` on every subcommand.
+#[test]
+fn completions_man_page_and_output_format_everywhere() {
+    let output = run_in(&repo_root(), &["completions", "bash"]);
+    assert_eq!(output.status.code(), Some(0));
+    let script = stdout(&output);
+    assert!(script.contains("_ddia()"), "{script}");
+    assert!(
+        script.contains("--show-settings"),
+        "check's flags are completed"
+    );
+    let output = run_in(&repo_root(), &["completions", "zsh"]);
+    assert!(stdout(&output).starts_with("#compdef ddia"));
+    let output = run_in(&repo_root(), &["man"]);
+    let page = stdout(&output);
+    assert!(page.contains(".TH ddia 1"), "{page}");
+    assert!(page.contains("check"), "{page}");
+    // `rules`: a category column, and JSON by `--output-format` (or the older `--json`).
+    let output = run_in(&repo_root(), &["rules"]);
+    let first = stdout(&output)
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .to_owned();
+    assert_eq!(
+        first.split_whitespace().take(3).collect::<Vec<_>>(),
+        ["syntax-error", "error", "syntax"]
+    );
+    for args in [
+        &["rules", "--output-format", "json"][..],
+        &["rules", "--json"][..],
+    ] {
+        let output = run_in(&repo_root(), args);
+        let rules: serde_json::Value =
+            serde_json::from_str(&stdout(&output)).expect("one JSON document");
+        assert_eq!(rules[0]["category"], "syntax");
+    }
+    let output = run_in(
+        &repo_root(),
+        &[
+            "graph",
+            "--output-format",
+            "dot",
+            "examples/checkout.ddia.yaml",
+        ],
+    );
+    assert!(stdout(&output).starts_with("digraph"));
+}

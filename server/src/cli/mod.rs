@@ -1,4 +1,4 @@
-//! The command-line front end: `ddia check`, `ddia review`, `ddia graph`, `ddia rules`, `ddia explain`.
+//! The command-line front end: `ddia check`, `ddia review`, `ddia graph`, `ddia rules`, `ddia explain`, `ddia completions`, `ddia man`.
 
 mod check;
 mod design;
@@ -24,10 +24,13 @@ pub struct Cli {
 pub enum Command {
     /// Check files and directories (recursively, honouring .gitignore) for design problems.
     Check(CheckArgs),
-    /// List every rule with its code, severity and summary.
+    /// List every rule with its code, severity, category and summary.
     Rules {
-        /// Print the rules as JSON.
-        #[arg(long)]
+        /// How to print the rules.
+        #[arg(long, value_enum, default_value_t = RulesFormat::Text)]
+        output_format: RulesFormat,
+        /// The same as `--output-format json`.
+        #[arg(long, hide = true, conflicts_with = "output_format")]
         json: bool,
     },
     /// Show the documentation of a rule.
@@ -47,10 +50,17 @@ pub enum Command {
     Graph {
         /// A system spec, Compose file or Kubernetes manifest.
         file: PathBuf,
-        /// The graph language.
-        #[arg(long, value_enum, default_value_t = GraphFormatArg::Mermaid)]
+        /// The graph language (`--format` is accepted too).
+        #[arg(long = "output-format", alias = "format", value_enum, default_value_t = GraphFormatArg::Mermaid)]
         format: GraphFormatArg,
     },
+    /// Print a shell completion script (bash, zsh, fish, elvish, powershell).
+    Completions {
+        /// The shell to complete for.
+        shell: clap_complete::Shell,
+    },
+    /// Print the manual page (roff), e.g. `ddia man > ddia.1`.
+    Man,
     /// Run the language server over stdin and stdout (for editors).
     #[command(alias = "server")]
     Lsp {
@@ -133,6 +143,15 @@ pub struct CheckArgs {
     /// (pre-commit and editors pass files one by one).
     #[arg(long)]
     pub force_exclude: bool,
+}
+
+/// How `ddia rules` prints.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum RulesFormat {
+    /// One line per rule: code, severity, category, summary.
+    Text,
+    /// A JSON array with each rule's code, severity, category, summary, fix and URL.
+    Json,
 }
 
 /// The profiles on the command line.
@@ -250,7 +269,22 @@ pub fn main() -> ExitCode {
             output_format,
         } => design::review(&file, output_format),
         Command::Graph { file, format } => design::graph(&file, format),
-        Command::Rules { json } => rules(json),
+        Command::Rules {
+            output_format,
+            json,
+        } => rules(json || output_format == RulesFormat::Json),
+        Command::Completions { shell } => {
+            let mut command = <Cli as clap::CommandFactory>::command();
+            clap_complete::generate(shell, &mut command, "ddia", &mut std::io::stdout());
+            exit::CLEAN
+        }
+        Command::Man => {
+            let command = <Cli as clap::CommandFactory>::command();
+            match clap_mangen::Man::new(command).render(&mut std::io::stdout()) {
+                Ok(()) => exit::CLEAN,
+                Err(_) => exit::FAILURE,
+            }
+        }
         Command::Explain { code } => explain(&code),
     };
     ExitCode::from(code)
@@ -278,12 +312,18 @@ fn rules(json: bool) -> u8 {
         writeln!(out, "{text}")
     } else {
         let width = ALL_RULES.iter().map(|r| r.code.len()).max().unwrap_or(0);
+        let category_width = crate::rules::Category::ALL
+            .iter()
+            .map(|c| c.as_str().len())
+            .max()
+            .unwrap_or(0);
         ALL_RULES.iter().try_for_each(|rule| {
             writeln!(
                 out,
-                "{:<width$}  {:<7}  {}",
+                "{:<width$}  {:<7}  {:<category_width$}  {}",
                 rule.code,
                 rule.severity.as_str(),
+                rule.category.as_str(),
                 rule.summary
             )
         })
