@@ -238,6 +238,26 @@ pub fn command_credentials(text: &str, range: TextRange) -> Vec<(TextRange, Stri
                 continue;
             }
             let executable = word.rsplit('/').next().unwrap_or(word);
+            // MinIO's client: `mc alias set NAME URL ACCESS SECRET` (and the older
+            // `mc config host add ...`): the secret key is the fourth word after.
+            if executable == "mc" {
+                let after: Vec<&str> = words[index + 1..].iter().map(|(_, w)| *w).collect();
+                let secret_at = match after.as_slice() {
+                    ["alias", "set", ..] => Some(index + 6),
+                    ["config", "host", "add", ..] => Some(index + 7),
+                    _ => None,
+                };
+                if let Some(&(secret_at, secret)) = secret_at.and_then(|at| words.get(at))
+                    && !secret.starts_with('-')
+                {
+                    push(
+                        secret_at,
+                        secret,
+                        "`mc alias set ... ACCESS SECRET`".to_owned(),
+                    );
+                }
+                continue;
+            }
             if let Some(known) = TOOLS.iter().find(|(name, _, _)| *name == executable) {
                 tool = Some(known);
                 continue;

@@ -1830,3 +1830,124 @@ async fn an_edit_in_one_file_of_a_project_republishes_the_files_it_concerns() {
     assert!(codes(&after_disk_change).contains(&"missing-disruption-budget".to_owned()));
     let _ = std::fs::remove_dir_all(&dir);
 }
+
+/// The YAML files under `dir`, recursively, in a stable order.
+fn yaml_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    let mut pending = vec![dir.to_path_buf()];
+    while let Some(dir) = pending.pop() {
+        let Ok(entries) = std::fs::read_dir(&dir) else {
+            continue;
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            if path.is_dir() {
+                pending.push(path);
+            } else if path
+                .extension()
+                .is_some_and(|ext| ext == "yaml" || ext == "yml")
+            {
+                files.push(path);
+            }
+        }
+    }
+    files.sort();
+    files
+}
+
+/// The editor and CI give the same answers: every rule fixture and every real-world file
+/// is opened in the server and checked by the `ddia` binary, and the two report the same
+/// findings (code, severity, line and message).
+#[tokio::test]
+async fn the_server_and_the_cli_report_the_same_findings_on_every_fixture_and_real_file() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("server/ sits in the repository root")
+        .to_path_buf();
+    let mut files = yaml_files(&root.join("tests/fixtures/rules"));
+    files.extend(yaml_files(&root.join("tests/realworld")));
+    assert!(files.len() > 300, "{} files", files.len());
+    let mut client = Client::start();
+    // Pulled diagnostics: every request is answered, files with no findings too.
+    client
+        .request(
+            "initialize",
+            json!({"processId": null, "rootUri": format!("file://{}", root.display()),
+                   "capabilities": {"textDocument": {"diagnostic": {"dynamicRegistration": false}}}}),
+        )
+        .await;
+    client.notify("initialized", json!({})).await;
+    let mut differences = Vec::new();
+    for file in &files {
+        let uri = format!("file://{}", file.display());
+        let text = std::fs::read_to_string(file).expect("a UTF-8 fixture");
+        client.open_at(&uri, &text).await;
+        let report = client
+            .request(
+                "textDocument/diagnostic",
+                json!({"textDocument": {"uri": uri}}),
+            )
+            .await;
+        let mut from_server: Vec<(String, String, u64, String)> = report["result"]["items"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+            .iter()
+            .map(|d| {
+                let severity = match d["severity"].as_u64() {
+                    Some(1) => "error",
+                    Some(2) => "warning",
+                    _ => "info",
+                };
+                (
+                    d["code"].as_str().unwrap_or_default().to_owned(),
+                    severity.to_owned(),
+                    d["range"]["start"]["line"].as_u64().unwrap_or_default() + 1,
+                    d["message"].as_str().unwrap_or_default().to_owned(),
+                )
+            })
+            .collect();
+        client
+            .notify(
+                "textDocument/didClose",
+                json!({"textDocument": {"uri": uri}}),
+            )
+            .await;
+        let output = std::process::Command::new(env!("CARGO_BIN_EXE_ddia"))
+            .current_dir(&root)
+            .args(["check", "--output-format", "json", "--exit-zero"])
+            .arg(file)
+            .output()
+            .expect("the ddia binary runs");
+        let report: Value = serde_json::from_slice(&output.stdout).unwrap_or(json!([]));
+        let mut from_cli: Vec<(String, String, u64, String)> = report
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+            .iter()
+            .map(|d| {
+                (
+                    d["code"].as_str().unwrap_or_default().to_owned(),
+                    d["severity"].as_str().unwrap_or_default().to_owned(),
+                    d["location"]["row"].as_u64().unwrap_or_default(),
+                    d["message"].as_str().unwrap_or_default().to_owned(),
+                )
+            })
+            .collect();
+        from_server.sort();
+        from_cli.sort();
+        if from_server != from_cli {
+            differences.push(format!(
+                "{}:\n  server: {from_server:?}\n  cli:    {from_cli:?}",
+                file.display()
+            ));
+        }
+    }
+    assert!(
+        differences.is_empty(),
+        "{} of {} files differ:\n{}",
+        differences.len(),
+        files.len(),
+        differences.join("\n")
+    );
+}

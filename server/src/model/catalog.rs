@@ -952,7 +952,22 @@ fn interpolation_defaults(reference: &str) -> Option<String> {
     while let Some(start) = rest.find("${") {
         out.push_str(&rest[..start]);
         let after = &rest[start + 2..];
-        let end = after.find('}')?;
+        // The `}` that closes this `${`, past any nested ones
+        // (`${PG_IMAGE:-postgres:${PGV:-16}}`).
+        let mut depth = 0usize;
+        let mut end = None;
+        for (at, byte) in after.bytes().enumerate() {
+            match byte {
+                b'{' if at > 0 && after.as_bytes()[at - 1] == b'$' => depth += 1,
+                b'}' if depth == 0 => {
+                    end = Some(at);
+                    break;
+                }
+                b'}' => depth -= 1,
+                _ => {}
+            }
+        }
+        let end = end?;
         let inner = &after[..end];
         let name_end = inner
             .find(|c: char| !(c.is_ascii_alphanumeric() || c == '_'))
@@ -960,12 +975,20 @@ fn interpolation_defaults(reference: &str) -> Option<String> {
         let default = inner[name_end..]
             .strip_prefix(":-")
             .or_else(|| inner[name_end..].strip_prefix('-'));
+        // A default with references of its own uses their defaults in turn.
+        let default = default.and_then(|default| {
+            if default.contains("${") {
+                interpolation_defaults(default).filter(|expanded| !expanded.contains('$'))
+            } else {
+                (!default.contains('$')).then(|| default.to_owned())
+            }
+        });
         match default {
-            Some(default) if !default.contains('$') => {
-                out.push_str(default);
+            Some(default) => {
+                out.push_str(&default);
                 replaced = true;
             }
-            _ => out.push_str(&rest[start..start + 2 + end + 1]),
+            None => out.push_str(&rest[start..start + 2 + end + 1]),
         }
         rest = &after[end + 1..];
     }
@@ -1212,6 +1235,18 @@ mod tests {
         assert_eq!(image.system().map(|s| s.id), Some("postgres"));
         assert_eq!(ImageRef::parse("${IMAGE}").system(), None);
         assert_eq!(ImageRef::parse("grafana/grafana:10").system(), None);
+        // A default with a default of its own.
+        assert_eq!(
+            interpolation_defaults("${PG_IMAGE:-postgres:${PGV:-latest}}").as_deref(),
+            Some("postgres:latest")
+        );
+        assert_eq!(
+            ImageRef::parse("${PG_IMAGE:-postgres:${PGV:-16}}")
+                .system()
+                .map(|s| s.id),
+            Some("postgres")
+        );
+        assert_eq!(interpolation_defaults("${A:-x-${B}}"), None);
     }
 
     /// What a container runs, from its image, its command or its settings.

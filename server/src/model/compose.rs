@@ -393,9 +393,16 @@ impl Compose<'_> {
                 environment.push(variable);
             }
         };
-        for &member in &chain {
+        for (index, &member) in chain.iter().enumerate() {
             if let Some(env) = doc.get(member, "environment") {
-                self.environment(env).into_iter().for_each(&mut add);
+                self.environment(env)
+                    .into_iter()
+                    // Written in a service this one `extends`: that service has it too.
+                    .map(|variable| EnvVar {
+                        inherited: index > 0,
+                        ..variable
+                    })
+                    .for_each(&mut add);
             }
         }
         for &member in &chain {
@@ -604,6 +611,7 @@ impl Compose<'_> {
                     .filter(|s| s.value != ScalarValue::Null)
                     .map(|s| s.text.clone());
                 variables.push(EnvVar {
+                    inherited: false,
                     name: name.to_owned(),
                     value_range: value.as_ref().map(|_| doc.range(entry.value)),
                     value,
@@ -634,6 +642,7 @@ impl Compose<'_> {
                 }
                 match text.split_once('=') {
                     Some((name, value)) => variables.push(EnvVar {
+                        inherited: false,
                         name: name.trim().to_owned(),
                         value: Some(value.to_owned()),
                         name_range: TextRange::new(start, start + name.len()),
@@ -644,6 +653,7 @@ impl Compose<'_> {
                         from_env_file: false,
                     }),
                     None => variables.push(EnvVar {
+                        inherited: false,
                         name: text.trim().to_owned(),
                         value: None,
                         name_range: range,
@@ -691,6 +701,7 @@ impl Compose<'_> {
                     .or_else(|| value.strip_prefix('\'').and_then(|v| v.strip_suffix('\'')))
                     .unwrap_or(value);
                 variables.push(EnvVar {
+                    inherited: false,
                     name: name.trim().to_owned(),
                     value: Some(value.to_owned()),
                     name_range: range,

@@ -822,6 +822,7 @@ fn read_workload(reader: &Reader<'_>, resource: NodeId, kind: WorkloadKind) -> O
                             .filter(|s| s.value != ScalarValue::Null)
                             .map(|s| s.text.clone());
                         Some(EnvVar {
+                            inherited: false,
                             name: doc.str(name_entry.value)?.to_owned(),
                             value_range: value
                                 .as_ref()

@@ -1757,6 +1757,9 @@ pub struct EnvVar {
     /// Whether the variable comes from an `env_file` (its ranges then point at the
     /// path of that file).
     pub from_env_file: bool,
+    /// Whether a service this one `extends` in the same file wrote it (that service
+    /// has it too).
+    pub inherited: bool,
 }
 
 /// A start-up dependency of a workload (Compose `depends_on`).

@@ -254,16 +254,9 @@ fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
                 continue;
             }
             reported.push(range);
-            // Written in another service that this one `extends` in the file: reported
-            // there, where the fix belongs.
-            let within =
-                |section: TextRange| section.start <= range.start && range.end <= section.end;
-            if !within(workload.section.range)
-                && model
-                    .workloads
-                    .iter()
-                    .any(|other| !std::ptr::eq(other, workload) && within(other.section.range))
-            {
+            // Written in a service that this one `extends` in the file: reported there,
+            // where the fix belongs.
+            if variable.inherited {
                 continue;
             }
             if has_literal_url_password(value) {
@@ -395,6 +388,33 @@ fn check(model: &SystemModel, ctx: &mut RuleContext<'_>) {
             continue;
         }
         if !is_literal_named_secret(&entry.key.value, value) {
+            // Whatever the key is called, a connection URL with its password in it
+            // (`amqp://user:password@host`), base64 or not.
+            let decoded = if entry.encoded {
+                use base64::Engine as _;
+                base64::engine::general_purpose::STANDARD
+                    .decode(value.trim().trim_matches(['"', '\'']))
+                    .ok()
+                    .and_then(|bytes| String::from_utf8(bytes).ok())
+            } else {
+                Some(value.clone())
+            };
+            if decoded.is_some_and(|decoded| has_literal_url_password(&decoded)) {
+                let diagnostic = ctx.diagnostic(
+                    entry.value.range,
+                    format!(
+                        "`{}` of Secret `{}` holds a URL with a password, written in the manifest{}: everyone who can read this file or its history has it; create the Secret from outside the repository (`kubectl create secret`, Sealed Secrets, External Secrets)",
+                        entry.key.value,
+                        entry.object.value,
+                        if entry.encoded {
+                            " (base64 is an encoding, not encryption)"
+                        } else {
+                            ""
+                        }
+                    ),
+                );
+                ctx.report(diagnostic);
+            }
             continue;
         }
         let encoding = if entry.encoded {
