@@ -1906,3 +1906,65 @@ fn completions_man_page_and_output_format_everywhere() {
     );
     assert!(stdout(&output).starts_with("digraph"));
 }
+
+/// `--watch` checks, waits, and checks again when a file changes, clearing the screen.
+#[test]
+fn watch_checks_again_when_a_file_changes() {
+    use std::io::BufRead as _;
+    let dir = scratch("watch");
+    let file = dir.join("compose.yaml");
+    std::fs::write(&file, "services:\n  web:\n    image: nginx:1.25\n").expect("write");
+    let mut child = ddia()
+        .current_dir(&dir)
+        .args(["check", "--watch", "--output-format", "concise", "."])
+        .stdout(std::process::Stdio::piped())
+        .spawn()
+        .expect("the ddia binary runs");
+    let stdout = child.stdout.take().expect("piped");
+    let (sender, receiver) = std::sync::mpsc::channel();
+    std::thread::spawn(move || {
+        for line in std::io::BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+        {
+            if sender.send(line).is_err() {
+                break;
+            }
+        }
+    });
+    let mut seen = Vec::new();
+    let wait_for = |wanted: &str, seen: &mut Vec<String>| {
+        let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+        while std::time::Instant::now() < deadline {
+            if let Ok(line) = receiver.recv_timeout(std::time::Duration::from_millis(200)) {
+                let found = line.contains(wanted);
+                seen.push(line);
+                if found {
+                    return true;
+                }
+            }
+        }
+        false
+    };
+    assert!(
+        wait_for("Watching for file changes.", &mut seen),
+        "{seen:?}"
+    );
+    std::fs::write(
+        &file,
+        "services:\n  db:\n    image: postgres:16\n    ports: [\"5432:5432\"]\n",
+    )
+    .expect("write");
+    let found = wait_for("warning[exposed-datastore-port]", &mut seen);
+    let _ = child.kill();
+    let _ = child.wait();
+    assert!(found, "{seen:?}");
+    assert!(seen[0].starts_with("\u{1b}[2J\u{1b}[H["), "{seen:?}");
+    assert_eq!(
+        seen.iter()
+            .filter(|line| line.ends_with("Checking..."))
+            .count(),
+        2,
+        "{seen:?}"
+    );
+}

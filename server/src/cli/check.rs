@@ -126,6 +126,91 @@ fn lookup_path(source: &Source, stdin_filename: Option<&Path>) -> PathBuf {
 }
 
 pub fn run(args: &CheckArgs) -> u8 {
+    if args.watch {
+        return watch(args);
+    }
+    run_once(args)
+}
+
+/// `--watch`: checks, then waits for a YAML file or a `ddia.toml` under the paths to
+/// change, clears the screen and checks again, as `ruff check --watch` does.
+fn watch(args: &CheckArgs) -> u8 {
+    use notify::Watcher as _;
+    if args.paths.iter().any(|path| path.as_os_str() == "-") {
+        eprintln!("error: --watch reads files, not standard input");
+        return exit::FAILURE;
+    }
+    let (sender, receiver) = std::sync::mpsc::channel();
+    let mut watcher = match notify::recommended_watcher(move |event| {
+        let _ = sender.send(event);
+    }) {
+        Ok(watcher) => watcher,
+        Err(error) => {
+            eprintln!("error: cannot watch for changes: {error}");
+            return exit::FAILURE;
+        }
+    };
+    for path in &args.paths {
+        if let Err(error) = watcher.watch(path, notify::RecursiveMode::Recursive) {
+            eprintln!(
+                "error: {}: cannot watch for changes: {error}",
+                crate::text::printable(&path.display().to_string())
+            );
+            return exit::FAILURE;
+        }
+    }
+    let relevant = |event: &notify::Event| {
+        !event.kind.is_access()
+            && event.paths.iter().any(|path| {
+                let name = path
+                    .file_name()
+                    .and_then(|name| name.to_str())
+                    .unwrap_or("");
+                name == crate::config::FILE_NAME
+                    || name == "Kustomization"
+                    || name.ends_with(".yaml")
+                    || name.ends_with(".yml")
+            })
+    };
+    loop {
+        // Clear the screen and put the cursor home, then check.
+        print!("\x1b[2J\x1b[H");
+        println!("[{}] Checking...", clock());
+        let _ = std::io::stdout().flush();
+        run_once(args);
+        println!("Watching for file changes.");
+        let _ = std::io::stdout().flush();
+        loop {
+            match receiver.recv() {
+                Ok(Ok(event)) if relevant(&event) => break,
+                Ok(_) => {}
+                Err(_) => return exit::FAILURE,
+            }
+        }
+        // An editor's save is several events: let them settle.
+        while receiver
+            .recv_timeout(std::time::Duration::from_millis(150))
+            .is_ok()
+        {}
+    }
+}
+
+/// The time of day in UTC, `HH:MM:SS`.
+fn clock() -> String {
+    let seconds = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |since| since.as_secs());
+    let of_day = seconds % 86_400;
+    format!(
+        "{:02}:{:02}:{:02}",
+        of_day / 3600,
+        (of_day / 60) % 60,
+        of_day % 60
+    )
+}
+
+/// One run of `ddia check`.
+fn run_once(args: &CheckArgs) -> u8 {
     let mut errors: Vec<String> = Vec::new();
     let reads_stdin = args.paths.iter().any(|p| p.as_os_str() == "-");
     let paths: Vec<PathBuf> = args

@@ -135,6 +135,10 @@ pub struct CheckArgs {
     /// overrides `max-file-size` in ddia.toml [default: 20MB].
     #[arg(long, value_name = "SIZE", value_parser = parse_file_size)]
     pub max_file_size: Option<usize>,
+    /// Check again whenever a YAML file or a `ddia.toml` under the paths changes,
+    /// clearing the screen first (stop with Ctrl-C).
+    #[arg(long, conflicts_with_all = ["diff", "add_ignore", "show_settings", "output_file"])]
+    pub watch: bool,
     /// Print the settings each file is checked with, and where each came from, instead
     /// of checking.
     #[arg(long, conflicts_with_all = ["fix", "diff", "add_ignore", "statistics"])]
